@@ -1,0 +1,52 @@
+/**
+ * GET /auth/callback
+ * The provider sends the browser back here. Find this login's transaction by
+ * `state`, validate the response, exchange the code, validate the tokens, store
+ * the session, and go where the user was going.
+ */
+import type { NextRequest } from 'next/server'
+import { loginFailure, redirectTo } from '@/lib/auth-response'
+import { getConfig } from '@/lib/config'
+import { LoginError } from '@/lib/login-error'
+import { completeLogin } from '@/lib/oidc'
+import { returnToUrl } from '@/lib/return-to'
+import { nowSeconds, sealSession, sessionCookieOptions, type Session } from '@/lib/session'
+import { transactionCookieName, transactionCookieOptions, unsealTransaction } from '@/lib/transaction'
+
+export async function GET(request: NextRequest) {
+  const { session: config } = getConfig()
+  const params = request.nextUrl.searchParams
+  const state = params.get('state')
+  const cookieName = transactionCookieName(state, config)
+  const transaction = cookieName && (await unsealTransaction(request.cookies.get(cookieName)?.value, state!, config))
+
+  if (!transaction) {
+    // Without a transaction we cannot tell the provider's genuine error from a
+    // crafted link, so we show none of the query: only that this login is not ours.
+    const error = new LoginError(
+      'invalid_request',
+      'This sign-in was not started in this browser, or it took longer than 10 minutes. Please sign in again.',
+    )
+    const response = loginFailure(error, config.appBaseUrl)
+    if (cookieName) response.cookies.set(cookieName, '', transactionCookieOptions(config, 0))
+    return response
+  }
+
+  let session: Session
+  let sealed: string
+  try {
+    const result = await completeLogin(params, transaction)
+    const now = nowSeconds()
+    session = { v: 1, ...result, createdAt: now, expiresAt: now + config.sessionLifetime }
+    sealed = await sealSession(session, config)
+  } catch (error) {
+    const response = loginFailure(error, config.appBaseUrl, transaction.returnTo)
+    response.cookies.set(cookieName!, '', transactionCookieOptions(config, 0))
+    return response
+  }
+
+  const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
+  response.cookies.set(cookieName!, '', transactionCookieOptions(config, 0))
+  response.cookies.set(config.sessionCookieName, sealed, sessionCookieOptions(config, session.expiresAt - nowSeconds()))
+  return response
+}

@@ -1,0 +1,50 @@
+/**
+ * GET /auth/login?returnTo=/path
+ * Starts a login: remembers state, nonce and PKCE verifier in a sealed cookie of
+ * its own, then sends the browser to the provider's authorization endpoint.
+ */
+import type { NextRequest } from 'next/server'
+import * as oauth from 'oauth4webapi'
+import { loginFailure, redirectTo } from '@/lib/auth-response'
+import { getConfig } from '@/lib/config'
+import { authorizationUrl } from '@/lib/oidc'
+import { safeReturnTo } from '@/lib/return-to'
+import { nowSeconds } from '@/lib/session'
+import {
+  sealTransaction,
+  staleTransactionCookies,
+  transactionCookieName,
+  transactionCookieOptions,
+  type LoginTransaction,
+} from '@/lib/transaction'
+
+export async function GET(request: NextRequest) {
+  const { session: config } = getConfig()
+  const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'), config.appBaseUrl)
+
+  const transaction: LoginTransaction = {
+    state: oauth.generateRandomState(),
+    nonce: oauth.generateRandomNonce(),
+    codeVerifier: oauth.generateRandomCodeVerifier(),
+    returnTo,
+    createdAt: nowSeconds(),
+  }
+
+  let destination: URL
+  try {
+    destination = await authorizationUrl(transaction)
+  } catch (error) {
+    return loginFailure(error, config.appBaseUrl, returnTo)
+  }
+
+  const response = redirectTo(destination)
+  for (const name of await staleTransactionCookies(request.cookies.getAll(), config)) {
+    response.cookies.set(name, '', transactionCookieOptions(config, 0))
+  }
+  response.cookies.set(
+    transactionCookieName(transaction.state, config)!,
+    await sealTransaction(transaction, config),
+    transactionCookieOptions(config),
+  )
+  return response
+}

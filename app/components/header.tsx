@@ -1,0 +1,44 @@
+import Link from 'next/link'
+import { getSession } from '@/lib/current-session'
+import { displayName } from '@/lib/user'
+import { Avatar } from './avatar'
+
+/**
+ * The top bar. Auth links are plain <a>: a <Link> would prefetch them, and a
+ * prefetched /auth/logout signs the user out.
+ */
+export async function Header() {
+  const session = await getSession()
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-6 py-3">
+        <nav className="flex items-center gap-6 text-sm">
+          <Link href="/" className="font-semibold text-slate-900">
+            OIDC Login
+          </Link>
+          <Link href="/" className="text-slate-600 hover:text-slate-900">
+            Home
+          </Link>
+          <Link href="/profile" prefetch={false} className="text-slate-600 hover:text-slate-900">
+            Profile
+          </Link>
+        </nav>
+        {session ? (
+          <div className="flex items-center gap-3 text-sm">
+            <Avatar user={session.user} size={28} />
+            <span data-testid="user-name" className="font-medium">
+              {displayName(session.user)}
+            </span>
+            <a href="/auth/logout" className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+              Sign out
+            </a>
+          </div>
+        ) : (
+          <a href="/auth/login" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+            Sign in
+          </a>
+        )}
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,48 @@
+import Link from 'next/link'
+import { getSession } from '@/lib/current-session'
+import { displayName } from '@/lib/user'
+
+const STEPS = [
+  ['Sign in on the server', 'Authorization code flow with PKCE, state and nonce; tokens are exchanged and validated by route handlers, never in the browser.'],
+  ['An encrypted cookie', 'The session is sealed with iron-session: HttpOnly, SameSite=Lax, Secure on https, with an absolute lifetime.'],
+  ['Private pages', 'Middleware opens the cookie before a private page renders, with no network call; pages check again.'],
+  ['Sign out everywhere', 'Signing out ends the session here and at the provider (RP-Initiated Logout).'],
+] as const
+
+export default async function HomePage() {
+  const session = await getSession()
+  return (
+    <div className="space-y-10">
+      <section className="space-y-4">
+        <h1 className="text-3xl font-bold tracking-tight">OpenID Connect login for Next.js</h1>
+        <p className="max-w-2xl text-lg text-slate-600">
+          A public page anyone can see, and a private profile only a signed-in user can open. Sign in with any
+          OpenID provider: Oracle IDCS / OCI Identity Domains, Okta, Curity, Keycloak, Auth0, Entra ID, Google, or the
+          local provider that comes with the app.
+        </p>
+        {session ? (
+          <div className="flex flex-wrap items-center gap-4">
+            <p data-testid="welcome">
+              Signed in as <strong>{displayName(session.user)}</strong>.
+            </p>
+            <Link href="/profile" prefetch={false} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
+              View your profile
+            </Link>
+          </div>
+        ) : (
+          <a href="/auth/login?returnTo=/profile" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
+            Sign in
+          </a>
+        )}
+      </section>
+      <section className="grid gap-4 sm:grid-cols-2">
+        {STEPS.map(([title, text]) => (
+          <div key={title} className="rounded-xl border border-slate-200 bg-white p-5">
+            <h2 className="font-semibold">{title}</h2>
+            <p className="mt-1 text-sm text-slate-600">{text}</p>
+          </div>
+        ))}
+      </section>
+    </div>
+  )
+}

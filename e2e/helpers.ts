@@ -1,0 +1,31 @@
+import { expect, type Page } from '@playwright/test'
+import { DEMO_USERS, type DemoUser } from '../idp/users.ts'
+import { IDP_ISSUER } from './environment.ts'
+
+export const alice = DEMO_USERS.find((u) => u.username === 'alice')!
+export const bob = DEMO_USERS.find((u) => u.username === 'bob')!
+
+/** Waits for the provider's own login form. */
+export async function expectProviderLogin(page: Page): Promise<void> {
+  await page.waitForURL((url) => url.href.startsWith(`${IDP_ISSUER}/interaction/`))
+  await expect(page.getByRole('heading', { name: /Sign in to continue/ })).toBeVisible()
+}
+
+/**
+ * Signs in at the provider's login form, as a person would, then answers the
+ * consent page (shown once per provider session).
+ */
+export async function signInAtProvider(page: Page, user: DemoUser, consent: 'allow' | 'deny' | 'none' = 'allow'): Promise<void> {
+  await expectProviderLogin(page)
+  await page.getByLabel('Username').fill(user.username)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  if (consent === 'none') return
+  await expect(page.getByRole('button', { name: 'Allow' })).toBeVisible()
+  await page.getByRole('button', { name: consent === 'allow' ? 'Allow' : 'Deny' }).click()
+}
+
+/** Name and value of the session cookie in this browser context, if any. */
+export async function sessionCookie(page: Page) {
+  return (await page.context().cookies()).find((c) => c.name === 'session')
+}

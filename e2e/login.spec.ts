@@ -1,0 +1,164 @@
+/**
+ * The whole app, end to end: a real Chromium, the production build, and the
+ * embedded oidc-provider, each over real HTTP on loopback.
+ */
+import { expect, test } from '@playwright/test'
+import { APP_BASE_URL, IDP_ISSUER } from './environment.ts'
+import { alice, bob, expectProviderLogin, sessionCookie, signInAtProvider } from './helpers.ts'
+
+test('signs in through the provider and shows the profile', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByRole('heading', { name: 'OpenID Connect login for Next.js' })).toBeVisible()
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click()
+
+  await signInAtProvider(page, alice)
+
+  // The header's Sign in starts a login with no returnTo: we land on the home page, signed in.
+  await expect(page).toHaveURL(`${APP_BASE_URL}/`)
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Adams')
+  await page.getByRole('link', { name: 'View your profile' }).click()
+
+  await expect(page).toHaveURL(`${APP_BASE_URL}/profile`)
+  await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
+  await expect(page.getByTestId('profile-email')).toHaveText('alice@example.com')
+  await expect(page.getByTestId('session-expiry')).toContainText(/Session expires in 7 h 5\d min/)
+  const claims = page.getByTestId('claims')
+  await expect(claims.getByRole('row', { name: /^sub 248289761001$/ })).toBeVisible()
+  await expect(claims.getByRole('row', { name: /^locale en-GB$/ })).toBeVisible()
+  await expect(claims.getByRole('row', { name: /^email_verified true$/ })).toBeVisible()
+  // The picture claim is shown as the avatar, loaded from the provider.
+  const avatar = page.locator('section img').first()
+  await expect(avatar).toHaveAttribute('src', new RegExp(`^${IDP_ISSUER}/avatars/alice\\.svg`))
+  await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+})
+
+test('the session cookie is sealed, HttpOnly, SameSite=Lax and expires', async ({ page }) => {
+  await page.goto('/auth/login')
+  await signInAtProvider(page, bob)
+  await expect(page.getByTestId('user-name')).toHaveText('Bob Baker')
+
+  const cookie = await sessionCookie(page)
+  expect(cookie).toBeDefined()
+  expect(cookie!.httpOnly).toBe(true)
+  expect(cookie!.sameSite).toBe('Lax')
+  expect(cookie!.path).toBe('/')
+  const hoursLeft = (cookie!.expires - Date.now() / 1000) / 3600
+  expect(hoursLeft).toBeGreaterThan(7.9)
+  expect(hoursLeft).toBeLessThanOrEqual(8)
+  // Sealed, not readable: neither the user's email nor a JWT is in it.
+  expect(cookie!.value).toMatch(/^Fe26\.2\*/)
+  expect(cookie!.value).not.toContain('bob@example.org')
+  expect(cookie!.value).not.toContain('eyJ')
+  // The login transaction cookie is gone once the login completed.
+  expect((await page.context().cookies()).filter((c) => c.name.startsWith('txn.'))).toEqual([])
+})
+
+test('opening /profile signed out goes through the provider and comes back to it', async ({ page }) => {
+  await page.goto('/profile?tab=claims')
+  await signInAtProvider(page, alice)
+  await expect(page).toHaveURL(`${APP_BASE_URL}/profile?tab=claims`)
+  await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
+})
+
+test('signing out ends the session here and at the provider', async ({ page }) => {
+  await page.goto('/profile')
+  await signInAtProvider(page, alice)
+  await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
+
+  await page.getByRole('link', { name: 'Sign out' }).click()
+  // The provider asks to confirm (RP-Initiated Logout), then sends us home.
+  await expect(page).toHaveURL(new RegExp(`^${IDP_ISSUER}/session/end`))
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+  await expect(page).toHaveURL(`${APP_BASE_URL}/`)
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
+  expect(await sessionCookie(page)).toBeUndefined()
+
+  // /profile is closed again, and the provider asks for a password again:
+  // had only our cookie been cleared, its own session would sign us straight back in.
+  await page.goto('/profile')
+  await expectProviderLogin(page)
+})
+
+test('/api/me answers 401 without a session and the user with one', async ({ page }) => {
+  const before = await page.request.get('/api/me')
+  expect(before.status()).toBe(401)
+  expect(await before.json()).toEqual({
+    error: 'unauthorized',
+    error_description: expect.stringContaining('Sign in'),
+  })
+
+  await page.goto('/auth/login?returnTo=/api/me')
+  await signInAtProvider(page, bob)
+  await expect(page).toHaveURL(`${APP_BASE_URL}/api/me`)
+
+  const after = await page.request.get('/api/me')
+  expect(after.status()).toBe(200)
+  const body = await after.json()
+  expect(body.user).toMatchObject({ sub: bob.sub, name: 'Bob Baker', email: 'bob@example.org', email_verified: false })
+  expect(Date.parse(body.session.expiresAt)).toBeGreaterThan(Date.now())
+  // Tokens stay on the server.
+  expect(JSON.stringify(body)).not.toMatch(/eyJ|token/i)
+})
+
+test('denying consent at the provider shows the error page', async ({ page }) => {
+  await page.goto('/profile')
+  const callback = page.waitForResponse((r) => r.url().startsWith(`${APP_BASE_URL}/auth/callback`))
+  await signInAtProvider(page, alice, 'deny')
+
+  expect((await callback).status()).toBe(400)
+  await expect(page.getByRole('heading', { name: 'The identity provider did not sign you in' })).toBeVisible()
+  await expect(page.locator('#provider-error')).toHaveText('access_denied')
+  await expect(page.locator('#provider-error-description')).toHaveText('The user declined to share their profile with the app.')
+  await expect(page.getByText(/at .*\.(ts|js):\d+/)).toHaveCount(0)
+  const retry = page.getByRole('link', { name: 'Try signing in again' })
+  await expect(retry).toHaveAttribute('href', '/auth/login?returnTo=%2Fprofile')
+
+  expect((await page.request.get('/api/me')).status()).toBe(401)
+  expect(await sessionCookie(page)).toBeUndefined()
+})
+
+test('a tampered session cookie counts as signed out', async ({ page, context }) => {
+  await page.goto('/auth/login')
+  await signInAtProvider(page, alice)
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Adams')
+
+  const cookie = (await sessionCookie(page))!
+  // Flip one character in the middle of the encrypted part.
+  const i = Math.floor(cookie.value.length / 2)
+  const flipped = cookie.value[i] === 'A' ? 'B' : 'A'
+  const tampered = { ...cookie, value: cookie.value.slice(0, i) + flipped + cookie.value.slice(i + 1) }
+  await context.addCookies([tampered])
+
+  // A public page still renders, signed out.
+  const home = await page.goto('/')
+  expect(home!.status()).toBe(200)
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
+
+  // The private page is closed: middleware sends the browser to sign in, and drops the dead cookie.
+  const profile = await page.request.get('/profile', { maxRedirects: 0 })
+  expect(profile.status()).toBe(307)
+  expect(profile.headers().location).toBe('/auth/login?returnTo=%2Fprofile')
+  expect(await sessionCookie(page)).toBeUndefined()
+
+  await context.addCookies([tampered])
+  const me = await page.request.get('/api/me')
+  expect(me.status()).toBe(401)
+  expect((await me.json()).error).toBe('unauthorized')
+})
+
+test('two tabs signing in at once both succeed', async ({ context }) => {
+  const first = await context.newPage()
+  const second = await context.newPage()
+  await first.goto('/profile')
+  await second.goto('/auth/login?returnTo=/api/me')
+  // Both logins are now waiting at the provider, each with its own state and PKCE verifier.
+  await expectProviderLogin(first)
+  await expectProviderLogin(second)
+
+  await signInAtProvider(first, alice)
+  await expect(first.getByTestId('profile-name')).toHaveText('Alice Adams')
+
+  await signInAtProvider(second, alice, 'none')
+  await expect(second).toHaveURL(`${APP_BASE_URL}/api/me`)
+  await expect(second.locator('body')).toContainText('"sub":"248289761001"')
+})

@@ -1,0 +1,21 @@
+/**
+ * Runs the local provider on its own: `node idp/main.ts`.
+ * LOCAL_IDP_PORT (default 4400) and APP_BASE_URL (default http://localhost:3000)
+ * choose where it listens and which app it redirects back to.
+ */
+import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
+import { startLocalIdp } from './provider.ts'
+import { DEMO_USERS } from './users.ts'
+
+const port = Number(process.env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT)
+const appBaseUrl = process.env.APP_BASE_URL ?? DEFAULT_APP_BASE_URL
+
+const idp = await startLocalIdp({ port, appBaseUrl, clientId: LOCAL_CLIENT_ID, clientSecret: LOCAL_CLIENT_SECRET })
+console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl})`)
+console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void idp.close().then(() => process.exit(0))
+  })
+}

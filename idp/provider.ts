@@ -1,0 +1,201 @@
+/**
+ * The embedded local OpenID provider: oidc-provider (OpenID Certified) with one
+ * registered client (this app), the demo users, and login, consent and logout
+ * pages a person can use. It listens on loopback only.
+ *
+ * This is a development and test fixture, not a production identity provider:
+ * its signing key and cookie keys are generated at every start, and its state
+ * lives in memory.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import { findUserByCredentials, findUserBySub, findUserByUsername } from './users.ts'
+import { avatarSvg, consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.ts'
+
+export interface LocalIdpOptions {
+  /** 0 picks a free port. */
+  readonly port: number
+  readonly host?: string
+  readonly appBaseUrl: string
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+export interface LocalIdp {
+  readonly issuer: string
+  readonly close: () => Promise<void>
+}
+
+const CLIENT_NAME = 'OIDC Login for Next.js'
+const MAX_FORM_BYTES = 16 * 1024
+
+function signingKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  return { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' }
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = ''
+  for await (const chunk of req) {
+    body += String(chunk)
+    if (body.length > MAX_FORM_BYTES) throw new Error('form too large')
+  }
+  return new URLSearchParams(body)
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+  res.end(body)
+}
+
+function configuration(issuer: string, options: LocalIdpOptions): Configuration {
+  const appBase = options.appBaseUrl.replace(/\/$/, '')
+  return {
+    clients: [
+      {
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        client_name: CLIENT_NAME,
+        redirect_uris: [`${appBase}/auth/callback`],
+        post_logout_redirect_uris: [`${appBase}/`],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture', 'locale', 'zoneinfo', 'updated_at'],
+      email: ['email', 'email_verified'],
+    },
+    async findAccount(_ctx, sub) {
+      const user = findUserBySub(sub)
+      if (!user) return undefined
+      const initials = `${String(user.claims.given_name)[0]}${String(user.claims.family_name)[0]}`
+      return {
+        accountId: user.sub,
+        async claims() {
+          return { sub: user.sub, ...user.claims, picture: `${issuer}/avatars/${user.username}.svg?i=${initials}` }
+        },
+      }
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Every client must use PKCE here, so the suite proves the app always sends it.
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.body = logoutPage(form, ctx.oidc.client?.clientName)
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.body = loggedOutPage()
+        },
+      },
+    },
+    jwks: { keys: [signingKey()] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html'
+      ctx.body = errorPage(out)
+    },
+  }
+}
+
+/** Handles the login and consent pages that oidc-provider hands interactions to. */
+async function handleInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse, path: string[]): Promise<void> {
+  const [, uid, action] = path
+  const details = await provider.interactionDetails(req, res)
+  if (details.uid !== uid) return send(res, 400, 'text/html', errorPage({ error: 'interaction mismatch' }))
+  const clientName = CLIENT_NAME
+
+  if (req.method === 'GET' && !action) {
+    if (details.prompt.name === 'login') return send(res, 200, 'text/html; charset=utf-8', loginPage(details.uid, clientName))
+    const scopes = String(details.params.scope ?? 'openid').split(' ')
+    return send(res, 200, 'text/html; charset=utf-8', consentPage(details.uid, clientName, scopes))
+  }
+  if (req.method !== 'POST') return send(res, 405, 'text/plain', 'method not allowed')
+
+  if (action === 'login') {
+    const form = await readForm(req)
+    const username = form.get('username') ?? ''
+    const user = findUserByCredentials(username, form.get('password') ?? '')
+    if (!user) {
+      return send(res, 401, 'text/html; charset=utf-8', loginPage(details.uid, clientName, 'Wrong username or password.', username))
+    }
+    return provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false })
+  }
+
+  if (action === 'confirm') {
+    const { prompt, params, session, grantId } = details
+    if (prompt.name !== 'consent' || !session) return send(res, 400, 'text/html', errorPage({ error: 'nothing to confirm' }))
+    const grant = grantId
+      ? await provider.Grant.find(grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) })
+    if (!grant) return send(res, 400, 'text/html', errorPage({ error: 'grant not found' }))
+    const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] }
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    const savedGrantId = await grant.save()
+    return provider.interactionFinished(req, res, { consent: { grantId: savedGrantId } }, { mergeWithLastSubmission: true })
+  }
+
+  if (action === 'abort') {
+    return provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The user declined to share their profile with the app.' },
+      { mergeWithLastSubmission: false },
+    )
+  }
+  return send(res, 404, 'text/plain', 'not found')
+}
+
+function handleAvatar(res: ServerResponse, url: URL): void {
+  const initials = (url.searchParams.get('i') ?? '?').slice(0, 2)
+  const user = findUserByUsername(url.pathname.split('/')[2]?.replace(/\.svg$/, '') ?? '')
+  res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' })
+  res.end(avatarSvg(initials, user?.colour ?? '#475569'))
+}
+
+/** Starts the provider; resolves once it accepts connections. */
+export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
+  const host = options.host ?? '127.0.0.1'
+  // The issuer must be known before the port is; with port 0 we bind first, then build the provider.
+  const server: Server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const issuer = `http://${host}:${port}`
+  const provider = new Provider(issuer, configuration(issuer, options))
+  const oidc = provider.callback()
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', issuer)
+    const path = url.pathname.split('/').filter(Boolean)
+    if (path[0] === 'interaction') {
+      handleInteraction(provider, req, res, path).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 400, 'text/html; charset=utf-8', errorPage({ error: error instanceof Error ? error.message : String(error) }))
+      })
+      return
+    }
+    if (path[0] === 'avatars' && req.method === 'GET') return handleAvatar(res, url)
+    oidc(req, res)
+  })
+
+  return {
+    issuer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * Configuration, read from the environment at run time and validated once.
+ *
+ * Nothing here is read at build time: one `next build` serves any provider. Every
+ * problem is collected before we complain, so a new deployment learns about all
+ * of its mistakes in one start instead of one per restart.
+ *
+ * This module only parses strings. It must stay free of Node APIs and of the
+ * OIDC client, because middleware (Edge runtime) imports `getSessionConfig`.
+ */
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+
+/** A confidential client always has its secret; a public client never has one. */
+export type ClientCredentials =
+  | { readonly method: 'client_secret_basic' | 'client_secret_post'; readonly secret: string }
+  | { readonly method: 'none' }
+
+export interface SessionConfig {
+  /** The app's public origin. Every absolute URL we build starts here, never at the Host header. */
+  readonly appBaseUrl: URL
+  /** Secrets that seal cookies. iron-session needs at least 32 characters. */
+  readonly secret: string
+  /** Cookies get `Secure` (and the `__Host-` prefix) when the app is served over https. */
+  readonly secureCookies: boolean
+  readonly sessionCookieName: string
+  /** Absolute lifetime of a session, in seconds. */
+  readonly sessionLifetime: number
+}
+
+export interface OidcConfig {
+  /** Where discovery happens: `{issuer}/.well-known/openid-configuration`. */
+  readonly issuer: URL
+  /**
+   * The issuer the provider names itself in discovery and in ID tokens. Equal to
+   * `issuer` except for providers such as Oracle IDCS (`OIDC_TOKEN_ISSUER`).
+   */
+  readonly expectedIssuer: URL
+  /** True when `OIDC_TOKEN_ISSUER` was set, so error messages can say so. */
+  readonly tokenIssuerOverridden: boolean
+  readonly clientId: string
+  readonly credentials: ClientCredentials
+  readonly scope: string
+  /** Plain-http requests to the provider: loopback issuers, or an explicit opt-in. */
+  readonly allowHttp: boolean
+  readonly redirectUri: string
+  readonly postLogoutRedirectUri: string
+}
+
+export interface AppConfig {
+  readonly session: SessionConfig
+  readonly oidc: OidcConfig
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `The app is not configured correctly:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Set these variables in the environment or in .env.local (see .env.example).',
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+export const DEFAULT_SCOPE = 'openid profile email'
+export const MIN_SECRET_LENGTH = 32
+/** Eight hours: a working day, after which the provider is asked again. */
+export const DEFAULT_SESSION_LIFETIME = 8 * 60 * 60
+export const ALLOW_HTTP_VARIABLE = 'OIDC_ALLOW_HTTP_ISSUER'
+
+const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
+
+/** Reads a variable, treating empty and whitespace-only values as unset. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value ? value : undefined
+}
+
+/**
+ * True for hosts that cannot leave this machine. Only such an issuer may be
+ * plain http without an explicit opt-in: that is the embedded local provider.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function parseAppBaseUrl(env: Env, problems: string[]): URL | undefined {
+  const raw = read(env, 'APP_BASE_URL')
+  if (!raw) {
+    problems.push('APP_BASE_URL is not set. Set it to the public origin of this app, e.g. APP_BASE_URL=http://localhost:3000')
+    return undefined
+  }
+  const url = parseUrl(raw)
+  if (!url) {
+    problems.push(`APP_BASE_URL must be an http(s) URL such as https://app.example.com; got "${raw}".`)
+    return undefined
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    problems.push(
+      `APP_BASE_URL must be an origin only (scheme, host and port), e.g. ${url.origin}; got "${raw}". ` +
+        'The redirect URI is always APP_BASE_URL/auth/callback.',
+    )
+    return undefined
+  }
+  return new URL(url.origin)
+}
+
+function parseSecret(env: Env, problems: string[]): string | undefined {
+  const secret = env.SESSION_SECRET
+  if (!secret) {
+    problems.push(
+      `SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters; ` +
+        'generate one with: openssl rand -base64 32',
+    )
+    return undefined
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    problems.push(
+      `SESSION_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. ` +
+        'Generate one with: openssl rand -base64 32',
+    )
+    return undefined
+  }
+  return secret
+}
+
+/** The part of the configuration that middleware needs: sealing, cookies, and the base URL. */
+export function parseSessionConfig(env: Env, problems: string[] = []): SessionConfig | undefined {
+  const appBaseUrl = parseAppBaseUrl(env, problems)
+  const secret = parseSecret(env, problems)
+  if (!appBaseUrl || !secret) return undefined
+  const secureCookies = appBaseUrl.protocol === 'https:'
+  return {
+    appBaseUrl,
+    secret,
+    secureCookies,
+    // `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and
+    // Path=/, so a sibling subdomain cannot plant or shadow it. It needs https.
+    sessionCookieName: secureCookies ? '__Host-session' : 'session',
+    sessionLifetime: DEFAULT_SESSION_LIFETIME,
+  }
+}
+
+function parseIssuer(env: Env, name: string, allowHttp: boolean, problems: string[]): URL | undefined {
+  const raw = read(env, name)
+  if (!raw) return undefined
+  const url = parseUrl(raw)
+  if (!url) {
+    problems.push(`${name} must be an https URL such as https://login.example.com; got "${raw}".`)
+    return undefined
+  }
+  if (url.search || url.hash) {
+    problems.push(`${name} must not have a query or fragment (OpenID Connect Discovery §2); got "${raw}".`)
+    return undefined
+  }
+  if (url.protocol === 'http:' && !allowHttp && !isLoopbackHost(url.hostname)) {
+    problems.push(
+      `${name} is "${raw}", a plain-http URL that is not a loopback address. Tokens would cross the network unencrypted. ` +
+        `Use https, or set ${ALLOW_HTTP_VARIABLE}=true if you really mean it (a test provider on a private network).`,
+    )
+    return undefined
+  }
+  return url
+}
+
+function parseCredentials(env: Env, problems: string[]): ClientCredentials | undefined {
+  const secret = read(env, 'OIDC_CLIENT_SECRET')
+  const rawMethod = read(env, 'OIDC_CLIENT_AUTH_METHOD')
+  if (rawMethod && !AUTH_METHODS.includes(rawMethod as ClientAuthMethod)) {
+    problems.push(`OIDC_CLIENT_AUTH_METHOD must be one of ${AUTH_METHODS.join(', ')}; got "${rawMethod}".`)
+    return undefined
+  }
+  // Without a secret there is nothing to authenticate with: a public client, protected by PKCE.
+  const method = (rawMethod as ClientAuthMethod | undefined) ?? (secret ? 'client_secret_basic' : 'none')
+  if (method === 'none') {
+    if (secret) {
+      problems.push(
+        'OIDC_CLIENT_SECRET is set but OIDC_CLIENT_AUTH_METHOD is "none" (a public client never sends a secret). ' +
+          'Remove the secret, or set OIDC_CLIENT_AUTH_METHOD=client_secret_basic.',
+      )
+      return undefined
+    }
+    return { method }
+  }
+  if (!secret) {
+    problems.push(
+      `OIDC_CLIENT_AUTH_METHOD is "${method}" but OIDC_CLIENT_SECRET is not set. ` +
+        'Copy the client secret from the provider, or set OIDC_CLIENT_AUTH_METHOD=none for a public client.',
+    )
+    return undefined
+  }
+  return { method, secret }
+}
+
+function parseScope(env: Env, problems: string[]): string | undefined {
+  const scope = (read(env, 'OIDC_SCOPE') ?? DEFAULT_SCOPE).split(/\s+/)
+  if (!scope.includes('openid')) {
+    problems.push(`OIDC_SCOPE must include "openid" to get an ID token; got "${scope.join(' ')}".`)
+    return undefined
+  }
+  return [...new Set(scope)].join(' ')
+}
+
+/** Parses and validates the whole configuration; throws a ConfigError that lists every problem. */
+export function parseConfig(env: Env): AppConfig {
+  const problems: string[] = []
+  const session = parseSessionConfig(env, problems)
+
+  const allowHttpRaw = read(env, ALLOW_HTTP_VARIABLE)
+  if (allowHttpRaw && allowHttpRaw !== 'true' && allowHttpRaw !== 'false') {
+    problems.push(`${ALLOW_HTTP_VARIABLE} must be "true" or "false"; got "${allowHttpRaw}".`)
+  }
+  const allowHttpOptIn = allowHttpRaw === 'true'
+
+  const issuer = parseIssuer(env, 'OIDC_ISSUER', allowHttpOptIn, problems)
+  if (!issuer && !read(env, 'OIDC_ISSUER')) {
+    problems.push(
+      'OIDC_ISSUER is not set. Set it to your provider\'s issuer URL (discovery is at OIDC_ISSUER/.well-known/openid-configuration), ' +
+        'or run `npm run dev` without it to use the embedded local provider.',
+    )
+  }
+  const tokenIssuer = parseIssuer(env, 'OIDC_TOKEN_ISSUER', allowHttpOptIn, problems)
+
+  const clientId = read(env, 'OIDC_CLIENT_ID')
+  if (!clientId) problems.push('OIDC_CLIENT_ID is not set. Copy the client ID of the application registered at your provider.')
+
+  const credentials = parseCredentials(env, problems)
+  const scope = parseScope(env, problems)
+
+  if (problems.length > 0 || !session || !issuer || !clientId || !credentials || !scope) {
+    throw new ConfigError(problems)
+  }
+
+  const expectedIssuer = tokenIssuer ?? issuer
+  const usesHttp = issuer.protocol === 'http:' || expectedIssuer.protocol === 'http:'
+  return {
+    session,
+    oidc: {
+      issuer,
+      expectedIssuer,
+      tokenIssuerOverridden: tokenIssuer !== undefined,
+      clientId,
+      credentials,
+      scope,
+      allowHttp: usesHttp,
+      redirectUri: new URL('/auth/callback', session.appBaseUrl).href,
+      postLogoutRedirectUri: new URL('/', session.appBaseUrl).href,
+    },
+  }
+}
+
+let cachedConfig: AppConfig | undefined
+let cachedSessionConfig: SessionConfig | undefined
+
+/** The validated configuration of this process, parsed on first use. */
+export function getConfig(): AppConfig {
+  cachedConfig ??= parseConfig(process.env)
+  return cachedConfig
+}
+
+/** The session half of the configuration, for middleware: it never touches OIDC settings. */
+export function getSessionConfig(): SessionConfig {
+  if (cachedSessionConfig) return cachedSessionConfig
+  const problems: string[] = []
+  const config = parseSessionConfig(process.env, problems)
+  if (!config) throw new ConfigError(problems)
+  cachedSessionConfig = config
+  return config
+}

@@ -1,0 +1,157 @@
+/**
+ * Why a login failed, in words a person can act on, with the HTTP status it deserves.
+ *
+ * The OIDC client reports failures through several error classes. We sort them
+ * by *which step* failed, because the same oauth4webapi error code means "an
+ * attacker sent a forged callback" (400) in one step and "the provider sent us
+ * garbage" (502) in another.
+ */
+import * as oauth from 'oauth4webapi'
+
+export type LoginErrorKind =
+  /** The request to our callback is wrong: forged, replayed, stale, from another login. */
+  | 'invalid_request'
+  /** The provider answered the authorization request with `error=…`. */
+  | 'provider_denied'
+  /** The provider refused to exchange the code (used twice, expired). */
+  | 'invalid_grant'
+  /** The provider answered, but not with something we can trust or use. */
+  | 'bad_provider_response'
+  /** The provider disagrees with our configuration (issuer, client credentials). */
+  | 'misconfigured'
+  /** The provider could not be reached. */
+  | 'provider_unreachable'
+  /** The provider did not answer in time. */
+  | 'provider_timeout'
+
+const STATUS: Record<LoginErrorKind, number> = {
+  invalid_request: 400,
+  provider_denied: 400,
+  invalid_grant: 400,
+  bad_provider_response: 502,
+  misconfigured: 502,
+  provider_unreachable: 503,
+  provider_timeout: 504,
+}
+
+const TITLE: Record<LoginErrorKind, string> = {
+  invalid_request: 'This sign-in link is not valid',
+  provider_denied: 'The identity provider did not sign you in',
+  invalid_grant: 'This sign-in was already used or has expired',
+  bad_provider_response: 'The identity provider sent an answer we cannot trust',
+  misconfigured: 'Sign-in is not set up correctly',
+  provider_unreachable: 'The identity provider is not reachable',
+  provider_timeout: 'The identity provider did not answer in time',
+}
+
+export class LoginError extends Error {
+  readonly status: number
+  readonly title: string
+
+  constructor(
+    readonly kind: LoginErrorKind,
+    /** Plain words for the person; may quote the provider, so it is always HTML-escaped on output. */
+    readonly detail: string,
+    options?: { cause?: unknown; providerError?: { error: string; description?: string } },
+  ) {
+    super(`${kind}: ${detail}`, { cause: options?.cause })
+    this.name = 'LoginError'
+    this.status = STATUS[kind]
+    this.title = TITLE[kind]
+    this.providerError = options?.providerError
+  }
+
+  readonly providerError?: { error: string; description?: string } | undefined
+}
+
+/** The protocol steps that talk to the provider, named as the user would understand them. */
+export type ProviderStep = 'discovery' | 'token' | 'id_token' | 'userinfo'
+
+const STEP_NAME: Record<ProviderStep, string> = {
+  discovery: 'its discovery document',
+  token: 'its token endpoint',
+  id_token: 'the ID token it issued',
+  userinfo: 'its userinfo endpoint',
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+}
+
+/** fetch() rejects with a TypeError when the connection itself fails (refused, reset, DNS, TLS). */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && !(error as { code?: unknown }).code
+}
+
+/** Turns whatever a provider-facing step threw into a LoginError. */
+export function providerFailure(step: ProviderStep, error: unknown): LoginError {
+  if (error instanceof LoginError) return error
+  const where = STEP_NAME[step]
+  if (isTimeout(error)) {
+    return new LoginError('provider_timeout', `The provider did not answer in time (${where}). Please try again in a moment.`, {
+      cause: error,
+    })
+  }
+  if (isNetworkFailure(error)) {
+    return new LoginError('provider_unreachable', `We could not connect to the provider (${where}). Please try again in a moment.`, {
+      cause: error,
+    })
+  }
+  if (error instanceof oauth.ResponseBodyError) {
+    if (error.status >= 500) {
+      return new LoginError('bad_provider_response', `The provider reported an internal error (${where}, HTTP ${error.status}).`, {
+        cause: error,
+      })
+    }
+    if (error.error === 'invalid_grant') {
+      return new LoginError('invalid_grant', 'The provider refused this sign-in code: it was already used or has expired. Please sign in again.', {
+        cause: error,
+      })
+    }
+    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') {
+      return new LoginError(
+        'misconfigured',
+        `The provider rejected this app's client credentials (${error.error}). Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.`,
+        { cause: error },
+      )
+    }
+    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (${error.error}).`, {
+      cause: error,
+      providerError: { error: error.error, description: error.error_description },
+    })
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (HTTP ${error.status}).`, {
+      cause: error,
+    })
+  }
+  if (error instanceof oauth.OperationProcessingError && error.code === oauth.RESPONSE_IS_NOT_CONFORM) {
+    const status = (error.cause as Response | undefined)?.status
+    return new LoginError('bad_provider_response', `The provider answered with an unexpected status (${where}${status ? `, HTTP ${status}` : ''}).`, {
+      cause: error,
+    })
+  }
+  return new LoginError('bad_provider_response', `The provider's answer failed validation (${where}).`, { cause: error })
+}
+
+/** Turns a failure to validate the authorization response (our callback's query) into a LoginError. */
+export function callbackFailure(error: unknown): LoginError {
+  if (error instanceof oauth.AuthorizationResponseError) {
+    return new LoginError('provider_denied', 'The identity provider answered with an error instead of signing you in.', {
+      cause: error,
+      providerError: { error: error.error, description: error.error_description },
+    })
+  }
+  return new LoginError('invalid_request', 'The response from the identity provider did not match a sign-in started here. Please sign in again.', {
+    cause: error,
+  })
+}
+
+/** One log line, without tokens or codes: the kind, our words, and the library's reason. */
+export function describeForLog(error: LoginError): string {
+  // Class names are minified in a production build; oauth4webapi's error codes are not.
+  const cause =
+    error.cause instanceof Error ? ` (${(error.cause as { code?: string }).code ?? error.cause.name}: ${error.cause.message})` : ''
+  const provider = error.providerError ? ` [provider error=${error.providerError.error}]` : ''
+  return `login failed: ${error.kind}: ${error.detail}${provider}${cause}`
+}

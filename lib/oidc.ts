@@ -1,0 +1,245 @@
+/**
+ * The OpenID Connect client: discovery, the authorization request, the code
+ * exchange with every ID token check, userinfo, and RP-initiated logout.
+ *
+ * Built on oauth4webapi, which does one protocol step per function and leaves
+ * the choices to us. The choices made here:
+ * - discovery and the key set are fetched once per process and reused; a failed
+ *   discovery is forgotten so the next request tries again;
+ * - every outbound request has a timeout;
+ * - the ID token's signature is verified even though it came straight from the
+ *   token endpoint over TLS (oauth4webapi skips that unless asked);
+ * - a key set that lacks the token's `kid` is refetched once (key rotation).
+ *
+ * Node runtime only: route handlers and instrumentation import this, middleware never does.
+ */
+import 'server-only'
+import * as oauth from 'oauth4webapi'
+import { getConfig, type OidcConfig } from './config'
+import { callbackFailure, LoginError, providerFailure, type ProviderStep } from './login-error'
+import type { Claim, UserClaims } from './session'
+import type { LoginTransaction } from './transaction'
+
+/** Long enough for a slow provider, short enough that a hung one frees the request. */
+export const OUTBOUND_TIMEOUT_MS = 10_000
+/** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` (OIDC Core §3.1.3.7). */
+export const CLOCK_TOLERANCE = 30
+
+interface Provider {
+  readonly config: OidcConfig
+  /** Replaced (never mutated) when the key set must be refetched: oauth4webapi caches keys per object. */
+  as: oauth.AuthorizationServer
+  readonly client: oauth.Client
+  readonly clientAuth: oauth.ClientAuth
+  readonly http: HttpOptions
+}
+
+/** The transport options every outbound call gets; valid for each oauth4webapi request function. */
+interface HttpOptions {
+  readonly signal: () => AbortSignal
+  readonly [oauth.allowInsecureRequests]?: boolean
+}
+
+let provider: Promise<Provider> | undefined
+
+function httpOptions(config: OidcConfig): HttpOptions {
+  return {
+    signal: () => AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
+    // Plain http is allowed only where config validation allowed it: loopback or an explicit opt-in.
+    ...(config.allowHttp ? { [oauth.allowInsecureRequests]: true } : {}),
+  }
+}
+
+function clientAuthentication(config: OidcConfig): oauth.ClientAuth {
+  const { credentials } = config
+  switch (credentials.method) {
+    case 'client_secret_basic':
+      return oauth.ClientSecretBasic(credentials.secret)
+    case 'client_secret_post':
+      return oauth.ClientSecretPost(credentials.secret)
+    case 'none':
+      return oauth.None()
+  }
+}
+
+/** Explains an issuer mismatch in terms of the variables that fix it. */
+function issuerMismatch(config: OidcConfig, error: oauth.OperationProcessingError): LoginError {
+  const body = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body
+  const announced = typeof body?.issuer === 'string' ? body.issuer : '(none)'
+  const expectedVar = config.tokenIssuerOverridden ? 'OIDC_TOKEN_ISSUER' : 'OIDC_ISSUER'
+  return new LoginError(
+    'misconfigured',
+    `The provider's discovery document at ${config.issuer.href} names its issuer "${announced}", ` +
+      `not ${expectedVar}="${config.expectedIssuer.href}". If the provider is right (Oracle IDCS and OCI Identity Domains ` +
+      `answer https://identity.oraclecloud.com/), set OIDC_TOKEN_ISSUER=${announced}.`,
+    { cause: error },
+  )
+}
+
+async function discover(config: OidcConfig): Promise<Provider> {
+  const http = httpOptions(config)
+  let as: oauth.AuthorizationServer
+  try {
+    const response = await oauth.discoveryRequest(config.issuer, { ...http, algorithm: 'oidc' })
+    // The provider must name itself as we expect (OIDC Discovery §4.3); OIDC_TOKEN_ISSUER covers providers that don't.
+    as = await oauth.processDiscoveryResponse(config.expectedIssuer, response)
+  } catch (error) {
+    if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+      throw issuerMismatch(config, error)
+    }
+    throw providerFailure('discovery', error)
+  }
+  if (!as.authorization_endpoint || !as.token_endpoint || !as.jwks_uri) {
+    throw new LoginError(
+      'bad_provider_response',
+      'The provider\'s discovery document lacks an authorization, token or jwks_uri endpoint, so it cannot sign anyone in.',
+    )
+  }
+  const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
+  return { config, as, client, clientAuth: clientAuthentication(config), http }
+}
+
+/**
+ * The provider's metadata, discovered once per process. A failure is not cached:
+ * the next caller discovers again, so a provider that was down at start is used
+ * as soon as it is back.
+ */
+export function getProvider(): Promise<Provider> {
+  provider ??= discover(getConfig().oidc).catch((error: unknown) => {
+    provider = undefined
+    throw error
+  })
+  return provider
+}
+
+/** Runs one provider-facing step, turning its failure into a LoginError that names the step. */
+async function step<T>(name: ProviderStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw providerFailure(name, error)
+  }
+}
+
+/** The URL that starts a login: authorization code flow with PKCE S256, state and nonce (OIDC Core §3.1.2.1). */
+export async function authorizationUrl(transaction: LoginTransaction): Promise<URL> {
+  const { as, config } = await getProvider()
+  const url = new URL(as.authorization_endpoint!)
+  const codeChallenge = await oauth.calculatePKCECodeChallenge(transaction.codeVerifier)
+  url.searchParams.set('client_id', config.clientId)
+  url.searchParams.set('redirect_uri', config.redirectUri)
+  url.searchParams.set('response_type', 'code')
+  url.searchParams.set('scope', config.scope)
+  url.searchParams.set('state', transaction.state)
+  url.searchParams.set('nonce', transaction.nonce)
+  url.searchParams.set('code_challenge', codeChallenge)
+  url.searchParams.set('code_challenge_method', 'S256')
+  return url
+}
+
+/** Claims that describe the token rather than the user; not worth a cookie's bytes. */
+const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
+
+function userClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoResponse | undefined): UserClaims {
+  const claims: Record<string, Claim> = {}
+  for (const [name, value] of Object.entries(idTokenClaims)) {
+    if (!PROTOCOL_CLAIMS.has(name) && value !== undefined) claims[name] = value as Claim
+  }
+  for (const [name, value] of Object.entries(userinfo ?? {})) {
+    if (value !== undefined) claims[name] = value as Claim
+  }
+  // `sub` comes from the validated ID token; userinfo's was checked equal to it.
+  return { ...claims, sub: idTokenClaims.sub }
+}
+
+/**
+ * Verifies the ID token's signature with the provider's key set. When no key
+ * matches, the provider may have rotated its keys since we cached them: drop
+ * the cache once and try again.
+ */
+async function verifyIdTokenSignature(p: Provider, tokenResponse: Response): Promise<void> {
+  try {
+    await oauth.validateApplicationLevelSignature(p.as, tokenResponse, p.http)
+  } catch (error) {
+    const noKey =
+      error instanceof oauth.OperationProcessingError &&
+      error.code === oauth.KEY_SELECTION &&
+      Array.isArray((error.cause as { candidates?: unknown[] } | undefined)?.candidates) &&
+      (error.cause as { candidates: unknown[] }).candidates.length === 0
+    if (!noKey) throw error
+    p.as = { ...p.as }
+    await oauth.validateApplicationLevelSignature(p.as, tokenResponse, p.http)
+  }
+}
+
+export interface LoginResult {
+  readonly user: UserClaims
+  readonly idToken: string
+  readonly accessToken: string
+  readonly accessTokenExpiresAt?: number
+  readonly refreshToken?: string
+  readonly scope?: string
+}
+
+/**
+ * Completes a login from the provider's redirect back to us. Throws LoginError
+ * for every failure; resolves only with a fully validated user.
+ */
+export async function completeLogin(callbackParams: URLSearchParams, transaction: LoginTransaction): Promise<LoginResult> {
+  const p = await getProvider()
+  const { as, client, clientAuth, http, config } = p
+
+  // 1. The authorization response (RFC 6749 §4.1.2): our state, the provider's
+  //    `iss` where it advertises RFC 9207, or the provider's error.
+  let params: URLSearchParams
+  try {
+    params = oauth.validateAuthResponse(as, client, callbackParams, transaction.state)
+  } catch (error) {
+    throw callbackFailure(error)
+  }
+
+  // 2. The code exchange, with the PKCE verifier only this browser's transaction holds.
+  const tokenResponse = await step('token', () =>
+    oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, transaction.codeVerifier, http),
+  )
+  // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub.
+  const tokens = await step('token', () =>
+    oauth.processAuthorizationCodeResponse(as, client, tokenResponse, { expectedNonce: transaction.nonce, requireIdToken: true }),
+  )
+  // 4. …and its signature, against the provider's published keys.
+  await step('id_token', () => verifyIdTokenSignature(p, tokenResponse))
+  const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
+
+  // 5. Userinfo, whose `sub` must be the ID token's (OIDC Core §5.3.2).
+  let userinfo: oauth.UserInfoResponse | undefined
+  if (as.userinfo_endpoint) {
+    userinfo = await step('userinfo', async () => {
+      const response = await oauth.userInfoRequest(as, client, tokens.access_token, http)
+      return oauth.processUserInfoResponse(as, client, idTokenClaims.sub, response)
+    })
+  }
+
+  const now = Math.floor(Date.now() / 1000)
+  return {
+    user: userClaims(idTokenClaims, userinfo),
+    idToken: tokens.id_token!,
+    accessToken: tokens.access_token,
+    ...(tokens.expires_in !== undefined ? { accessTokenExpiresAt: now + tokens.expires_in } : {}),
+    ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
+    ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+  }
+}
+
+/**
+ * Where to send the browser to end the provider's session too (RP-Initiated
+ * Logout 1.0 §2), or undefined when the provider has no end_session_endpoint.
+ */
+export async function endSessionUrl(idToken: string | undefined): Promise<URL | undefined> {
+  const { as, config } = await getProvider()
+  if (!as.end_session_endpoint) return undefined
+  const url = new URL(as.end_session_endpoint)
+  if (idToken) url.searchParams.set('id_token_hint', idToken)
+  url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
+  url.searchParams.set('client_id', config.clientId)
+  return url
+}

@@ -1,0 +1,112 @@
+/**
+ * The login transaction: what /auth/login must remember for /auth/callback.
+ *
+ * Each login gets its own short-lived sealed cookie whose name carries the
+ * `state`, so two tabs signing in at once do not overwrite each other's PKCE
+ * verifier and nonce (auth0/nextjs-auth0#142, nextauthjs/next-auth#7894).
+ * The cookie is scoped to /auth and sealed with the session secret.
+ */
+import { sealData, unsealData } from 'iron-session'
+import type { SessionConfig } from './config'
+import { nowSeconds } from './session'
+
+export interface LoginTransaction {
+  readonly state: string
+  readonly nonce: string
+  readonly codeVerifier: string
+  readonly returnTo: string
+  /** Epoch seconds; also orders transactions when too many pile up. */
+  readonly createdAt: number
+}
+
+/** Ten minutes to get through the provider's login page. */
+export const TRANSACTION_TTL = 10 * 60
+/** Abandoned logins beyond this many are dropped, oldest first, so cookies cannot pile up into a 431. */
+export const MAX_PENDING_TRANSACTIONS = 3
+
+const TRANSACTION_PATH = '/auth'
+/** oauth4webapi's states are 43 base64url characters; anything else is not ours. */
+const STATE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/
+
+export function transactionCookiePrefix(config: SessionConfig): string {
+  // `__Secure-` needs https; the `__Host-` prefix would force Path=/, sending
+  // these cookies with every request.
+  return config.secureCookies ? '__Secure-txn.' : 'txn.'
+}
+
+/** The cookie name for a state, or undefined when the state cannot be one of ours. */
+export function transactionCookieName(state: string | null, config: SessionConfig): string | undefined {
+  return state && STATE_PATTERN.test(state) ? `${transactionCookiePrefix(config)}${state}` : undefined
+}
+
+export function transactionCookieOptions(config: SessionConfig, maxAge = TRANSACTION_TTL) {
+  return {
+    httpOnly: true,
+    secure: config.secureCookies,
+    // Lax, not Strict: the provider brings the browser back with a cross-site top-level GET.
+    sameSite: 'lax' as const,
+    path: TRANSACTION_PATH,
+    maxAge,
+  }
+}
+
+function isTransaction(value: unknown): value is LoginTransaction {
+  if (typeof value !== 'object' || value === null) return false
+  const t = value as Record<string, unknown>
+  return (
+    typeof t.state === 'string' &&
+    typeof t.nonce === 'string' &&
+    typeof t.codeVerifier === 'string' &&
+    typeof t.returnTo === 'string' &&
+    typeof t.createdAt === 'number'
+  )
+}
+
+export function sealTransaction(transaction: LoginTransaction, config: SessionConfig): Promise<string> {
+  return sealData(transaction, { password: config.secret, ttl: TRANSACTION_TTL })
+}
+
+/**
+ * Opens a transaction cookie and checks it belongs to `expectedState`. Missing,
+ * tampered, expired, or another login's cookie: undefined.
+ */
+export async function unsealTransaction(
+  cookieValue: string | undefined,
+  expectedState: string,
+  config: SessionConfig,
+): Promise<LoginTransaction | undefined> {
+  if (!cookieValue || cookieValue.length > 4096) return undefined
+  try {
+    const data = await unsealData<unknown>(cookieValue, { password: config.secret, ttl: TRANSACTION_TTL })
+    if (!isTransaction(data) || data.state !== expectedState) return undefined
+    if (nowSeconds() - data.createdAt > TRANSACTION_TTL) return undefined
+    return data
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Names of the pending transaction cookies to delete before starting another
+ * login: unreadable ones, and the oldest beyond MAX_PENDING_TRANSACTIONS - 1.
+ */
+export async function staleTransactionCookies(
+  cookies: readonly { name: string; value: string }[],
+  config: SessionConfig,
+): Promise<string[]> {
+  const prefix = transactionCookiePrefix(config)
+  const pending = cookies.filter((c) => c.name.startsWith(prefix))
+  if (pending.length < MAX_PENDING_TRANSACTIONS) return []
+
+  const opened = await Promise.all(
+    pending.map(async (c) => ({
+      name: c.name,
+      txn: await unsealTransaction(c.value, c.name.slice(prefix.length), config),
+    })),
+  )
+  const unreadable = opened.filter((o) => !o.txn).map((o) => o.name)
+  const readable = opened
+    .filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined)
+    .sort((a, b) => b.txn.createdAt - a.txn.createdAt)
+  return [...unreadable, ...readable.slice(MAX_PENDING_TRANSACTIONS - 1).map((o) => o.name)]
+}

@@ -1,0 +1,25 @@
+import type { NextConfig } from 'next'
+
+/**
+ * Nothing here depends on the environment: one build serves any provider, and
+ * every OIDC setting is read at run time (lib/config.ts).
+ */
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'" },
+        ],
+      },
+    ]
+  },
+}
+
+export default nextConfig

@@ -1,0 +1,65 @@
+/**
+ * `npm run dev`: the app in development mode. Without OIDC_ISSUER (in the
+ * environment or .env.local) it first starts the embedded local provider on
+ * loopback and points the app at it, so there is nothing to set up.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import nextEnv from '@next/env'
+import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
+import { startLocalIdp, type LocalIdp } from '../idp/provider.ts'
+import { DEMO_USERS } from '../idp/users.ts'
+
+nextEnv.loadEnvConfig(process.cwd(), true)
+
+const env: NodeJS.ProcessEnv = { ...process.env }
+env.APP_BASE_URL ??= DEFAULT_APP_BASE_URL
+const appUrl = new URL(env.APP_BASE_URL)
+const lines: string[] = []
+
+let idp: LocalIdp | undefined
+if (!env.OIDC_ISSUER) {
+  idp = await startLocalIdp({
+    port: Number(env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT),
+    appBaseUrl: env.APP_BASE_URL,
+    clientId: LOCAL_CLIENT_ID,
+    clientSecret: LOCAL_CLIENT_SECRET,
+  })
+  Object.assign(env, {
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+    OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+    OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic',
+  })
+  lines.push(
+    `Identity provider: ${idp.issuer} (embedded local provider; set OIDC_ISSUER to use your own)`,
+    'Demo users:',
+    ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`),
+  )
+} else {
+  lines.push(`Identity provider: ${env.OIDC_ISSUER}`)
+}
+
+if (!env.SESSION_SECRET) {
+  env.SESSION_SECRET = randomBytes(32).toString('base64url')
+  lines.push('SESSION_SECRET is not set: using a random one, so sessions end when this process stops.')
+}
+
+console.log(['', `  Open ${appUrl.origin} and sign in.`, ...lines.map((l) => `  ${l}`), ''].join('\n'))
+
+// Loopback only: a development server has no business on the network.
+const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', '--hostname', appUrl.hostname, '--port', appUrl.port || '3000'], {
+  env,
+  stdio: 'inherit',
+})
+
+async function stop(code: number): Promise<never> {
+  await idp?.close()
+  process.exit(code)
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    next.kill(signal)
+  })
+}
+next.once('exit', (code) => void stop(code ?? 0))
