@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from './config'
+
+const valid = {
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: 'x'.repeat(32),
+  OIDC_ISSUER: 'https://login.example.com/oauth2/default',
+  OIDC_CLIENT_ID: 'client-123',
+  OIDC_CLIENT_SECRET: 'shh',
+}
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  it('accepts a complete configuration and fills in the defaults', () => {
+    const config = parseConfig(valid)
+    expect(config.oidc.issuer.href).toBe('https://login.example.com/oauth2/default')
+    expect(config.oidc.expectedIssuer.href).toBe(config.oidc.issuer.href)
+    expect(config.oidc.scope).toBe('openid profile email')
+    expect(config.oidc.credentials).toEqual({ method: 'client_secret_basic', secret: 'shh' })
+    expect(config.oidc.redirectUri).toBe('http://localhost:3000/auth/callback')
+    expect(config.oidc.postLogoutRedirectUri).toBe('http://localhost:3000/')
+    expect(config.oidc.allowHttp).toBe(false)
+    expect(config.session.secureCookies).toBe(false)
+    expect(config.session.sessionCookieName).toBe('session')
+  })
+
+  it('lists every missing variable at once, each with how to fix it', () => {
+    const problems = problemsOf({})
+    expect(problems).toHaveLength(4)
+    expect(problems.join('\n')).toMatch(/APP_BASE_URL is not set/)
+    expect(problems.join('\n')).toMatch(/SESSION_SECRET is not set.*openssl rand/)
+    expect(problems.join('\n')).toMatch(/OIDC_ISSUER is not set.*npm run dev/)
+    expect(problems.join('\n')).toMatch(/OIDC_CLIENT_ID is not set/)
+  })
+
+  it('refuses a short session secret and says how long it must be', () => {
+    expect(problemsOf({ ...valid, SESSION_SECRET: 'too-short' })).toEqual([
+      expect.stringMatching(/SESSION_SECRET is 9 characters long; it must be at least 32/),
+    ])
+  })
+
+  it('refuses an APP_BASE_URL that is not an origin', () => {
+    expect(problemsOf({ ...valid, APP_BASE_URL: 'http://localhost:3000/app' })[0]).toMatch(/origin only.*http:\/\/localhost:3000/)
+    expect(problemsOf({ ...valid, APP_BASE_URL: 'localhost:3000' })[0]).toMatch(/APP_BASE_URL must be an http\(s\) URL/)
+  })
+
+  it('uses Secure cookies with the __Host- prefix when the app is on https', () => {
+    const config = parseConfig({ ...valid, APP_BASE_URL: 'https://app.example.com/' })
+    expect(config.session.secureCookies).toBe(true)
+    expect(config.session.sessionCookieName).toBe('__Host-session')
+    expect(config.oidc.redirectUri).toBe('https://app.example.com/auth/callback')
+  })
+
+  it('refuses a plain-http issuer off this machine, naming the opt-in', () => {
+    const [problem] = problemsOf({ ...valid, OIDC_ISSUER: 'http://idp.internal.example' })
+    expect(problem).toMatch(/OIDC_ISSUER .*not a loopback address/)
+    expect(problem).toMatch(/OIDC_ALLOW_HTTP_ISSUER=true/)
+  })
+
+  it.each(['http://127.0.0.1:4400', 'http://localhost:8080/realms/demo', 'http://[::1]:4400'])(
+    'accepts the loopback http issuer %s',
+    (issuer) => {
+      expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).oidc.allowHttp).toBe(true)
+    },
+  )
+
+  it('accepts a plain-http issuer elsewhere only with the explicit opt-in', () => {
+    const config = parseConfig({ ...valid, OIDC_ISSUER: 'http://idp.internal.example', OIDC_ALLOW_HTTP_ISSUER: 'true' })
+    expect(config.oidc.allowHttp).toBe(true)
+    expect(problemsOf({ ...valid, OIDC_ALLOW_HTTP_ISSUER: 'yes' })[0]).toMatch(/OIDC_ALLOW_HTTP_ISSUER must be "true" or "false"/)
+  })
+
+  it('refuses an issuer with a query', () => {
+    expect(problemsOf({ ...valid, OIDC_ISSUER: 'https://login.example.com/?tenant=1' })[0]).toMatch(/must not have a query/)
+  })
+
+  it('makes a client without a secret a public client', () => {
+    const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: undefined })
+    expect(config.oidc.credentials).toEqual({ method: 'none' })
+  })
+
+  it('honours client_secret_post', () => {
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'client_secret_post' }).oidc.credentials).toEqual({
+      method: 'client_secret_post',
+      secret: 'shh',
+    })
+  })
+
+  it('refuses contradictory client authentication settings', () => {
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key' })[0]).toMatch(/must be one of client_secret_basic, client_secret_post, none/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic' })[0]).toMatch(
+      /OIDC_CLIENT_SECRET is not set/,
+    )
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'none' })[0]).toMatch(/public client never sends a secret/)
+  })
+
+  it('requires the openid scope and drops duplicates', () => {
+    expect(problemsOf({ ...valid, OIDC_SCOPE: 'profile email' })[0]).toMatch(/OIDC_SCOPE must include "openid"/)
+    expect(parseConfig({ ...valid, OIDC_SCOPE: ' openid  urn:opc:idm:t.user.me openid ' }).oidc.scope).toBe('openid urn:opc:idm:t.user.me')
+  })
+
+  it('expects the token issuer from OIDC_TOKEN_ISSUER when set (Oracle IDCS)', () => {
+    const config = parseConfig({
+      ...valid,
+      OIDC_ISSUER: 'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+      OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/',
+    })
+    expect(config.oidc.issuer.href).toBe('https://idcs-0123456789abcdef.identity.oraclecloud.com/')
+    expect(config.oidc.expectedIssuer.href).toBe('https://identity.oraclecloud.com/')
+    expect(config.oidc.tokenIssuerOverridden).toBe(true)
+  })
+})
