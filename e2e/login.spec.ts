@@ -162,3 +162,22 @@ test('two tabs signing in at once both succeed', async ({ context }) => {
   await expect(second).toHaveURL(`${APP_BASE_URL}/api/me`)
   await expect(second.locator('body')).toContainText('"sub":"248289761001"')
 })
+
+test('a forged callback gets a 400 page and no session', async ({ page }) => {
+  const forged = await page.goto('/auth/callback?code=stolen-or-made-up&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+  expect(forged!.status()).toBe(400)
+  await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Try signing in again' })).toBeVisible()
+  expect(await sessionCookie(page)).toBeUndefined()
+  expect((await page.request.get('/api/me')).status()).toBe(401)
+})
+
+test("a crafted error callback does not put the attacker's words or markup on our page", async ({ page }) => {
+  const text = 'Your account is locked. Call +1 555 0100 <img src=x onerror="window.pwned=1">'
+  const response = await page.goto(`/auth/callback?error=access_denied&error_description=${encodeURIComponent(text)}&state=forged`)
+  expect(response!.status()).toBe(400)
+  await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible()
+  // Without a matching login transaction, nothing from the query is shown, escaped or not.
+  await expect(page.locator('body')).not.toContainText('Call +1 555 0100')
+  expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined()
+})

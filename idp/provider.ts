@@ -73,11 +73,10 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     async findAccount(_ctx, sub) {
       const user = findUserBySub(sub)
       if (!user) return undefined
-      const initials = `${String(user.claims.given_name)[0]}${String(user.claims.family_name)[0]}`
       return {
         accountId: user.sub,
         async claims() {
-          return { sub: user.sub, ...user.claims, picture: `${issuer}/avatars/${user.username}.svg?i=${initials}` }
+          return { sub: user.sub, ...user.claims, picture: `${issuer}/avatars/${user.username}.svg` }
         },
       }
     },
@@ -157,10 +156,11 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
 }
 
 function handleAvatar(res: ServerResponse, url: URL): void {
-  const initials = (url.searchParams.get('i') ?? '?').slice(0, 2)
   const user = findUserByUsername(url.pathname.split('/')[2]?.replace(/\.svg$/, '') ?? '')
+  if (!user) return send(res, 404, 'text/plain', 'no such avatar')
+  const initials = `${String(user.claims.given_name)[0]}${String(user.claims.family_name)[0]}`
   res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' })
-  res.end(avatarSvg(initials, user?.colour ?? '#475569'))
+  res.end(avatarSvg(initials, user.colour))
 }
 
 /** Starts the provider; resolves once it accepts connections. */

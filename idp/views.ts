@@ -79,7 +79,7 @@ export function logoutPage(form: string, clientName: string | undefined): string
     `<h1>Sign out of the Local Identity Provider${clientName ? ` and ${escapeHtml(clientName)}` : ''}?</h1>
     ${form}
     <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Yes, sign me out</button>
-    <button type="submit" form="op.logoutForm" class="secondary">No, stay signed in</button>`,
+    <button type="submit" form="op.logoutForm" class="secondary">No, stay signed in here</button>`,
   )
 }
 
