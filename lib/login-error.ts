@@ -83,6 +83,14 @@ function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && !(error as { code?: unknown }).code
 }
 
+function rejectedCredentials(code: string, cause: unknown): LoginError {
+  return new LoginError(
+    'misconfigured',
+    `The provider rejected this app's client credentials (${code}). Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.`,
+    { cause },
+  )
+}
+
 /** Turns whatever a provider-facing step threw into a LoginError. */
 export function providerFailure(step: ProviderStep, error: unknown): LoginError {
   if (error instanceof LoginError) return error
@@ -108,19 +116,15 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
         cause: error,
       })
     }
-    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') {
-      return new LoginError(
-        'misconfigured',
-        `The provider rejected this app's client credentials (${error.error}). Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.`,
-        { cause: error },
-      )
-    }
+    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') return rejectedCredentials(error.error, error)
     return new LoginError('bad_provider_response', `The provider refused the request to ${where} (${error.error}).`, {
       cause: error,
       providerError: { error: error.error, description: error.error_description },
     })
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    // At the token endpoint a 401 means our client authentication failed (RFC 6749 §5.2).
+    if (step === 'token' && error.status === 401) return rejectedCredentials('invalid_client', error)
     return new LoginError('bad_provider_response', `The provider refused the request to ${where} (HTTP ${error.status}).`, {
       cause: error,
     })

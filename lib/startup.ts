@@ -5,6 +5,7 @@
  * discovery and a wrong issuer shows up in the log straight away.
  */
 import { ConfigError, getConfig } from './config'
+import { LoginError } from './login-error'
 import { getProvider } from './oidc'
 
 export async function checkAtStartup(): Promise<void> {
@@ -22,8 +23,8 @@ export async function checkAtStartup(): Promise<void> {
     ({ as }) => console.log(`[auth] provider ready: ${as.issuer}`),
     (error: unknown) =>
       console.warn(
-        `[auth] could not load the provider's discovery document from ${issuer}: ` +
-          `${error instanceof Error ? error.message : String(error)}. Logins will retry.`,
+        `[auth] could not load the provider's discovery document from ${issuer}. ` +
+          `${error instanceof LoginError ? error.detail : String(error)} Logins will retry.`,
       ),
   )
 }

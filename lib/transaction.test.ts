@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from './config'
 import { nowSeconds } from './session'
 import {
+  isWellFormedState,
   MAX_PENDING_TRANSACTIONS,
   sealTransaction,
   staleTransactionCookies,
@@ -26,10 +27,14 @@ describe('login transactions', () => {
     expect(transactionCookieName(stateA, httpsConfig)).toBe(`__Secure-txn.${stateA}`)
   })
 
+  it('accepts the states it generates', () => {
+    expect(isWellFormedState(stateA)).toBe(true)
+  })
+
   it.each([null, '', 'short', 'has space in it and is long enough', 'semi;colon-aaaaaaaaaaaaaaaaaaaa', 'x'.repeat(200)])(
     'refuses %j as a state',
     (state) => {
-      expect(transactionCookieName(state, config)).toBeUndefined()
+      expect(isWellFormedState(state)).toBe(false)
     },
   )
 

@@ -34,9 +34,13 @@ export function transactionCookiePrefix(config: SessionConfig): string {
   return config.secureCookies ? '__Secure-txn.' : 'txn.'
 }
 
-/** The cookie name for a state, or undefined when the state cannot be one of ours. */
-export function transactionCookieName(state: string | null, config: SessionConfig): string | undefined {
-  return state && STATE_PATTERN.test(state) ? `${transactionCookiePrefix(config)}${state}` : undefined
+/** True when `state` (from the query string, so attacker-controlled) can be one we generated. */
+export function isWellFormedState(state: string | null): state is string {
+  return state !== null && STATE_PATTERN.test(state)
+}
+
+export function transactionCookieName(state: string, config: SessionConfig): string {
+  return `${transactionCookiePrefix(config)}${state}`
 }
 
 export function transactionCookieOptions(config: SessionConfig, maxAge = TRANSACTION_TTL) {

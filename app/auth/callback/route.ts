@@ -11,16 +11,26 @@ import { LoginError } from '@/lib/login-error'
 import { completeLogin } from '@/lib/oidc'
 import { returnToUrl } from '@/lib/return-to'
 import { nowSeconds, sealSession, sessionCookieOptions, type Session } from '@/lib/session'
-import { transactionCookieName, transactionCookieOptions, unsealTransaction } from '@/lib/transaction'
+import {
+  isWellFormedState,
+  transactionCookieName,
+  transactionCookieOptions,
+  unsealTransaction,
+  type LoginTransaction,
+} from '@/lib/transaction'
 
 export async function GET(request: NextRequest) {
   const { session: config } = getConfig()
   const params = request.nextUrl.searchParams
   const state = params.get('state')
-  const cookieName = transactionCookieName(state, config)
-  const transaction = cookieName && (await unsealTransaction(request.cookies.get(cookieName)?.value, state!, config))
+  let cookieName: string | undefined
+  let transaction: LoginTransaction | undefined
+  if (isWellFormedState(state)) {
+    cookieName = transactionCookieName(state, config)
+    transaction = await unsealTransaction(request.cookies.get(cookieName)?.value, state, config)
+  }
 
-  if (!transaction) {
+  if (!cookieName || !transaction) {
     // Without a transaction we cannot tell the provider's genuine error from a
     // crafted link, so we show none of the query: only that this login is not ours.
     const error = new LoginError(
@@ -32,6 +42,8 @@ export async function GET(request: NextRequest) {
     return response
   }
 
+  // Whatever happens next, this transaction is spent: a second use of the same callback finds nothing.
+  const spent = transactionCookieOptions(config, 0)
   let session: Session
   let sealed: string
   try {
@@ -41,12 +53,12 @@ export async function GET(request: NextRequest) {
     sealed = await sealSession(session, config)
   } catch (error) {
     const response = loginFailure(error, config.appBaseUrl, transaction.returnTo)
-    response.cookies.set(cookieName!, '', transactionCookieOptions(config, 0))
+    response.cookies.set(cookieName, '', spent)
     return response
   }
 
   const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
-  response.cookies.set(cookieName!, '', transactionCookieOptions(config, 0))
+  response.cookies.set(cookieName, '', spent)
   response.cookies.set(config.sessionCookieName, sealed, sessionCookieOptions(config, session.expiresAt - nowSeconds()))
   return response
 }

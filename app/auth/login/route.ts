@@ -42,7 +42,7 @@ export async function GET(request: NextRequest) {
     response.cookies.set(name, '', transactionCookieOptions(config, 0))
   }
   response.cookies.set(
-    transactionCookieName(transaction.state, config)!,
+    transactionCookieName(transaction.state, config),
     await sealTransaction(transaction, config),
     transactionCookieOptions(config),
   )
