@@ -18,6 +18,16 @@ async function tokenEndpointError(status: number, body: unknown): Promise<unknow
   return oauth.processAuthorizationCodeResponse(as, client, response).catch((error: unknown) => error)
 }
 
+/** What validateAuthResponse throws for these callback parameters, expecting state "s". */
+function authResponseError(params: URLSearchParams): unknown {
+  try {
+    oauth.validateAuthResponse(as, client, params, 's')
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected validateAuthResponse to throw')
+}
+
 let hanging: Server
 let hangingUrl: string
 beforeAll(async () => {
@@ -82,14 +92,7 @@ describe('providerFailure', () => {
 describe('callbackFailure', () => {
   it("reports the provider's own error, for a login this browser started", () => {
     const params = new URLSearchParams({ error: 'access_denied', error_description: 'User said no', state: 's', iss: as.issuer })
-    const thrown = (() => {
-      try {
-        oauth.validateAuthResponse(as, client, params, 's')
-      } catch (error) {
-        return error
-      }
-    })()
-    const error = callbackFailure(thrown)
+    const error = callbackFailure(authResponseError(params))
     expect(error.status).toBe(400)
     expect(error.providerError).toEqual({ error: 'access_denied', description: 'User said no' })
   })
@@ -100,14 +103,7 @@ describe('callbackFailure', () => {
       new URLSearchParams({ code: 'c', state: 's', iss: 'https://evil.example' }),
       new URLSearchParams({ code: 'c', state: 's' }),
     ]) {
-      const thrown = (() => {
-        try {
-          oauth.validateAuthResponse(as, client, params, 's')
-        } catch (error) {
-          return error
-        }
-      })()
-      const error = callbackFailure(thrown)
+      const error = callbackFailure(authResponseError(params))
       expect(error.status).toBe(400)
       expect(error.kind).toBe('invalid_request')
       expect(error.providerError).toBeUndefined()
