@@ -9,7 +9,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getSessionConfig } from './lib/config'
-import { sessionCookieOptions, unsealSession } from './lib/session'
+import { nowSeconds, openSession, sealSession, sessionCookieOptions } from './lib/session'
 import { unauthorizedJson } from './lib/unauthorized'
 
 function redirectToLogin(request: NextRequest, appBaseUrl: URL): NextResponse {
@@ -29,7 +29,16 @@ export async function middleware(request: NextRequest) {
   }
 
   const cookie = request.cookies.get(config.sessionCookieName)
-  if (await unsealSession(cookie?.value, config)) return NextResponse.next()
+  const opened = await openSession(cookie?.value, config)
+  if (opened) {
+    const response = NextResponse.next()
+    // Opened by an older secret after a rotation: seal it again with the newest.
+    if (opened.stale) {
+      const { session } = opened
+      response.cookies.set(config.sessionCookieName, await sealSession(session, config), sessionCookieOptions(config, session.expiresAt - nowSeconds()))
+    }
+    return response
+  }
 
   const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : redirectToLogin(request, config.appBaseUrl)
   // A cookie that does not open is dead weight on every request: drop it.

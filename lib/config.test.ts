@@ -48,6 +48,16 @@ describe('parseConfig', () => {
     ])
   })
 
+  it('takes several secrets, newest first, each checked on its own', () => {
+    const newest = 'n'.repeat(32)
+    const oldest = 'o'.repeat(40)
+    expect(parseConfig({ ...valid, SESSION_SECRET: ` ${newest} , ${oldest} ` }).session.secrets).toEqual([newest, oldest])
+    expect(problemsOf({ ...valid, SESSION_SECRET: `${newest},short` })).toEqual([
+      expect.stringMatching(/The second secret in SESSION_SECRET is 5 characters long; it must be at least 32.*separated by commas/),
+    ])
+    expect(problemsOf({ ...valid, SESSION_SECRET: Array(6).fill(newest).join(',') })[0]).toMatch(/holds 6 secrets; keep at most 5/)
+  })
+
   it('refuses an APP_BASE_URL that is not an origin', () => {
     expect(problemsOf({ ...valid, APP_BASE_URL: 'http://localhost:3000/app' })[0]).toMatch(/origin only.*http:\/\/localhost:3000/)
     expect(problemsOf({ ...valid, APP_BASE_URL: 'localhost:3000' })[0]).toMatch(/APP_BASE_URL must be an http\(s\) URL/)

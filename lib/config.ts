@@ -19,8 +19,11 @@ export type ClientCredentials =
 export interface SessionConfig {
   /** The app's public origin. Every absolute URL we build starts here, never at the Host header. */
   readonly appBaseUrl: URL
-  /** Secrets that seal cookies. iron-session needs at least 32 characters. */
-  readonly secret: string
+  /**
+   * Secrets that seal cookies, newest first. The newest seals; all of them open,
+   * so a rotation does not sign anyone out. Each has at least 32 characters.
+   */
+  readonly secrets: readonly [string, ...string[]]
   /** Cookies get `Secure` (and the `__Host-` prefix) when the app is served over https. */
   readonly secureCookies: boolean
   readonly sessionCookieName: string
@@ -117,34 +120,48 @@ function parseAppBaseUrl(env: Env, problems: string[]): URL | undefined {
   return new URL(url.origin)
 }
 
-function parseSecret(env: Env, problems: string[]): string | undefined {
-  const secret = env.SESSION_SECRET
-  if (!secret) {
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth']
+export const MAX_SECRETS = ORDINALS.length
+
+/**
+ * SESSION_SECRET holds one secret, or several separated by commas, newest first
+ * (`openssl rand -base64 32` never produces a comma).
+ */
+function parseSecrets(env: Env, problems: string[]): readonly [string, ...string[]] | undefined {
+  const raw = env.SESSION_SECRET
+  const generate = 'Generate one with: openssl rand -base64 32'
+  if (!raw?.trim()) {
     problems.push(
-      `SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters; ` +
-        'generate one with: openssl rand -base64 32',
+      `SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters. ${generate}`,
     )
     return undefined
   }
-  if (secret.length < MIN_SECRET_LENGTH) {
+  const secrets = raw.split(',').map((secret) => secret.trim())
+  if (secrets.length > MAX_SECRETS) {
+    problems.push(`SESSION_SECRET holds ${secrets.length} secrets; keep at most ${MAX_SECRETS} (newest first) and drop the oldest.`)
+    return undefined
+  }
+  const bad = secrets.findIndex((secret) => secret.length < MIN_SECRET_LENGTH)
+  if (bad !== -1) {
+    const which = secrets.length === 1 ? 'SESSION_SECRET' : `The ${ORDINALS[bad]} secret in SESSION_SECRET`
     problems.push(
-      `SESSION_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. ` +
-        'Generate one with: openssl rand -base64 32',
+      `${which} is ${secrets[bad]!.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. ${generate}` +
+        (secrets.length > 1 ? ' (Several secrets are separated by commas, newest first.)' : ''),
     )
     return undefined
   }
-  return secret
+  return secrets as [string, ...string[]]
 }
 
 /** The part of the configuration that middleware needs: sealing, cookies, and the base URL. */
 export function parseSessionConfig(env: Env, problems: string[] = []): SessionConfig | undefined {
   const appBaseUrl = parseAppBaseUrl(env, problems)
-  const secret = parseSecret(env, problems)
-  if (!appBaseUrl || !secret) return undefined
+  const secrets = parseSecrets(env, problems)
+  if (!appBaseUrl || !secrets) return undefined
   const secureCookies = appBaseUrl.protocol === 'https:'
   return {
     appBaseUrl,
-    secret,
+    secrets,
     secureCookies,
     // `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and
     // Path=/, so a sibling subdomain cannot plant or shadow it. It needs https.

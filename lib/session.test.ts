@@ -1,10 +1,10 @@
 import { sealData } from 'iron-session'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from './config'
-import { nowSeconds, sealSession, SessionTooLargeError, unsealSession, type Session } from './session'
+import { nowSeconds, openSession, sealSession, SessionTooLargeError, unsealSession, type Session } from './session'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) }) as SessionConfig
-const otherConfig: SessionConfig = { ...config, secret: 'o'.repeat(40) }
+const otherConfig: SessionConfig = { ...config, secrets: ['o'.repeat(40)] }
 
 function session(overrides: Partial<Session> = {}): Session {
   const now = nowSeconds()
@@ -65,19 +65,36 @@ describe('session cookies', () => {
 
   it('honours expiresAt even when the seal itself is still valid', async () => {
     const stale = session({ expiresAt: nowSeconds() - 1 })
-    const sealed = await sealData(stale, { password: config.secret, ttl: 3600 })
+    const sealed = await sealData(stale, { password: config.secrets[0], ttl: 3600 })
     expect(await unsealSession(sealed, config)).toBeNull()
   })
 
   it('reads an authentic cookie of another shape as no session', async () => {
-    const sealed = await sealData({ v: 2, user: { sub: 'x' } }, { password: config.secret, ttl: 3600 })
+    const sealed = await sealData({ v: 2, user: { sub: 'x' } }, { password: config.secrets[0], ttl: 3600 })
     expect(await unsealSession(sealed, config)).toBeNull()
-    const noSub = await sealData({ ...session(), user: { name: 'no sub' } }, { password: config.secret, ttl: 3600 })
+    const noSub = await sealData({ ...session(), user: { name: 'no sub' } }, { password: config.secrets[0], ttl: 3600 })
     expect(await unsealSession(noSub, config)).toBeNull()
   })
 
   it('refuses to seal a session that a browser would drop', async () => {
     const huge = session({ user: { sub: 'user-1', groups: Array.from({ length: 300 }, (_, i) => `group-${i}`) } })
     await expect(sealSession(huge, config)).rejects.toBeInstanceOf(SessionTooLargeError)
+  })
+
+  it('opens cookies sealed with an older secret after a rotation, and marks them for resealing', async () => {
+    const oldSecret = 'o'.repeat(40)
+    const rotated: SessionConfig = { ...config, secrets: ['n'.repeat(40), oldSecret] }
+    const before = await sealSession(session(), { ...config, secrets: [oldSecret] })
+
+    const opened = await openSession(before, rotated)
+    expect(opened?.session.user.sub).toBe('user-1')
+    expect(opened?.stale).toBe(true)
+
+    const resealed = await sealSession(opened!.session, rotated)
+    expect((await openSession(resealed, rotated))?.stale).toBe(false)
+    // Once the old secret is dropped, only the resealed cookie still opens.
+    const afterRotation: SessionConfig = { ...config, secrets: ['n'.repeat(40)] }
+    expect(await openSession(resealed, afterRotation)).not.toBeNull()
+    expect(await openSession(before, afterRotation)).toBeNull()
   })
 })

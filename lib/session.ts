@@ -5,8 +5,8 @@
  * underneath), so this module runs in Edge middleware as well as in Node route
  * handlers and server components. It must not import Node APIs or the OIDC client.
  */
-import { sealData, unsealData } from 'iron-session'
 import type { SessionConfig } from './config'
+import { MAX_SEAL_LENGTH, open, seal } from './seal'
 
 /** JSON values as they come out of an ID token or a userinfo response. */
 export type Claim = string | number | boolean | null | Claim[] | { [key: string]: Claim }
@@ -33,7 +33,7 @@ export interface Session {
 }
 
 /** Browsers drop a cookie over 4096 bytes (name, value and attributes); we refuse before that. */
-export const MAX_COOKIE_BYTES = 4096
+export const MAX_COOKIE_BYTES = MAX_SEAL_LENGTH
 
 export class SessionTooLargeError extends Error {
   constructor(readonly bytes: number) {
@@ -91,36 +91,32 @@ export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
 }
 
 export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
-  const ttl = session.expiresAt - nowSeconds()
-  const sealed = await sealData(session, { password: config.secret, ttl: Math.max(ttl, 1) })
+  const sealed = await seal(session, config.secrets, session.expiresAt - nowSeconds())
   // name=value plus the attributes a browser counts: "; Path=/; Max-Age=28800; HttpOnly; Secure; SameSite=Lax".
   const bytes = config.sessionCookieName.length + 1 + sealed.length + 64
   if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError(bytes)
   return sealed
 }
 
+function isCurrentSession(value: unknown): value is Session {
+  return isSession(value) && !isExpired(value)
+}
+
 /**
- * Opens a session cookie. A missing, tampered, foreign (sealed with another
- * secret), malformed or expired cookie all read as "no session": the caller
+ * Opens a session cookie. A missing, tampered, foreign (sealed with a secret we
+ * do not hold), malformed or expired cookie all read as "no session": the caller
  * never has to tell them apart, and none of them is an error the user sees.
+ * `stale` says an older secret opened it, so it should be sealed again.
  */
-export async function unsealSession(
+export async function openSession(
   cookieValue: string | undefined,
   config: SessionConfig,
-): Promise<Session | null> {
-  // A seal of a few hundred bytes is the smallest possible; anything over the
-  // browser limit did not come from us. Both are refused before any crypto runs.
-  if (!cookieValue || cookieValue.length > MAX_COOKIE_BYTES) return null
-  try {
-    const data = await unsealData<unknown>(cookieValue, {
-      password: config.secret,
-      ttl: config.sessionLifetime,
-    })
-    if (!isSession(data) || isExpired(data)) return null
-    return data
-  } catch {
-    // unsealData reports bad input through onUnsealError and returns {}; this
-    // catch covers anything that still throws (malformed base64, odd lengths).
-    return null
-  }
+): Promise<{ session: Session; stale: boolean } | null> {
+  const opened = await open(cookieValue, config.secrets, config.sessionLifetime, isCurrentSession)
+  return opened ? { session: opened.data, stale: opened.stale } : null
+}
+
+/** The session in a cookie, or null. */
+export async function unsealSession(cookieValue: string | undefined, config: SessionConfig): Promise<Session | null> {
+  return (await openSession(cookieValue, config))?.session ?? null
 }

@@ -53,7 +53,7 @@ describe('login transactions', () => {
     const i = Math.floor(sealed.length / 2)
     const tampered = sealed.slice(0, i) + (sealed[i] === 'a' ? 'b' : 'a') + sealed.slice(i + 1)
     expect(await unsealTransaction(tampered, stateA, config)).toBeUndefined()
-    const foreign = await sealTransaction(transaction(stateA), { ...config, secret: 'f'.repeat(40) })
+    const foreign = await sealTransaction(transaction(stateA), { ...config, secrets: ['f'.repeat(40)] })
     expect(await unsealTransaction(foreign, stateA, config)).toBeUndefined()
   })
 

@@ -6,8 +6,8 @@
  * verifier and nonce (auth0/nextjs-auth0#142, nextauthjs/next-auth#7894).
  * The cookie is scoped to /auth and sealed with the session secret.
  */
-import { sealData, unsealData } from 'iron-session'
 import type { SessionConfig } from './config'
+import { open, seal } from './seal'
 import { nowSeconds } from './session'
 
 export interface LoginTransaction {
@@ -67,7 +67,7 @@ function isTransaction(value: unknown): value is LoginTransaction {
 }
 
 export function sealTransaction(transaction: LoginTransaction, config: SessionConfig): Promise<string> {
-  return sealData(transaction, { password: config.secret, ttl: TRANSACTION_TTL })
+  return seal(transaction, config.secrets, TRANSACTION_TTL)
 }
 
 /**
@@ -79,15 +79,9 @@ export async function unsealTransaction(
   expectedState: string,
   config: SessionConfig,
 ): Promise<LoginTransaction | undefined> {
-  if (!cookieValue || cookieValue.length > 4096) return undefined
-  try {
-    const data = await unsealData<unknown>(cookieValue, { password: config.secret, ttl: TRANSACTION_TTL })
-    if (!isTransaction(data) || data.state !== expectedState) return undefined
-    if (nowSeconds() - data.createdAt > TRANSACTION_TTL) return undefined
-    return data
-  } catch {
-    return undefined
-  }
+  const isThisTransaction = (data: unknown): data is LoginTransaction =>
+    isTransaction(data) && data.state === expectedState && nowSeconds() - data.createdAt <= TRANSACTION_TTL
+  return (await open(cookieValue, config.secrets, TRANSACTION_TTL, isThisTransaction))?.data
 }
 
 /**
