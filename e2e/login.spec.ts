@@ -2,7 +2,7 @@
  * The whole app, end to end: a real Chromium, the production build, and the
  * embedded oidc-provider, each over real HTTP on loopback.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { APP_BASE_URL, IDP_ISSUER } from './environment.ts'
 import { alice, bob, expectProviderLogin, sessionCookie, signInAtProvider } from './helpers.ts'
 
@@ -30,6 +30,14 @@ test('signs in through the provider and shows the profile', async ({ page }) => 
   const avatar = page.locator('section img').first()
   await expect(avatar).toHaveAttribute('src', new RegExp(`^${IDP_ISSUER}/avatars/alice\\.svg`))
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+
+  // The pages ran their scripts under the nonce: React hydrated and client-side navigation works.
+  const csp = (await page.request.get('/profile')).headers()['content-security-policy']
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/)
+  await page.evaluate(() => ((window as { marker?: number }).marker = 1))
+  await page.getByRole('banner').getByRole('link', { name: 'Home' }).click()
+  await expect(page).toHaveURL(`${APP_BASE_URL}/`)
+  expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1)
 })
 
 test('the session cookie is sealed, HttpOnly, SameSite=Lax and expires', async ({ page }) => {

@@ -37,7 +37,7 @@ function asLoginError(error: unknown): LoginError {
  * The error page for a failed login, with a link that starts over and returns
  * to where the user was going. Logged as one line, without tokens or codes.
  */
-export function loginFailure(error: unknown, appBaseUrl: URL, returnTo = '/'): NextResponse {
+export function loginFailure(request: Request, error: unknown, appBaseUrl: URL, returnTo = '/'): NextResponse {
   const loginError = asLoginError(error)
   const log = loginError.status >= 500 ? console.error : console.warn
   log(`[auth] ${describeForLog(loginError)}`)
@@ -45,7 +45,8 @@ export function loginFailure(error: unknown, appBaseUrl: URL, returnTo = '/'): N
 
   const retry = new URL('/auth/login', appBaseUrl)
   retry.searchParams.set('returnTo', returnTo)
-  return new NextResponse(errorPageHtml(loginError, `${retry.pathname}${retry.search}`), {
+  const nonce = request.headers.get('x-nonce')
+  return new NextResponse(errorPageHtml(loginError, `${retry.pathname}${retry.search}`, nonce), {
     status: loginError.status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
   })

@@ -56,12 +56,15 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[]) {
     super(
       `The app is not configured correctly:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Set these variables in the environment or in .env.local (see .env.example).',
     )
     this.name = 'ConfigError'
+    this.problems = problems
   }
 }
 

@@ -45,23 +45,27 @@ const TITLE: Record<LoginErrorKind, string> = {
 }
 
 export class LoginError extends Error {
+  readonly kind: LoginErrorKind
+  /** Plain words for the person; may quote the provider, so it is always HTML-escaped on output. */
+  readonly detail: string
   readonly status: number
   readonly title: string
+  /** The provider's own `error` / `error_description`, shown only for a login this browser started. */
+  readonly providerError?: { error: string; description?: string | undefined } | undefined
 
   constructor(
-    readonly kind: LoginErrorKind,
-    /** Plain words for the person; may quote the provider, so it is always HTML-escaped on output. */
-    readonly detail: string,
-    options?: { cause?: unknown; providerError?: { error: string; description?: string } },
+    kind: LoginErrorKind,
+    detail: string,
+    options?: { cause?: unknown; providerError?: { error: string; description?: string | undefined } },
   ) {
     super(`${kind}: ${detail}`, { cause: options?.cause })
     this.name = 'LoginError'
+    this.kind = kind
+    this.detail = detail
     this.status = STATUS[kind]
     this.title = TITLE[kind]
     this.providerError = options?.providerError
   }
-
-  readonly providerError?: { error: string; description?: string } | undefined
 }
 
 /** The protocol steps that talk to the provider, named as the user would understand them. */

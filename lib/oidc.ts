@@ -206,9 +206,14 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
   const tokens = await step('token', () =>
     oauth.processAuthorizationCodeResponse(as, client, tokenResponse, { expectedNonce: transaction.nonce, requireIdToken: true }),
   )
+  const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
+  // oauth4webapi requires `iat` but does not bound it. A token issued in the
+  // future is forged or from a broken clock; OIDC Core §3.1.3.7 (10) lets us refuse it.
+  if (idTokenClaims.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE) {
+    throw new LoginError('bad_provider_response', 'The provider\'s ID token says it was issued in the future.')
+  }
   // 4. …and its signature, against the provider's published keys.
   await step('id_token', () => verifyIdTokenSignature(p, tokenResponse))
-  const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
 
   // 5. Userinfo, whose `sub` must be the ID token's (OIDC Core §5.3.2).
   let userinfo: oauth.UserInfoResponse | undefined

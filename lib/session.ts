@@ -36,9 +36,12 @@ export interface Session {
 export const MAX_COOKIE_BYTES = MAX_SEAL_LENGTH
 
 export class SessionTooLargeError extends Error {
-  constructor(readonly bytes: number) {
+  readonly bytes: number
+
+  constructor(bytes: number) {
     super(`The session cookie would be ${bytes} bytes, over the ${MAX_COOKIE_BYTES}-byte limit browsers enforce.`)
     this.name = 'SessionTooLargeError'
+    this.bytes = bytes
   }
 }
 

@@ -25,7 +25,7 @@ export async function Header() {
         </nav>
         {session ? (
           <div className="flex items-center gap-3 text-sm">
-            <Avatar user={session.user} size={28} />
+            <Avatar user={session.user} size="small" />
             <span data-testid="user-name" className="font-medium">
               {displayName(session.user)}
             </span>

@@ -36,7 +36,7 @@ export default async function ProfilePage() {
   return (
     <div className="space-y-8">
       <section className="flex items-center gap-5 rounded-xl border border-slate-200 bg-white p-6">
-        <Avatar user={user} size={72} />
+        <Avatar user={user} size="large" />
         <div className="space-y-1">
           <h1 data-testid="profile-name" className="text-2xl font-bold">
             {displayName(user)}
