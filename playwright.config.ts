@@ -1,17 +1,55 @@
 /**
- * Playwright runs the login flows against the production build (`next start`)
- * and the embedded local provider, each a real process on loopback.
+ * Playwright runs against the production build (`next start`, built by
+ * e2e/build.ts) and real providers, each a real process on loopback:
+ * - the embedded oidc-provider, with the app on :3100 (the login flows);
+ * - the misbehaving provider (e2e/hostile), with three more app instances that
+ *   trust it: per-login defects, a discovery issuer mismatch, a flaky discovery.
  *
  * Where Debian's Chromium is installed (CI here, many Linux boxes) it is used;
- * elsewhere Playwright's own browser (`npx playwright install chromium`).
+ * elsewhere Playwright's own browser (scripts/ensure-browser.ts fetches it).
  */
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './idp/local-client.ts'
-import { APP_BASE_URL, APP_PORT, IDP_ISSUER, IDP_PORT, TEST_SESSION_SECRET } from './e2e/environment.ts'
+import {
+  APP_BASE_URL,
+  APP_PORT,
+  HOSTILE_APPS,
+  HOSTILE_CONTROL,
+  HOSTILE_OLD_SESSION_SECRET,
+  HOSTILE_SESSION_SECRET,
+  IDP_ISSUER,
+  IDP_PORT,
+  TEST_SESSION_SECRET,
+  type HostileTenant,
+} from './e2e/environment.ts'
 
 const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const useSystemChromium = existsSync(SYSTEM_CHROMIUM)
+
+/** One app instance, configured only through its environment like a deployment. */
+function app(name: string, port: number, env: Record<string, string>) {
+  return {
+    command: `node --experimental-strip-types e2e/run-app.ts ${name} ${port}`,
+    url: `http://127.0.0.1:${port}/`,
+    env: { NEXT_TELEMETRY_DISABLED: '1', ...env },
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    timeout: 60_000,
+  }
+}
+
+function hostileApp(tenant: HostileTenant) {
+  const { port, baseUrl, issuer, clientId, clientSecret } = HOSTILE_APPS[tenant]
+  return app(`hostile-${tenant}`, port, {
+    APP_BASE_URL: baseUrl,
+    // Two secrets, newest first: cookies sealed with the old one still open.
+    SESSION_SECRET: `${HOSTILE_SESSION_SECRET},${HOSTILE_OLD_SESSION_SECRET}`,
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: clientId,
+    OIDC_CLIENT_SECRET: clientSecret,
+  })
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -37,18 +75,21 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `node node_modules/next/dist/bin/next start --hostname 127.0.0.1 --port ${APP_PORT}`,
-      url: `http://127.0.0.1:${APP_PORT}/`,
-      env: {
-        APP_BASE_URL,
-        SESSION_SECRET: TEST_SESSION_SECRET,
-        OIDC_ISSUER: IDP_ISSUER,
-        OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
-        OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
-      },
+      command: 'node --experimental-strip-types e2e/hostile/main.ts',
+      url: `${HOSTILE_CONTROL}/main/counts`,
       reuseExistingServer: false,
       stdout: 'pipe',
-      timeout: 60_000,
+      timeout: 30_000,
     },
+    app('local', APP_PORT, {
+      APP_BASE_URL,
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      OIDC_ISSUER: IDP_ISSUER,
+      OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+    }),
+    hostileApp('main'),
+    hostileApp('mismatch'),
+    hostileApp('flaky'),
   ],
 })

@@ -1,7 +1,48 @@
-/** Where the test servers listen. Ports differ from `npm run dev`'s, so both can run at once. */
+/**
+ * Where the test servers listen, and the secrets they use. Ports differ from
+ * `npm run dev`'s, so both can run at once. Every secret here exists only for
+ * the test run; e2e/build.ts builds the app with all of them in its environment
+ * so the bundle test can prove none reaches the browser.
+ */
 export const APP_PORT = 3100
 export const IDP_PORT = 4500
 export const APP_BASE_URL = `http://localhost:${APP_PORT}`
 export const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`
-/** Only ever seals cookies in this test run. */
 export const TEST_SESSION_SECRET = 'e2e-session-secret-0123456789-abcdefghij'
+
+/** The misbehaving provider (e2e/hostile) and the three app instances that trust it. */
+export const HOSTILE_PORT = 4510
+export const HOSTILE_FLAKY_PORT = 4511
+export const HOSTILE_CONTROL = `http://127.0.0.1:${HOSTILE_PORT}/control`
+export const HOSTILE_SESSION_SECRET = 'hostile-session-secret-9876543210-zyxwvut'
+/** A secret the apps once used: cookies sealed with it must still open after a rotation. */
+export const HOSTILE_OLD_SESSION_SECRET = 'hostile-old-session-secret-0000000000-aaaa'
+
+export const HOSTILE_APPS = {
+  main: {
+    port: 3101,
+    baseUrl: 'http://localhost:3101',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/main`,
+    clientId: 'hostile-main-client',
+    clientSecret: 'hostile-main-client-secret-e2e-only-1a2b3c',
+  },
+  mismatch: {
+    port: 3102,
+    baseUrl: 'http://localhost:3102',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/mismatch`,
+    clientId: 'hostile-mismatch-client',
+    clientSecret: 'hostile-mismatch-client-secret-e2e-only-4d5e6f',
+  },
+  flaky: {
+    port: 3103,
+    baseUrl: 'http://localhost:3103',
+    issuer: `http://127.0.0.1:${HOSTILE_FLAKY_PORT}`,
+    clientId: 'hostile-flaky-client',
+    clientSecret: 'hostile-flaky-client-secret-e2e-only-7g8h9i',
+  },
+} as const
+
+export type HostileTenant = keyof typeof HOSTILE_APPS
+
+/** Where each app instance writes its log, so tests can read what it logged. */
+export const LOG_DIR = '.e2e-logs'

@@ -69,12 +69,12 @@ export class LoginError extends Error {
 }
 
 /** The protocol steps that talk to the provider, named as the user would understand them. */
-export type ProviderStep = 'discovery' | 'token' | 'id_token' | 'userinfo'
+export type ProviderStep = 'discovery' | 'token' | 'signature' | 'userinfo'
 
 const STEP_NAME: Record<ProviderStep, string> = {
   discovery: 'its discovery document',
   token: 'its token endpoint',
-  id_token: 'the ID token it issued',
+  signature: 'its signing keys',
   userinfo: 'its userinfo endpoint',
 }
 
@@ -158,8 +158,8 @@ export function callbackFailure(error: unknown): LoginError {
 /** One log line, without tokens or codes: the kind, our words, and the library's reason. */
 export function describeForLog(error: LoginError): string {
   // Class names are minified in a production build; oauth4webapi's error codes are not.
-  const cause =
-    error.cause instanceof Error ? ` (${(error.cause as { code?: string }).code ?? error.cause.name}: ${error.cause.message})` : ''
+  const code = error.cause instanceof Error ? (error.cause as { code?: unknown }).code : undefined
+  const cause = error.cause instanceof Error ? ` (${typeof code === 'string' ? code : error.cause.name}: ${error.cause.message})` : ''
   const provider = error.providerError ? ` [provider error=${error.providerError.error}]` : ''
   return `login failed: ${error.kind}: ${error.detail}${provider}${cause}`
 }

@@ -213,7 +213,7 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
     throw new LoginError('bad_provider_response', 'The provider\'s ID token says it was issued in the future.')
   }
   // 4. …and its signature, against the provider's published keys.
-  await step('id_token', () => verifyIdTokenSignature(p, tokenResponse))
+  await step('signature', () => verifyIdTokenSignature(p, tokenResponse))
 
   // 5. Userinfo, whose `sub` must be the ID token's (OIDC Core §5.3.2).
   let userinfo: oauth.UserInfoResponse | undefined

@@ -1,0 +1,17 @@
+/**
+ * `next build` for the test run, with every secret the tests use in its
+ * environment, as a developer's .env.local would put them there. The bundle
+ * test then proves none of them reached the browser's JavaScript.
+ */
+import { execFileSync } from 'node:child_process'
+import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
+import { HOSTILE_APPS, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESSION_SECRET, TEST_SESSION_SECRET } from './environment.ts'
+
+execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    SESSION_SECRET: `${HOSTILE_SESSION_SECRET},${HOSTILE_OLD_SESSION_SECRET},${TEST_SESSION_SECRET}`,
+    OIDC_CLIENT_SECRET: [LOCAL_CLIENT_SECRET, ...Object.values(HOSTILE_APPS).map((app) => app.clientSecret)].join(','),
+  },
+})

@@ -1,0 +1,28 @@
+/**
+ * Starts one app instance under test (`next start` on loopback) and keeps a copy
+ * of everything it logs in LOG_DIR/<name>.log, so tests can check what it wrote.
+ * Usage: node e2e/run-app.ts <name> <port>, configured only through the environment.
+ */
+import { spawn } from 'node:child_process'
+import { createWriteStream, mkdirSync } from 'node:fs'
+import { LOG_DIR } from './environment.ts'
+
+const [name, port] = process.argv.slice(2)
+if (!name || !port) throw new Error('usage: node e2e/run-app.ts <name> <port>')
+
+mkdirSync(LOG_DIR, { recursive: true })
+const log = createWriteStream(`${LOG_DIR}/${name}.log`)
+const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--hostname', '127.0.0.1', '--port', port], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
+for (const [from, to] of [
+  [app.stdout, process.stdout],
+  [app.stderr, process.stderr],
+] as const) {
+  from.on('data', (chunk: Buffer) => {
+    to.write(chunk)
+    log.write(chunk)
+  })
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.kill(signal))
+app.once('exit', (code) => log.end(() => process.exit(code ?? 0)))
