@@ -1,0 +1,279 @@
+/**
+ * Hostile requests: open redirects, forged and broken cookies, secrets that
+ * rotate or are wrong, and secrets that must never leak. Against the production
+ * build over HTTP, with the misbehaving provider signing the user in.
+ */
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test, type APIRequestContext } from '@playwright/test'
+import { sealData, unsealData } from 'iron-session'
+import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
+import {
+  HOSTILE_APPS,
+  HOSTILE_CONTROL,
+  HOSTILE_OLD_SESSION_SECRET,
+  HOSTILE_SESSION_SECRET,
+  LOG_DIR,
+  TEST_SESSION_SECRET,
+} from './environment.ts'
+import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
+import { HOSTILE_USER } from './hostile/provider.ts'
+
+const main = HOSTILE_APPS.main
+const FOREIGN_SECRET = 'a-secret-this-app-has-never-held-0123456789'
+const ALL_SECRETS = [
+  TEST_SESSION_SECRET,
+  HOSTILE_SESSION_SECRET,
+  HOSTILE_OLD_SESSION_SECRET,
+  LOCAL_CLIENT_SECRET,
+  ...Object.values(HOSTILE_APPS).map((app) => app.clientSecret),
+]
+
+function now(): number {
+  return Math.floor(Date.now() / 1000)
+}
+
+/** A session of the shape the app stores, sealed the way the app seals it. */
+function sealSession(secret: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const t = now()
+  const session = { v: 1, user: { sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' }, idToken: 'x.y.z', createdAt: t, expiresAt: t + 3600, ...overrides }
+  return sealData(session, { password: secret, ttl: 3600 })
+}
+
+function flipMiddle(value: string): string {
+  const i = Math.floor(value.length / 2)
+  return value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1)
+}
+
+/** The session cookie a real login leaves in this context. */
+async function realSessionCookie(request: APIRequestContext): Promise<string> {
+  expect((await login(request, 'main')).callback.status()).toBe(303)
+  return (await request.storageState()).cookies.find((c) => c.name === 'session')!.value
+}
+
+test.describe('returnTo', () => {
+  const offsite = [
+    'https://evil.example/profile',
+    '//evil.example',
+    '///evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/\t/evil.example',
+    '/\r\n/evil.example',
+    '/.//evil.example',
+    'https:evil.example',
+    'http://localhost:3101@evil.example/',
+    '//localhost:3101@evil.example',
+    `${main.baseUrl}.evil.example/`,
+    'javascript:alert(document.domain)',
+    '%2F%2Fevil.example',
+    '%252F%252Fevil.example',
+    '/%5Cevil.example',
+    '/%09/evil.example',
+  ]
+  for (const returnTo of offsite) {
+    test(`returnTo=${JSON.stringify(returnTo)} ends on our own origin`, async ({ request }) => {
+      const { callback } = await login(request, 'main', 'none', returnTo)
+      expect(callback.status()).toBe(303)
+      const location = callback.headers().location!
+      // Absolute, built on APP_BASE_URL: nothing a browser could resolve elsewhere.
+      expect(location.startsWith(`${main.baseUrl}/`)).toBe(true)
+      expect(new URL(location).origin).toBe(main.baseUrl)
+    })
+  }
+
+  test('a same-origin path with its query survives the login', async ({ request }) => {
+    const { callback } = await login(request, 'main', 'none', '/profile?tab=claims&x=1')
+    expect(callback.headers().location).toBe(`${main.baseUrl}/profile?tab=claims&x=1`)
+  })
+})
+
+test.describe('broken session cookies mean signed out', () => {
+  const variants: [string, (real: string) => Promise<string> | string][] = [
+    ['tampered', (real) => flipMiddle(real)],
+    ['truncated', (real) => real.slice(0, Math.floor(real.length / 2))],
+    ['oversized', (real) => real + 'A'.repeat(6000)],
+    ['garbage', () => 'not-a-seal-at-all'],
+    ['sealed with a foreign secret', () => sealSession(FOREIGN_SECRET)],
+    ['expired', () => sealSession(HOSTILE_SESSION_SECRET, { createdAt: now() - 9 * 3600, expiresAt: now() - 60 })],
+    ['of another shape', () => sealData({ user: 'admin', admin: true }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 })],
+  ]
+  for (const [name, make] of variants) {
+    test(`a session cookie ${name}`, async ({ request, playwright }) => {
+      const cookie = `session=${await make(await realSessionCookie(request))}`
+      const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie } })
+
+      const profile = await browser.get(`${main.baseUrl}/profile`, { maxRedirects: 0 })
+      expect(profile.status()).toBe(307)
+      expect(profile.headers().location).toBe('/auth/login?returnTo=%2Fprofile')
+
+      const api = await browser.get(`${main.baseUrl}/api/me`)
+      expect(api.status()).toBe(401)
+      expect(await api.json()).toMatchObject({ error: 'unauthorized' })
+
+      const home = await browser.get(`${main.baseUrl}/`)
+      expect(home.status()).toBe(200)
+      expect(await home.text()).toContain('Sign in')
+      await browser.dispose()
+    })
+  }
+})
+
+test.describe('broken or foreign transaction cookies are refused', () => {
+  test('every variant gets a 400 page and no session', async ({ request, playwright }) => {
+    const authorize = await startLogin(request, 'main')
+    const state = authorize.searchParams.get('state')!
+    await setDefect(request, 'main', state, 'none')
+    const callbackUrl = (await request.get(authorize.href, { maxRedirects: 0 })).headers().location!
+    const real = (await request.storageState()).cookies.find((c) => c.name === `txn.${state}`)!.value
+
+    const other = await startLogin(request, 'main')
+    const otherState = other.searchParams.get('state')!
+    const othersCookie = (await request.storageState()).cookies.find((c) => c.name === `txn.${otherState}`)!.value
+    const transaction = { state, nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/', createdAt: now() }
+
+    const variants: [string, string | undefined][] = [
+      ['no transaction cookie', undefined],
+      ['tampered', flipMiddle(real)],
+      ['truncated', real.slice(0, 40)],
+      ['oversized', real + 'A'.repeat(6000)],
+      ['another login’s, under this state’s name', othersCookie],
+      ['sealed with a foreign secret', await sealData(transaction, { password: FOREIGN_SECRET, ttl: 600 })],
+      ['expired', await sealData({ ...transaction, createdAt: now() - 11 * 60 }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 })],
+    ]
+    for (const [name, value] of variants) {
+      const browser = await playwright.request.newContext(value ? { extraHTTPHeaders: { cookie: `txn.${state}=${value}` } } : {})
+      await test.step(name, async () => {
+        await expectRefused(await browser.get(callbackUrl, { maxRedirects: 0 }), 400, /not started in this browser/)
+        expect((await me(browser, 'main')).status()).toBe(401)
+      })
+      await browser.dispose()
+    }
+    // The genuine cookie still completes the login: the refusals above were about the cookies.
+    expect((await request.get(callbackUrl, { maxRedirects: 0 })).status()).toBe(303)
+  })
+})
+
+test.describe('session secret rotation', () => {
+  test('a cookie sealed with the older secret still opens, and comes back sealed with the newest', async ({ playwright }) => {
+    const old = await sealSession(HOSTILE_OLD_SESSION_SECRET)
+    expect(await unsealData(old, { password: HOSTILE_SESSION_SECRET })).toEqual({})
+
+    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${old}` } })
+    const response = await browser.get(`${main.baseUrl}/api/me`)
+    expect(response.status()).toBe(200)
+    expect((await response.json()).user.name).toBe('Forged Or Rotated')
+    const resealed = response
+      .headersArray()
+      .find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))
+      ?.value.match(/^session=([^;]+)/)?.[1]
+    expect(resealed).toBeDefined()
+    expect(await unsealData(resealed!, { password: HOSTILE_SESSION_SECRET })).toMatchObject({ user: { name: 'Forged Or Rotated' } })
+    await browser.dispose()
+  })
+
+  test('a cookie sealed with the newest secret is not rewritten', async ({ playwright }) => {
+    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await sealSession(HOSTILE_SESSION_SECRET)}` } })
+    const response = await browser.get(`${main.baseUrl}/api/me`)
+    expect(response.status()).toBe(200)
+    expect(response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toEqual([])
+    await browser.dispose()
+  })
+
+  for (const [name, secret, message, port] of [
+    ['short', 'too-short', /SESSION_SECRET is 9 characters long; it must be at least 32/, 3109],
+    ['missing', '', /SESSION_SECRET is not set.*openssl rand -base64 32/, 3110],
+    ['one of several too short', `${HOSTILE_SESSION_SECRET},short`, /second secret in SESSION_SECRET is 5 characters long/, 3111],
+  ] as const) {
+    test(`a ${name} secret stops the app at start with a message that says what to do`, async () => {
+      const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
+        env: { ...process.env, APP_BASE_URL: `http://localhost:${port}`, SESSION_SECRET: secret, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
+      app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
+      const timer = setTimeout(() => app.kill('SIGKILL'), 20_000)
+      const code = await new Promise<number | null>((resolve) => app.once('exit', resolve))
+      clearTimeout(timer)
+      expect(code).toBe(1)
+      expect(output).toMatch(message)
+      expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/)
+    })
+  }
+})
+
+test.describe('headers and leaks', () => {
+  test('every page and route sends a strict Content-Security-Policy and the other security headers', async ({ request }) => {
+    await login(request, 'main')
+    const responses = {
+      home: await request.get(`${main.baseUrl}/`),
+      profile: await request.get(`${main.baseUrl}/profile`),
+      api: await request.get(`${main.baseUrl}/api/me`),
+      login: await request.get(`${main.baseUrl}/auth/login`, { maxRedirects: 0 }),
+      error: await request.get(`${main.baseUrl}/auth/callback?code=x&state=y`),
+      notFound: await request.get(`${main.baseUrl}/no-such-page`),
+    }
+    expect(responses.profile.status()).toBe(200)
+    const nonces = new Set<string>()
+    for (const [name, response] of Object.entries(responses)) {
+      const headers = response.headers()
+      const csp = headers['content-security-policy'] ?? ''
+      expect(csp, name).toMatch(/script-src 'self' 'nonce-([A-Za-z0-9+/=]{20,})' 'strict-dynamic'/)
+      expect(csp, name).not.toContain('unsafe-inline')
+      expect(csp, name).not.toContain('unsafe-eval')
+      for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) {
+        expect(csp, name).toContain(directive)
+      }
+      nonces.add(csp.match(/'nonce-([^']+)'/)![1]!)
+      expect(headers['x-content-type-options'], name).toBe('nosniff')
+      expect(headers['referrer-policy'], name).toBe('strict-origin-when-cross-origin')
+      expect(headers['x-frame-options'], name).toBe('DENY')
+      expect(headers['x-powered-by'], name).toBeUndefined()
+    }
+    // A fresh nonce for every response.
+    expect(nonces.size).toBe(Object.keys(responses).length)
+    // The error page's inline style carries the nonce, so the policy allows it.
+    const errorNonce = responses.error.headers()['content-security-policy']!.match(/'nonce-([^']+)'/)![1]
+    expect(await responses.error.text()).toContain(`<style nonce="${errorNonce}">`)
+  })
+
+  test('no token, code or secret in the URLs we build or in the log', async ({ request }) => {
+    // A good login, and failures that log: a refused token and a provider fault.
+    const authorize = await startLogin(request, 'main', '/profile')
+    const good = await login(request, 'main', 'none', '/profile')
+    await login(request, 'main', 'bad-signature')
+    await login(request, 'main', 'token-500')
+
+    const issued: string[] = await (await request.get(`${HOSTILE_CONTROL}/main/issued`)).json()
+    expect(issued.length).toBeGreaterThan(3)
+    const forbidden = [...issued, ...ALL_SECRETS]
+
+    const built = [authorize.href, good.callback.headers().location!]
+    for (const url of built) for (const secret of forbidden) expect(url).not.toContain(secret)
+    expect(good.callback.headers().location).toBe(`${main.baseUrl}/profile`)
+
+    const log = readFileSync(join(LOG_DIR, 'hostile-main.log'), 'utf8')
+    expect(log).toContain('[auth] login failed')
+    for (const secret of forbidden) expect(log.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false)
+  })
+
+  test('no secret reaches the browser: the client bundles, built with every test secret in the environment', () => {
+    const files: string[] = []
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry)
+        if (statSync(path).isDirectory()) walk(path)
+        else files.push(path)
+      }
+    }
+    walk('.next/static')
+    expect(files.filter((f) => f.endsWith('.js')).length).toBeGreaterThan(5)
+    for (const file of files) {
+      const content = readFileSync(file, 'utf8')
+      for (const secret of ALL_SECRETS) expect(content.includes(secret), `${file} contains a secret`).toBe(false)
+      expect(content).not.toMatch(/OIDC_CLIENT_SECRET|SESSION_SECRET/)
+    }
+  })
+})
