@@ -1,7 +1,8 @@
 /**
  * Runs before every page and route (not before static assets):
  * - gives each response a Content-Security-Policy with a fresh nonce;
- * - guards the private routes by opening the session cookie.
+ * - guards the private routes by opening the session cookie, enforcing the
+ *   absolute and idle timeouts, and sending due access tokens to be refreshed.
  *
  * Runs on the Edge runtime (the default for `middleware.ts`; Next 16 prints a
  * notice that the file is now called `proxy.ts`, which is Node-only): Web APIs
@@ -12,11 +13,12 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getSessionConfig, type SessionConfig } from './lib/config'
 import { contentSecurityPolicy, createNonce } from './lib/csp'
-import { nowSeconds, openSession, sealSession, sessionCookieOptions } from './lib/session'
+import { needsRefresh, nowSeconds, openSession, sealSession } from './lib/session'
+import { clearSessionCookie, hasSessionCookie, readSessionCookie, writeSessionCookie } from './lib/session-cookie'
 import { unauthorizedJson } from './lib/unauthorized'
 
 /** The private routes: the one list to extend. A path is private when it is one of these or below one. */
-const PRIVATE_ROUTES = ['/profile', '/api/me']
+const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api']
 
 function isPrivate(pathname: string): boolean {
   return PRIVATE_ROUTES.some((route) => pathname === route || pathname.startsWith(`${route}/`))
@@ -28,22 +30,35 @@ function redirectToLogin(request: NextRequest, appBaseUrl: URL): NextResponse {
   return NextResponse.redirect(login)
 }
 
-/** Signed in: go on (resealing a cookie an older secret opened). Signed out: the login, or a 401. */
+/** Rewriting the cookie on every request would cost a seal each time; the idle clock moves in minutes. */
+const TOUCH_INTERVAL = 60
+
+/**
+ * Signed in: go on, after a detour through /auth/refresh when the access token
+ * is due (refreshing is a network call, which does not belong here), and with
+ * the idle clock moved on (and the cookie resealed if an older secret opened it).
+ * Signed out: the login, or a 401 under /api/.
+ */
 async function guard(request: NextRequest, config: SessionConfig, requestHeaders: Headers): Promise<NextResponse> {
-  const cookie = request.cookies.get(config.sessionCookieName)
-  const opened = await openSession(cookie?.value, config)
+  const opened = await openSession(readSessionCookie(request.cookies, config), config)
   if (opened) {
+    const { session, stale } = opened
+    const now = nowSeconds()
+    if (needsRefresh(session, now) && (request.method === 'GET' || request.method === 'HEAD')) {
+      const refresh = new URL('/auth/refresh', config.appBaseUrl)
+      refresh.searchParams.set('returnTo', `${request.nextUrl.pathname}${request.nextUrl.search}`)
+      return NextResponse.redirect(refresh)
+    }
     const response = NextResponse.next({ request: { headers: requestHeaders } })
-    if (opened.stale) {
-      const { session } = opened
-      const sealed = await sealSession(session, config)
-      response.cookies.set(config.sessionCookieName, sealed, sessionCookieOptions(config, session.expiresAt - nowSeconds()))
+    if (stale || now - session.lastSeenAt >= TOUCH_INTERVAL) {
+      const touched = { ...session, lastSeenAt: now }
+      writeSessionCookie(response.cookies, await sealSession(touched, config), config, touched.expiresAt - now)
     }
     return response
   }
   const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : redirectToLogin(request, config.appBaseUrl)
   // A cookie that does not open is dead weight on every request: drop it.
-  if (cookie) response.cookies.set(config.sessionCookieName, '', sessionCookieOptions(config, 0))
+  if (hasSessionCookie(request.cookies, config)) clearSessionCookie(response.cookies, config)
   return response
 }
 

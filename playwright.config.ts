@@ -20,8 +20,11 @@ import {
   HOSTILE_SESSION_SECRET,
   IDP_ISSUER,
   IDP_PORT,
+  pairUrls,
   TEST_SESSION_SECRET,
+  TOKEN_PAIRS,
   type HostileTenant,
+  type TokenPair,
 } from './e2e/environment.ts'
 
 const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -48,7 +51,37 @@ function hostileApp(tenant: HostileTenant) {
     OIDC_ISSUER: issuer,
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
+    API_ENDPOINT: `${issuer}/api`,
   })
+}
+
+/** A local provider and an app that trusts it, for the token-life tests. */
+function tokenPair(pair: TokenPair) {
+  const { appPort, idpPort, accessTokenTtl } = TOKEN_PAIRS[pair]
+  const urls = pairUrls(pair)
+  return [
+    {
+      command: 'node --experimental-strip-types idp/main.ts',
+      url: `${urls.issuer}/.well-known/openid-configuration`,
+      env: {
+        LOCAL_IDP_PORT: String(idpPort),
+        APP_BASE_URL: urls.app,
+        LOCAL_IDP_ACCESS_TOKEN_TTL: String(accessTokenTtl),
+        LOCAL_IDP_BIG_TOKENS: String(pair === 'big'),
+      },
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    app(`tokens-${pair}`, appPort, {
+      APP_BASE_URL: urls.app,
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      OIDC_ISSUER: urls.issuer,
+      OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      API_ENDPOINT: urls.api,
+    }),
+  ]
 }
 
 export default defineConfig({
@@ -87,7 +120,10 @@ export default defineConfig({
       OIDC_ISSUER: IDP_ISSUER,
       OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
       OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      API_ENDPOINT: `${IDP_ISSUER}/demo-api/whoami`,
     }),
+    ...tokenPair('short'),
+    ...tokenPair('big'),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),

@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { getSession } from '@/lib/current-session'
+import { sessionUser } from '@/lib/session'
 import { displayName } from '@/lib/user'
 
 const STEPS = [
@@ -23,7 +24,7 @@ export default async function HomePage() {
         {session ? (
           <div className="flex flex-wrap items-center gap-4">
             <p data-testid="welcome">
-              Signed in as <strong>{displayName(session.user)}</strong>.
+              Signed in as <strong>{displayName(sessionUser(session))}</strong>.
             </p>
             <Link href="/profile" prefetch={false} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
               View your profile

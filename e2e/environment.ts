@@ -46,3 +46,20 @@ export type HostileTenant = keyof typeof HOSTILE_APPS
 
 /** Where each app instance writes its log, so tests can read what it logged. */
 export const LOG_DIR = '.e2e-logs'
+
+/**
+ * Two more pairs of the local provider and an app, for the token life:
+ * `short` issues access tokens that live 8 seconds, so refreshing happens within a test;
+ * `big` issues Oracle IDCS-sized tokens (~4 KB access and ID tokens).
+ */
+export const TOKEN_PAIRS = {
+  short: { appPort: 3104, idpPort: 4501, accessTokenTtl: 8 },
+  big: { appPort: 3105, idpPort: 4502, accessTokenTtl: 300 },
+} as const
+
+export type TokenPair = keyof typeof TOKEN_PAIRS
+
+export function pairUrls(pair: TokenPair) {
+  const { appPort, idpPort } = TOKEN_PAIRS[pair]
+  return { app: `http://localhost:${appPort}`, issuer: `http://127.0.0.1:${idpPort}`, api: `http://127.0.0.1:${idpPort}/demo-api/whoami` }
+}

@@ -7,7 +7,8 @@ export const bob = DEMO_USERS.find((u) => u.username === 'bob')!
 
 /** Waits for the provider's own login form. */
 export async function expectProviderLogin(page: Page): Promise<void> {
-  await page.waitForURL((url) => url.href.startsWith(`${IDP_ISSUER}/interaction/`))
+  // Any local provider's (several run, on different ports): its own login page.
+  await page.waitForURL((url) => url.hostname === new URL(IDP_ISSUER).hostname && url.pathname.startsWith('/interaction/'))
   await expect(page.getByRole('heading', { name: /Sign in to continue/ })).toBeVisible()
 }
 

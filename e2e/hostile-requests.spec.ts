@@ -34,10 +34,14 @@ function now(): number {
   return Math.floor(Date.now() / 1000)
 }
 
-/** A session of the shape the app stores, sealed the way the app seals it. */
+/** A session of the shape the app stores, sealed the way the app seals it (its ID token unsigned: only the seal protects it). */
 function sealSession(secret: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const t = now()
-  const session = { v: 1, user: { sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' }, idToken: 'x.y.z', createdAt: t, expiresAt: t + 3600, ...overrides }
+  const idToken = [{ alg: 'RS256' }, { sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' }]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .concat('signature')
+    .join('.')
+  const session = { v: 1, idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
   return sealData(session, { password: secret, ttl: 3600 })
 }
 
@@ -169,7 +173,8 @@ test.describe('session secret rotation', () => {
       .find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))
       ?.value.match(/^session=([^;]+)/)?.[1]
     expect(resealed).toBeDefined()
-    expect(await unsealData(resealed!, { password: HOSTILE_SESSION_SECRET })).toMatchObject({ user: { name: 'Forged Or Rotated' } })
+    const reopened = await unsealData<{ idToken: string }>(resealed!, { password: HOSTILE_SESSION_SECRET })
+    expect(reopened.idToken).toBe((await unsealData<{ idToken: string }>(old, { password: HOSTILE_OLD_SESSION_SECRET })).idToken)
     await browser.dispose()
   })
 

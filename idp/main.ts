@@ -1,7 +1,9 @@
 /**
  * Runs the local provider on its own: `node idp/main.ts`.
  * LOCAL_IDP_PORT (default 4400) and APP_BASE_URL (default http://localhost:3000)
- * choose where it listens and which app it redirects back to.
+ * choose where it listens and which app it redirects back to;
+ * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
+ * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each).
  */
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
 import { startLocalIdp } from './provider.ts'
@@ -10,8 +12,19 @@ import { DEMO_USERS } from './users.ts'
 const port = Number(process.env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT)
 const appBaseUrl = process.env.APP_BASE_URL ?? DEFAULT_APP_BASE_URL
 
-const idp = await startLocalIdp({ port, appBaseUrl, clientId: LOCAL_CLIENT_ID, clientSecret: LOCAL_CLIENT_SECRET })
-console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl})`)
+const accessTokenTtl = process.env.LOCAL_IDP_ACCESS_TOKEN_TTL ? Number(process.env.LOCAL_IDP_ACCESS_TOKEN_TTL) : undefined
+const bigTokens = process.env.LOCAL_IDP_BIG_TOKENS === 'true'
+
+const idp = await startLocalIdp({
+  port,
+  appBaseUrl,
+  clientId: LOCAL_CLIENT_ID,
+  clientSecret: LOCAL_CLIENT_SECRET,
+  ...(accessTokenTtl ? { accessTokenTtl } : {}),
+  bigTokens,
+})
+console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
+console.log(`Demo API: ${idp.apiEndpoint}`)
 console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

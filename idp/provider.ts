@@ -21,15 +21,28 @@ export interface LocalIdpOptions {
   readonly appBaseUrl: string
   readonly clientId: string
   readonly clientSecret: string
+  /** Access token lifetime in seconds (default 300): short, so refreshing is part of every demo. */
+  readonly accessTokenTtl?: number
+  /**
+   * Oracle IDCS-sized tokens: ~4 KB access tokens and ~4 KB ID tokens (a large
+   * `groups` claim), to prove big sessions work.
+   */
+  readonly bigTokens?: boolean
 }
 
 export interface LocalIdp {
   readonly issuer: string
+  /** The protected demo API: GET with the access token as a Bearer token. */
+  readonly apiEndpoint: string
   readonly close: () => Promise<void>
 }
 
 const CLIENT_NAME = 'OIDC Login for Next.js'
 const MAX_FORM_BYTES = 16 * 1024
+/** What a password login is worth, stated in the ID token's `acr`. */
+export const PASSWORD_ACR = 'urn:local:password'
+/** About 2.4 KB of group names: with the other claims and the signature, an ID token of ~4 KB. */
+const BIG_GROUPS = Array.from({ length: 60 }, (_, i) => `cn=app-role-${String(i).padStart(3, '0')},ou=groups,dc=example`)
 
 function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -67,16 +80,33 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     ],
     claims: {
       openid: ['sub'],
-      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture', 'locale', 'zoneinfo', 'updated_at'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture', 'locale', 'zoneinfo', 'updated_at', 'groups'],
       email: ['email', 'email_verified'],
     },
+    acrValues: [PASSWORD_ACR],
+    // Refresh tokens for this app whatever the scope (as Keycloak, Okta and IDCS do for web apps),
+    // rotated on every use, so a refresh token used twice is caught.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => true,
+    ...(options.bigTokens
+      ? {
+          // In big-token mode the ID token carries the profile itself, as IDCS does.
+          conformIdTokenClaims: false,
+          formats: { bitsOfOpaqueRandomness: (_ctx: unknown, token: { kind: string }) => (token.kind === 'AccessToken' ? 6 * 4000 : 256) },
+        }
+      : {}),
     async findAccount(_ctx, sub) {
       const user = findUserBySub(sub)
       if (!user) return undefined
       return {
         accountId: user.sub,
         async claims() {
-          return { sub: user.sub, ...user.claims, picture: `${issuer}/avatars/${user.username}.svg` }
+          return {
+            sub: user.sub,
+            ...user.claims,
+            picture: `${issuer}/avatars/${user.username}.svg`,
+            ...(options.bigTokens ? { groups: BIG_GROUPS } : {}),
+          }
         },
       }
     },
@@ -86,6 +116,7 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      introspection: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
@@ -98,7 +129,14 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     },
     jwks: { keys: [signingKey()] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: {
+      AccessToken: options.accessTokenTtl ?? 300,
+      IdToken: 3600,
+      RefreshToken: 24 * 3600,
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 24 * 3600,
+    },
     renderError: async (ctx, out) => {
       ctx.type = 'html'
       ctx.body = errorPage(out)
@@ -127,7 +165,12 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
     if (!user) {
       return send(res, 401, 'text/html; charset=utf-8', loginPage(details.uid, clientName, 'Wrong username or password.', username))
     }
-    return provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false })
+    return provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.sub, acr: PASSWORD_ACR, amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
+    )
   }
 
   if (action === 'confirm') {
@@ -140,6 +183,9 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
     const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] }
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    for (const [indicator, scopes] of Object.entries((prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '))
+    }
     const savedGrantId = await grant.save()
     return provider.interactionFinished(req, res, { consent: { grantId: savedGrantId } }, { mergeWithLastSubmission: true })
   }
@@ -153,6 +199,32 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
     )
   }
   return send(res, 404, 'text/plain', 'not found')
+}
+
+/**
+ * The protected demo API: it checks the Bearer token with the provider's own
+ * token store, as a resource server using introspection would.
+ */
+async function handleDemoApi(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const value = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
+  const token = value ? await provider.AccessToken.find(value) : undefined
+  if (!token || token.isExpired) {
+    res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' })
+    res.end(JSON.stringify({ error: 'invalid_token', error_description: value ? 'The access token is unknown, revoked or expired.' : 'No access token.' }))
+    return
+  }
+  send(
+    res,
+    200,
+    'application/json',
+    JSON.stringify({
+      message: 'Hello from the demo API: your access token is valid.',
+      sub: token.accountId,
+      client_id: token.clientId,
+      scope: token.scope,
+      expires_at: new Date((token.exp ?? 0) * 1000).toISOString(),
+    }),
+  )
 }
 
 function handleAvatar(res: ServerResponse, url: URL): void {
@@ -187,11 +259,16 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       return
     }
     if (path[0] === 'avatars' && req.method === 'GET') return handleAvatar(res, url)
+    if (url.pathname === '/demo-api/whoami' && req.method === 'GET') {
+      handleDemoApi(provider, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
+      return
+    }
     oidc(req, res)
   })
 
   return {
     issuer,
+    apiEndpoint: `${issuer}/demo-api/whoami`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -4,15 +4,22 @@
  */
 import 'server-only'
 import { NextResponse } from 'next/server'
-import { ConfigError } from './config'
+import { ConfigError, type SessionConfig } from './config'
 import { errorPageHtml } from './error-page'
 import { describeForLog, LoginError } from './login-error'
-import { SessionTooLargeError } from './session'
+import { nowSeconds, sealSession, SessionTooLargeError, type Session } from './session'
+import { writeSessionCookie } from './session-cookie'
 
 /** A 303 to an absolute URL, never cached: auth responses carry per-user cookies. */
 export function redirectTo(url: URL): NextResponse {
   const response = NextResponse.redirect(url, 303)
   response.headers.set('cache-control', 'no-store')
+  return response
+}
+
+/** Seals the session into the response's cookies, for as long as its absolute lifetime lasts. */
+export async function storeSession(response: NextResponse, session: Session, config: SessionConfig): Promise<NextResponse> {
+  writeSessionCookie(response.cookies, await sealSession(session, config), config, session.expiresAt - nowSeconds())
   return response
 }
 

@@ -27,8 +27,10 @@ export interface SessionConfig {
   /** Cookies get `Secure` (and the `__Host-` prefix) when the app is served over https. */
   readonly secureCookies: boolean
   readonly sessionCookieName: string
-  /** Absolute lifetime of a session, in seconds. */
-  readonly sessionLifetime: number
+  /** Absolute lifetime of a session, in seconds (SESSION_ABSOLUTE_TIMEOUT). */
+  readonly absoluteTimeout: number
+  /** A session unused for this many seconds is over (SESSION_IDLE_TIMEOUT). */
+  readonly idleTimeout: number
 }
 
 export interface OidcConfig {
@@ -53,6 +55,8 @@ export interface OidcConfig {
 export interface AppConfig {
   readonly session: SessionConfig
   readonly oidc: OidcConfig
+  /** The API `/api/call-api` calls with the user's access token (API_ENDPOINT), if any. */
+  readonly apiEndpoint: URL | undefined
 }
 
 export class ConfigError extends Error {
@@ -73,7 +77,9 @@ type Env = Readonly<Record<string, string | undefined>>
 export const DEFAULT_SCOPE = 'openid profile email'
 export const MIN_SECRET_LENGTH = 32
 /** Eight hours: a working day, after which the provider is asked again. */
-export const DEFAULT_SESSION_LIFETIME = 8 * 60 * 60
+export const DEFAULT_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+/** Thirty minutes without a request to a private page or API ends the session. */
+export const DEFAULT_IDLE_TIMEOUT = 30 * 60
 export const ALLOW_HTTP_VARIABLE = 'OIDC_ALLOW_HTTP_ISSUER'
 
 const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
@@ -156,11 +162,30 @@ function parseSecrets(env: Env, problems: string[]): readonly [string, ...string
   return secrets as [string, ...string[]]
 }
 
+function parseSeconds(env: Env, name: string, fallback: number, problems: string[]): number | undefined {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < 60 || value > 366 * 24 * 3600) {
+    problems.push(`${name} must be a whole number of seconds between 60 and 31622400; got "${raw}".`)
+    return undefined
+  }
+  return value
+}
+
 /** The part of the configuration that middleware needs: sealing, cookies, and the base URL. */
 export function parseSessionConfig(env: Env, problems: string[] = []): SessionConfig | undefined {
   const appBaseUrl = parseAppBaseUrl(env, problems)
   const secrets = parseSecrets(env, problems)
-  if (!appBaseUrl || !secrets) return undefined
+  const absoluteTimeout = parseSeconds(env, 'SESSION_ABSOLUTE_TIMEOUT', DEFAULT_ABSOLUTE_TIMEOUT, problems)
+  const idleTimeout = parseSeconds(env, 'SESSION_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT, problems)
+  if (absoluteTimeout !== undefined && idleTimeout !== undefined && idleTimeout > absoluteTimeout) {
+    problems.push(
+      `SESSION_IDLE_TIMEOUT (${idleTimeout}) is longer than SESSION_ABSOLUTE_TIMEOUT (${absoluteTimeout}); it could never take effect. Make it shorter.`,
+    )
+    return undefined
+  }
+  if (!appBaseUrl || !secrets || absoluteTimeout === undefined || idleTimeout === undefined) return undefined
   const secureCookies = appBaseUrl.protocol === 'https:'
   return {
     appBaseUrl,
@@ -169,7 +194,8 @@ export function parseSessionConfig(env: Env, problems: string[] = []): SessionCo
     // `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and
     // Path=/, so a sibling subdomain cannot plant or shadow it. It needs https.
     sessionCookieName: secureCookies ? '__Host-session' : 'session',
-    sessionLifetime: DEFAULT_SESSION_LIFETIME,
+    absoluteTimeout,
+    idleTimeout,
   }
 }
 
@@ -259,6 +285,10 @@ export function parseConfig(env: Env): AppConfig {
   const credentials = parseCredentials(env, problems)
   const scope = parseScope(env, problems)
 
+  const apiRaw = read(env, 'API_ENDPOINT')
+  const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
+  if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
+
   if (problems.length > 0 || !session || !issuer || !clientId || !credentials || !scope) {
     throw new ConfigError(problems)
   }
@@ -267,6 +297,7 @@ export function parseConfig(env: Env): AppConfig {
   const usesHttp = issuer.protocol === 'http:' || expectedIssuer.protocol === 'http:'
   return {
     session,
+    apiEndpoint,
     oidc: {
       issuer,
       expectedIssuer,

@@ -10,11 +10,12 @@ import { cache } from 'react'
 import { cookies } from 'next/headers'
 import { getSessionConfig } from './config'
 import { unsealSession, type Session } from './session'
+import { readSessionCookie } from './session-cookie'
 
 /** Unsealed once per request, however many components ask. */
 export const getSession = cache(async (): Promise<Session | null> => {
   // cookies() first: it is what marks the page as rendered per request, not at build time.
   const store = await cookies()
   const config = getSessionConfig()
-  return unsealSession(store.get(config.sessionCookieName)?.value, config)
+  return unsealSession(readSessionCookie(store, config), config)
 })

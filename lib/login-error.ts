@@ -19,6 +19,8 @@ export type LoginErrorKind =
   | 'bad_provider_response'
   /** The provider disagrees with our configuration (issuer, client credentials). */
   | 'misconfigured'
+  /** The provider did not authenticate the user the way we asked (acr_values). */
+  | 'insufficient_authentication'
   /** The provider could not be reached. */
   | 'provider_unreachable'
   /** The provider did not answer in time. */
@@ -30,6 +32,7 @@ const STATUS: Record<LoginErrorKind, number> = {
   invalid_grant: 400,
   bad_provider_response: 502,
   misconfigured: 502,
+  insufficient_authentication: 403,
   provider_unreachable: 503,
   provider_timeout: 504,
 }
@@ -40,6 +43,7 @@ const TITLE: Record<LoginErrorKind, string> = {
   invalid_grant: 'This sign-in was already used or has expired',
   bad_provider_response: 'The identity provider sent an answer we cannot trust',
   misconfigured: 'Sign-in is not set up correctly',
+  insufficient_authentication: 'You were not signed in strongly enough',
   provider_unreachable: 'The identity provider is not reachable',
   provider_timeout: 'The identity provider did not answer in time',
 }

@@ -1,6 +1,7 @@
 /**
  * The OpenID Connect client: discovery, the authorization request, the code
- * exchange with every ID token check, userinfo, and RP-initiated logout.
+ * exchange with every ID token check, userinfo, refresh, revocation, and
+ * RP-initiated logout.
  *
  * Built on oauth4webapi, which does one protocol step per function and leaves
  * the choices to us. The choices made here:
@@ -17,7 +18,8 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { getConfig, type OidcConfig } from './config'
 import { callbackFailure, LoginError, providerFailure, type ProviderStep } from './login-error'
-import type { Claim, UserClaims } from './session'
+import { authorizationParameters } from './auth-params'
+import { decodeIdToken, refreshTime, type Claim, type Session } from './session'
 import type { LoginTransaction } from './transaction'
 
 /** Long enough for a slow provider, short enough that a hung one frees the request. */
@@ -134,22 +136,17 @@ export async function authorizationUrl(transaction: LoginTransaction): Promise<U
   url.searchParams.set('nonce', transaction.nonce)
   url.searchParams.set('code_challenge', codeChallenge)
   url.searchParams.set('code_challenge_method', 'S256')
+  for (const [name, value] of authorizationParameters(transaction.options)) url.searchParams.set(name, value)
   return url
 }
 
-/** Claims that describe the token rather than the user; not worth a cookie's bytes. */
-const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
-
-function userClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoResponse | undefined): UserClaims {
-  const claims: Record<string, Claim> = {}
-  for (const [name, value] of Object.entries(idTokenClaims)) {
-    if (!PROTOCOL_CLAIMS.has(name) && value !== undefined) claims[name] = value as Claim
-  }
+/** Userinfo claims the ID token does not already carry with the same value: only those are stored. */
+function extraClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoResponse | undefined): Record<string, Claim> {
+  const extra: Record<string, Claim> = {}
   for (const [name, value] of Object.entries(userinfo ?? {})) {
-    if (value !== undefined) claims[name] = value as Claim
+    if (value !== undefined && JSON.stringify(idTokenClaims[name]) !== JSON.stringify(value)) extra[name] = value as Claim
   }
-  // `sub` comes from the validated ID token; userinfo's was checked equal to it.
-  return { ...claims, sub: idTokenClaims.sub }
+  return extra
 }
 
 /**
@@ -172,22 +169,40 @@ async function verifyIdTokenSignature(p: Provider, tokenResponse: Response): Pro
   }
 }
 
-export interface LoginResult {
-  readonly user: UserClaims
-  readonly idToken: string
-  readonly accessToken: string
-  readonly accessTokenExpiresAt?: number
-  readonly refreshToken?: string
-  readonly scope?: string
+/** oauth4webapi requires `iat` but does not bound it; a token issued in the future is forged or from a broken clock (OIDC Core §3.1.3.7 (10)). */
+function checkIssuedAt(claims: oauth.IDToken): void {
+  if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE) {
+    throw new LoginError('bad_provider_response', 'The provider\'s ID token says it was issued in the future.')
+  }
+}
+
+/** What a login or a refresh leaves for the session: the tokens and when to refresh them. */
+export type TokenSet = Pick<Session, 'idToken' | 'claims' | 'accessToken' | 'accessTokenExpiresAt' | 'refreshToken' | 'refreshAt' | 'scope'>
+
+function tokenSet(tokens: oauth.TokenEndpointResponse, idToken: string, claims: Record<string, Claim>, previous?: Session): TokenSet {
+  const now = Math.floor(Date.now() / 1000)
+  const expiresAt = tokens.expires_in !== undefined ? now + tokens.expires_in : undefined
+  // A provider that does not rotate refresh tokens sends none back: keep the one we have.
+  const refreshToken = tokens.refresh_token ?? previous?.refreshToken
+  return {
+    idToken,
+    claims,
+    accessToken: tokens.access_token,
+    ...(expiresAt !== undefined ? { accessTokenExpiresAt: expiresAt } : {}),
+    ...(refreshToken !== undefined ? { refreshToken } : {}),
+    ...(refreshToken !== undefined && expiresAt !== undefined ? { refreshAt: refreshTime(expiresAt, tokens.expires_in!) } : {}),
+    ...((tokens.scope ?? previous?.scope) !== undefined ? { scope: (tokens.scope ?? previous?.scope)! } : {}),
+  }
 }
 
 /**
  * Completes a login from the provider's redirect back to us. Throws LoginError
- * for every failure; resolves only with a fully validated user.
+ * for every failure; resolves only with fully validated tokens.
  */
-export async function completeLogin(callbackParams: URLSearchParams, transaction: LoginTransaction): Promise<LoginResult> {
+export async function completeLogin(callbackParams: URLSearchParams, transaction: LoginTransaction): Promise<TokenSet> {
   const p = await getProvider()
   const { as, client, clientAuth, http, config } = p
+  const { maxAge, acrValues } = transaction.options
 
   // 1. The authorization response (RFC 6749 §4.1.2): our state, the provider's
   //    `iss` where it advertises RFC 9207, or the provider's error.
@@ -202,15 +217,23 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
   const tokenResponse = await step('token', () =>
     oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, transaction.codeVerifier, http),
   )
-  // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub.
+  // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub,
+  //    and auth_time when we asked for max_age.
   const tokens = await step('token', () =>
-    oauth.processAuthorizationCodeResponse(as, client, tokenResponse, { expectedNonce: transaction.nonce, requireIdToken: true }),
+    oauth.processAuthorizationCodeResponse(as, client, tokenResponse, {
+      expectedNonce: transaction.nonce,
+      requireIdToken: true,
+      ...(maxAge !== undefined ? { maxAge } : {}),
+    }),
   )
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
-  // oauth4webapi requires `iat` but does not bound it. A token issued in the
-  // future is forged or from a broken clock; OIDC Core §3.1.3.7 (10) lets us refuse it.
-  if (idTokenClaims.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE) {
-    throw new LoginError('bad_provider_response', 'The provider\'s ID token says it was issued in the future.')
+  checkIssuedAt(idTokenClaims)
+  // We asked for these authentication context classes; the provider must say it used one (§3.1.2.1).
+  if (acrValues && !acrValues.split(' ').includes(String(idTokenClaims.acr))) {
+    throw new LoginError(
+      'insufficient_authentication',
+      `The provider signed you in with "${String(idTokenClaims.acr ?? 'no stated method')}", not one of the requested methods (${acrValues}).`,
+    )
   }
   // 4. …and its signature, against the provider's published keys.
   await step('signature', () => verifyIdTokenSignature(p, tokenResponse))
@@ -223,15 +246,77 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
       return oauth.processUserInfoResponse(as, client, idTokenClaims.sub, response)
     })
   }
+  return tokenSet(tokens, tokens.id_token!, extraClaims(idTokenClaims, userinfo))
+}
 
-  const now = Math.floor(Date.now() / 1000)
-  return {
-    user: userClaims(idTokenClaims, userinfo),
-    idToken: tokens.id_token!,
-    accessToken: tokens.access_token,
-    ...(tokens.expires_in !== undefined ? { accessTokenExpiresAt: now + tokens.expires_in } : {}),
-    ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
-    ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+/** The refresh token was refused (revoked, expired, reused): the session cannot go on. */
+export class RefreshRejectedError extends Error {
+  constructor(cause: unknown) {
+    super('The provider refused the refresh token.', { cause })
+    this.name = 'RefreshRejectedError'
+  }
+}
+
+/**
+ * Uses the refresh token (RFC 6749 §6). A new ID token, if the provider sends
+ * one, is validated like the first, and must be about the same user (OIDC Core §12.2).
+ * Throws RefreshRejectedError when the provider refuses the token for good,
+ * LoginError when it cannot be reached or answers badly (worth retrying later).
+ */
+export async function refreshTokens(session: Session): Promise<TokenSet> {
+  if (!session.refreshToken) throw new RefreshRejectedError(new Error('no refresh token'))
+  const p = await getProvider()
+  const { as, client, clientAuth, http } = p
+  let response: Response
+  let tokens: oauth.TokenEndpointResponse
+  try {
+    response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, session.refreshToken, http)
+    tokens = await oauth.processRefreshTokenResponse(as, client, response)
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError && (error.error === 'invalid_grant' || error.error === 'unauthorized_client')) {
+      throw new RefreshRejectedError(error)
+    }
+    throw providerFailure('token', error)
+  }
+  let idToken = session.idToken
+  const claims = oauth.getValidatedIdTokenClaims(tokens)
+  if (claims && tokens.id_token) {
+    checkIssuedAt(claims)
+    if (claims.sub !== decodeIdToken(session.idToken).claims.sub) throw new LoginError('bad_provider_response', 'A refreshed ID token was about another user.')
+    await step('signature', () => verifyIdTokenSignature(p, response))
+    idToken = tokens.id_token
+  }
+  return tokenSet(tokens, idToken, session.claims, session)
+}
+
+/**
+ * Revokes the session's tokens at the provider (RFC 7009) where it offers a
+ * revocation endpoint: the refresh token first, then the access token. Never
+ * throws: signing out must not depend on the provider answering.
+ */
+export async function revokeTokens(session: Session): Promise<void> {
+  let p: Provider
+  try {
+    p = await getProvider()
+  } catch {
+    return
+  }
+  if (!p.as.revocation_endpoint) return
+  const tokens: [string | undefined, string][] = [
+    [session.refreshToken, 'refresh_token'],
+    [session.accessToken, 'access_token'],
+  ]
+  for (const [token, hint] of tokens) {
+    if (!token) continue
+    try {
+      const response = await oauth.revocationRequest(p.as, p.client, p.clientAuth, token, {
+        ...p.http,
+        additionalParameters: { token_type_hint: hint },
+      })
+      await oauth.processRevocationResponse(response)
+    } catch (error) {
+      console.warn(`[auth] could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
 }
 

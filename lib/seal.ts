@@ -11,8 +11,11 @@
  */
 import { sealData, unsealData } from 'iron-session'
 
-/** Cookies cannot be larger than this, so a longer value did not come from us. */
+/** One cookie cannot be larger than this, so a longer single-cookie value did not come from us. */
 export const MAX_SEAL_LENGTH = 4096
+
+/** An iron seal (`Fe26.2` and seven `*`-separated fields) with iron-session's version suffix, and nothing else. */
+const SEAL_FORMAT = /^Fe26\.2(\*[\w-]*){7}~2$/
 
 export interface Opened<T> {
   readonly data: T
@@ -33,8 +36,11 @@ export async function open<T>(
   secrets: readonly string[],
   ttl: number,
   guard: (data: unknown) => data is T,
+  maxLength = MAX_SEAL_LENGTH,
 ): Promise<Opened<T> | undefined> {
-  if (!value || value.length > MAX_SEAL_LENGTH) return undefined
+  // Refused before any crypto runs: an oversized or misshapen value did not come from us.
+  // (iron-session itself ignores anything appended after its `~2` version suffix.)
+  if (!value || value.length > maxLength || !SEAL_FORMAT.test(value)) return undefined
   for (const [index, password] of secrets.entries()) {
     let data: unknown
     try {

@@ -1,21 +1,27 @@
 import { sealData } from 'iron-session'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from './config'
-import { nowSeconds, openSession, sealSession, SessionTooLargeError, unsealSession, type Session } from './session'
+import { nowSeconds, openSession, sealSession, sessionUser, SessionTooLargeError, unsealSession, type Session } from './session'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) }) as SessionConfig
+/** An unsigned token of the right shape: these tests are about cookies, not signatures. */
+const ID_TOKEN = [{ alg: 'RS256', kid: 'k' }, { sub: 'user-1', name: 'Alice Adams', iss: 'https://op.example', aud: 'app' }]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+  .concat('signature')
+  .join('.')
 const otherConfig: SessionConfig = { ...config, secrets: ['o'.repeat(40)] }
 
 function session(overrides: Partial<Session> = {}): Session {
   const now = nowSeconds()
   return {
     v: 1,
-    user: { sub: 'user-1', name: 'Alice Adams', email: 'alice@example.com' },
-    idToken: 'header.payload.signature',
+    idToken: ID_TOKEN,
+    claims: { email: 'alice@example.com' },
     accessToken: 'opaque-access-token',
     accessTokenExpiresAt: now + 3600,
     createdAt: now,
-    expiresAt: now + config.sessionLifetime,
+    expiresAt: now + config.absoluteTimeout,
+    lastSeenAt: now,
     ...overrides,
   }
 }
@@ -31,6 +37,11 @@ describe('session cookies', () => {
     expect(sealed).toMatch(/^Fe26\.2\*/)
     expect(sealed).not.toContain('alice@example.com')
     expect(await unsealSession(sealed, config)).toEqual(original)
+  })
+
+  it('reads a genuine seal with anything appended as no session', async () => {
+    // iron-session itself would ignore the tail after its version suffix.
+    expect(await unsealSession(`${await sealSession(session(), config)}AAAA`, config)).toBeNull()
   })
 
   it('reads a missing cookie as no session', async () => {
@@ -54,12 +65,23 @@ describe('session cookies', () => {
   })
 
   it('reads an oversized cookie as no session without trying to open it', async () => {
-    expect(await unsealSession(`Fe26.2*${'a'.repeat(5000)}`, config)).toBeNull()
+    expect(await unsealSession(`Fe26.2*${'a'.repeat(20_000)}`, config)).toBeNull()
+  })
+
+  it('ends a session left idle longer than the idle timeout', async () => {
+    const idle = session({ lastSeenAt: nowSeconds() - config.idleTimeout - 1 })
+    expect(await unsealSession(await sealSession(idle, config), config)).toBeNull()
+    const active = session({ lastSeenAt: nowSeconds() - config.idleTimeout + 30 })
+    expect(await unsealSession(await sealSession(active, config), config)).not.toBeNull()
+  })
+
+  it('gives the user the ID token claims plus what userinfo added, without protocol claims', () => {
+    expect(sessionUser(session())).toEqual({ sub: 'user-1', name: 'Alice Adams', email: 'alice@example.com' })
   })
 
   it('reads a session past its absolute lifetime as no session', async () => {
     const sealed = await sealSession(session(), config)
-    vi.useFakeTimers({ now: Date.now() + (config.sessionLifetime + 5) * 1000 })
+    vi.useFakeTimers({ now: Date.now() + (config.absoluteTimeout + 5) * 1000 })
     expect(await unsealSession(sealed, config)).toBeNull()
   })
 
@@ -72,12 +94,12 @@ describe('session cookies', () => {
   it('reads an authentic cookie of another shape as no session', async () => {
     const sealed = await sealData({ v: 2, user: { sub: 'x' } }, { password: config.secrets[0], ttl: 3600 })
     expect(await unsealSession(sealed, config)).toBeNull()
-    const noSub = await sealData({ ...session(), user: { name: 'no sub' } }, { password: config.secrets[0], ttl: 3600 })
-    expect(await unsealSession(noSub, config)).toBeNull()
+    const noIdToken = await sealData({ ...session(), idToken: 'not-a-jwt' }, { password: config.secrets[0], ttl: 3600 })
+    expect(await unsealSession(noIdToken, config)).toBeNull()
   })
 
   it('refuses to seal a session that a browser would drop', async () => {
-    const huge = session({ user: { sub: 'user-1', groups: Array.from({ length: 300 }, (_, i) => `group-${i}`) } })
+    const huge = session({ claims: { groups: Array.from({ length: 1200 }, (_, i) => `group-${i}`) } })
     await expect(sealSession(huge, config)).rejects.toBeInstanceOf(SessionTooLargeError)
   })
 
@@ -87,7 +109,7 @@ describe('session cookies', () => {
     const before = await sealSession(session(), { ...config, secrets: [oldSecret] })
 
     const opened = await openSession(before, rotated)
-    expect(opened?.session.user.sub).toBe('user-1')
+    expect(sessionUser(opened!.session).sub).toBe('user-1')
     expect(opened?.stale).toBe(true)
 
     const resealed = await sealSession(opened!.session, rotated)

@@ -1,12 +1,12 @@
 /**
- * The session: what a signed-in user carries in one sealed cookie.
+ * The session: what a signed-in user carries in sealed cookies.
  *
- * Sealing and unsealing use iron-session's `sealData` / `unsealData` (Web Crypto
- * underneath), so this module runs in Edge middleware as well as in Node route
- * handlers and server components. It must not import Node APIs or the OIDC client.
+ * Sealing and unsealing use iron-session (Web Crypto underneath), so this module
+ * runs in Edge middleware as well as in Node route handlers and server
+ * components. It must not import Node APIs or the OIDC client.
  */
 import type { SessionConfig } from './config'
-import { MAX_SEAL_LENGTH, open, seal } from './seal'
+import { open, seal } from './seal'
 
 /** JSON values as they come out of an ID token or a userinfo response. */
 export type Claim = string | number | boolean | null | Claim[] | { [key: string]: Claim }
@@ -17,29 +17,31 @@ export type UserClaims = { readonly sub: string } & Readonly<Record<string, Clai
 export interface Session {
   /** Shape version, so a cookie from an older release is recognised and refused cleanly. */
   readonly v: 1
-  readonly user: UserClaims
-  /** Kept for RP-initiated logout (`id_token_hint`). Never sent to the browser in readable form. */
+  /** Kept for RP-initiated logout (`id_token_hint`) and as the source of the user's claims. */
   readonly idToken: string
+  /** Userinfo claims the ID token does not already carry (never stored twice: cookies are small). */
+  readonly claims: Readonly<Record<string, Claim>>
   readonly accessToken?: string
   /** Epoch seconds. */
   readonly accessTokenExpiresAt?: number
   readonly refreshToken?: string
+  /** Epoch seconds from which the access token is refreshed: a margin before it expires. */
+  readonly refreshAt?: number
   /** Scopes the provider granted, when it said so. */
   readonly scope?: string
   /** Epoch seconds when the user signed in. */
   readonly createdAt: number
-  /** Epoch seconds after which the session is over, whatever the cookie says. */
+  /** Epoch seconds after which the session is over, whatever else happens (absolute timeout). */
   readonly expiresAt: number
+  /** Epoch seconds of the last request to a private route (idle timeout). */
+  readonly lastSeenAt: number
 }
-
-/** Browsers drop a cookie over 4096 bytes (name, value and attributes); we refuse before that. */
-export const MAX_COOKIE_BYTES = MAX_SEAL_LENGTH
 
 export class SessionTooLargeError extends Error {
   readonly bytes: number
 
   constructor(bytes: number) {
-    super(`The session cookie would be ${bytes} bytes, over the ${MAX_COOKIE_BYTES}-byte limit browsers enforce.`)
+    super(`The session would take ${bytes} bytes of cookies, more than a browser and Node's default header limit allow.`)
     this.name = 'SessionTooLargeError'
     this.bytes = bytes
   }
@@ -63,26 +65,69 @@ function isOptional(value: unknown, type: 'string' | 'number'): boolean {
  */
 export function isSession(value: unknown): value is Session {
   if (!isRecord(value) || value.v !== 1) return false
-  const { user } = value
   return (
-    isRecord(user) &&
-    typeof user.sub === 'string' &&
-    user.sub.length > 0 &&
     typeof value.idToken === 'string' &&
+    value.idToken.split('.').length === 3 &&
+    isRecord(value.claims) &&
     typeof value.createdAt === 'number' &&
     typeof value.expiresAt === 'number' &&
+    typeof value.lastSeenAt === 'number' &&
     isOptional(value.accessToken, 'string') &&
     isOptional(value.accessTokenExpiresAt, 'number') &&
     isOptional(value.refreshToken, 'string') &&
+    isOptional(value.refreshAt, 'number') &&
     isOptional(value.scope, 'string')
   )
 }
 
-export function isExpired(session: Session, now = nowSeconds()): boolean {
-  return session.expiresAt <= now
+/** When the session ends if nothing else happens: the absolute limit, or the idle one. */
+export function sessionEndsAt(session: Session, config: SessionConfig): number {
+  return Math.min(session.expiresAt, session.lastSeenAt + config.idleTimeout)
 }
 
-/** Cookie attributes for the session cookie; `maxAge` follows the session's own expiry. */
+export function isExpired(session: Session, config: SessionConfig, now = nowSeconds()): boolean {
+  return sessionEndsAt(session, config) <= now
+}
+
+/** True when the access token should be refreshed before this request goes on. */
+export function needsRefresh(session: Session, now = nowSeconds()): boolean {
+  return session.refreshToken !== undefined && session.refreshAt !== undefined && session.refreshAt <= now
+}
+
+/**
+ * When to refresh an access token that lives `lifetime` seconds: a minute before
+ * it expires, or a quarter of its life for short-lived tokens, so a refreshed
+ * token is never already due.
+ */
+export function refreshTime(expiresAt: number, lifetime: number): number {
+  return expiresAt - Math.min(60, Math.floor(lifetime / 4))
+}
+
+function base64UrlJson(segment: string): unknown {
+  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/')
+  const binary = atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='))
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))))
+}
+
+/** The ID token's header and claims, decoded (it was validated at login; nothing here is re-verified). */
+export function decodeIdToken(idToken: string): { header: Record<string, Claim>; claims: Record<string, Claim> } {
+  const [header = '', payload = ''] = idToken.split('.')
+  return { header: base64UrlJson(header) as Record<string, Claim>, claims: base64UrlJson(payload) as Record<string, Claim> }
+}
+
+/** Claims that describe the token rather than the user: not shown as the user's. */
+export const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
+
+/** The user: the ID token's claims about them, plus what userinfo added. */
+export function sessionUser(session: Session): UserClaims {
+  const user: Record<string, Claim> = {}
+  for (const [name, value] of Object.entries(decodeIdToken(session.idToken).claims)) {
+    if (!PROTOCOL_CLAIMS.has(name)) user[name] = value
+  }
+  return { ...user, ...session.claims } as UserClaims
+}
+
+/** Cookie attributes for session cookies; `maxAge` follows the session's own end. */
 export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
   return {
     httpOnly: true,
@@ -93,33 +138,31 @@ export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
   }
 }
 
+/** At most this many bytes of sealed session: three cookies, well under Node's 16 KiB request-header limit. */
+export const MAX_SEALED_SESSION = 3 * 3900
+
 export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
   const sealed = await seal(session, config.secrets, session.expiresAt - nowSeconds())
-  // name=value plus the attributes a browser counts: "; Path=/; Max-Age=28800; HttpOnly; Secure; SameSite=Lax".
-  const bytes = config.sessionCookieName.length + 1 + sealed.length + 64
-  if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError(bytes)
+  if (sealed.length > MAX_SEALED_SESSION) throw new SessionTooLargeError(sealed.length)
   return sealed
 }
 
-function isCurrentSession(value: unknown): value is Session {
-  return isSession(value) && !isExpired(value)
-}
-
 /**
- * Opens a session cookie. A missing, tampered, foreign (sealed with a secret we
- * do not hold), malformed or expired cookie all read as "no session": the caller
+ * Opens a session. A missing, tampered, foreign (sealed with a secret we do not
+ * hold), malformed, expired or idle cookie all read as "no session": the caller
  * never has to tell them apart, and none of them is an error the user sees.
  * `stale` says an older secret opened it, so it should be sealed again.
  */
 export async function openSession(
-  cookieValue: string | undefined,
+  sealed: string | undefined,
   config: SessionConfig,
 ): Promise<{ session: Session; stale: boolean } | null> {
-  const opened = await open(cookieValue, config.secrets, config.sessionLifetime, isCurrentSession)
+  const isCurrent = (value: unknown): value is Session => isSession(value) && !isExpired(value, config)
+  const opened = await open(sealed, config.secrets, config.absoluteTimeout, isCurrent, MAX_SEALED_SESSION)
   return opened ? { session: opened.data, stale: opened.stale } : null
 }
 
-/** The session in a cookie, or null. */
-export async function unsealSession(cookieValue: string | undefined, config: SessionConfig): Promise<Session | null> {
-  return (await openSession(cookieValue, config))?.session ?? null
+/** The session in a sealed value, or null. */
+export async function unsealSession(sealed: string | undefined, config: SessionConfig): Promise<Session | null> {
+  return (await openSession(sealed, config))?.session ?? null
 }

@@ -6,6 +6,7 @@
  * verifier and nonce (auth0/nextjs-auth0#142, nextauthjs/next-auth#7894).
  * The cookie is scoped to /auth and sealed with the session secret.
  */
+import type { AuthorizationOptions } from './auth-params'
 import type { SessionConfig } from './config'
 import { open, seal } from './seal'
 import { nowSeconds } from './session'
@@ -17,6 +18,8 @@ export interface LoginTransaction {
   readonly returnTo: string
   /** Epoch seconds; also orders transactions when too many pile up. */
   readonly createdAt: number
+  /** The options sent with the authorization request; `maxAge` and `acrValues` are checked at the callback. */
+  readonly options: AuthorizationOptions
 }
 
 /** Ten minutes to get through the provider's login page. */
@@ -62,7 +65,9 @@ function isTransaction(value: unknown): value is LoginTransaction {
     typeof t.nonce === 'string' &&
     typeof t.codeVerifier === 'string' &&
     typeof t.returnTo === 'string' &&
-    typeof t.createdAt === 'number'
+    typeof t.createdAt === 'number' &&
+    typeof t.options === 'object' &&
+    t.options !== null
   )
 }
 

@@ -25,6 +25,7 @@ if (!env.OIDC_ISSUER) {
     clientId: LOCAL_CLIENT_ID,
     clientSecret: LOCAL_CLIENT_SECRET,
   })
+  env.API_ENDPOINT ??= idp.apiEndpoint
   Object.assign(env, {
     OIDC_ISSUER: idp.issuer,
     OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
@@ -33,6 +34,7 @@ if (!env.OIDC_ISSUER) {
   })
   lines.push(
     `Identity provider: ${idp.issuer} (embedded local provider; set OIDC_ISSUER to use your own)`,
+    `Demo API:          ${env.API_ENDPOINT}`,
     'Demo users:',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`),
   )

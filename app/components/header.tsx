@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { getSession } from '@/lib/current-session'
+import { sessionUser } from '@/lib/session'
 import { displayName } from '@/lib/user'
 import { Avatar } from './avatar'
 
@@ -9,6 +10,7 @@ import { Avatar } from './avatar'
  */
 export async function Header() {
   const session = await getSession()
+  const user = session && sessionUser(session)
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-6 py-3">
@@ -23,11 +25,11 @@ export async function Header() {
             Profile
           </Link>
         </nav>
-        {session ? (
+        {user ? (
           <div className="flex items-center gap-3 text-sm">
-            <Avatar user={session.user} size="small" />
+            <Avatar user={user} size="small" />
             <span data-testid="user-name" className="font-medium">
-              {displayName(session.user)}
+              {displayName(user)}
             </span>
             <a href="/auth/logout" className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100">
               Sign out

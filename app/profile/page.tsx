@@ -1,26 +1,64 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
 import { redirect } from 'next/navigation'
+import type { ReactNode } from 'react'
+import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
+import { Countdown } from '@/app/components/countdown'
+import { getSessionConfig } from '@/lib/config'
 import { getSession } from '@/lib/current-session'
-import { nowSeconds, type Claim } from '@/lib/session'
+import { decodeIdToken, nowSeconds, sessionUser, type Claim } from '@/lib/session'
 import { displayName, stringClaim } from '@/lib/user'
 
 export const metadata: Metadata = { title: 'Profile' }
 
 /** Claims that are times, shown as dates next to the number. */
-const TIME_CLAIMS = new Set(['auth_time', 'updated_at'])
+const TIME_CLAIMS = new Set(['auth_time', 'updated_at', 'iat', 'exp', 'nbf'])
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+}
 
 function formatClaim(name: string, value: Claim): string {
-  if (TIME_CLAIMS.has(name) && typeof value === 'number') {
-    return `${value} (${new Date(value * 1000).toISOString().replace('.000Z', 'Z')})`
-  }
+  if (TIME_CLAIMS.has(name) && typeof value === 'number') return `${value} (${iso(value)})`
   return typeof value === 'string' ? value : JSON.stringify(value, null, 1)
 }
 
-function formatDuration(seconds: number): string {
-  const hours = Math.floor(seconds / 3600)
-  const minutes = Math.floor((seconds % 3600) / 60)
-  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`
+function ClaimsTable({ claims, testId }: { claims: Record<string, Claim>; testId: string }) {
+  const rows = Object.entries(claims).sort(([a], [b]) => a.localeCompare(b))
+  return (
+    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm" data-testid={testId}>
+        <thead className="bg-slate-50 text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-2 font-medium">Claim</th>
+            <th scope="col" className="px-4 py-2 font-medium">Value</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map(([name, value]) => (
+            <tr key={name}>
+              <th scope="row" className="px-4 py-2 align-top font-mono font-medium whitespace-nowrap text-slate-700">
+                {name}
+              </th>
+              <td className="px-4 py-2 font-mono break-all whitespace-pre-wrap text-slate-900">{formatClaim(name, value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4">
+      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
+      <dd className="mt-1 text-sm text-slate-900" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  )
 }
 
 export default async function ProfilePage() {
@@ -28,13 +66,15 @@ export default async function ProfilePage() {
   // Middleware already redirects; this covers a request that reached the page without it.
   if (!session) redirect('/auth/login?returnTo=/profile')
 
-  const { user } = session
+  const { idleTimeout } = getSessionConfig()
+  const now = nowSeconds()
+  const user = sessionUser(session)
   const email = stringClaim(user, 'email')
-  const expiresAt = new Date(session.expiresAt * 1000)
-  const claims = Object.entries(user).sort(([a], [b]) => a.localeCompare(b))
+  const idToken = decodeIdToken(session.idToken)
+  const idleEndsAt = Math.min(session.expiresAt, session.lastSeenAt + idleTimeout)
 
   return (
-    <div className="space-y-8">
+    <div className="space-y-10">
       <section className="flex items-center gap-5 rounded-xl border border-slate-200 bg-white p-6">
         <Avatar user={user} size="large" />
         <div className="space-y-1">
@@ -47,37 +87,58 @@ export default async function ProfilePage() {
             </p>
           )}
           <p className="text-sm text-slate-500" data-testid="session-expiry">
-            Session expires in {formatDuration(session.expiresAt - nowSeconds())}, at{' '}
-            <time dateTime={expiresAt.toISOString()}>{expiresAt.toUTCString()}</time>.
+            Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
+            <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after{' '}
+            {Math.round(idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
           </p>
         </div>
       </section>
 
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Your claims</h2>
+        <p className="text-sm text-slate-600">What the provider released about you, from the validated ID token and the userinfo endpoint.</p>
+        <ClaimsTable claims={user} testId="claims" />
+      </section>
+
+      <section className="space-y-4">
+        <h2 className="text-lg font-semibold">Tokens</h2>
         <p className="text-sm text-slate-600">
-          What the provider released about you, from the validated ID token and the userinfo endpoint.
+          The tokens stay on the server, sealed in your session cookie. This is what they say.
         </p>
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" data-testid="claims">
-            <thead className="bg-slate-50 text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Claim</th>
-                <th scope="col" className="px-4 py-2 font-medium">Value</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {claims.map(([name, value]) => (
-                <tr key={name}>
-                  <th scope="row" className="whitespace-nowrap px-4 py-2 font-mono font-medium text-slate-700">
-                    {name}
-                  </th>
-                  <td className="px-4 py-2 font-mono break-all whitespace-pre-wrap text-slate-900">{formatClaim(name, value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <dl className="grid gap-3 sm:grid-cols-3">
+          <Fact label="Access token expires" testId="access-token-expiry">
+            {session.accessTokenExpiresAt ? <Countdown at={session.accessTokenExpiresAt} now={now} /> : 'not stated'}
+          </Fact>
+          <Fact label="Scopes granted" testId="scopes">
+            {session.scope ?? 'not stated'}
+          </Fact>
+          <Fact label="Refresh token" testId="refresh-token">
+            {session.refreshToken ? 'held' : 'none'}
+          </Fact>
+        </dl>
+        <div className="flex flex-wrap items-start gap-4">
+          <form method="post" action="/auth/refresh?returnTo=/profile">
+            <button
+              type="submit"
+              disabled={!session.refreshToken}
+              className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+            >
+              Refresh now
+            </button>
+          </form>
+          <ApiCaller />
         </div>
+        <h3 className="pt-2 font-semibold">ID token header</h3>
+        <ClaimsTable claims={idToken.header} testId="id-token-header" />
+        <h3 className="pt-2 font-semibold">ID token claims</h3>
+        <ClaimsTable claims={idToken.claims} testId="id-token-claims" />
+      </section>
+
+      <section className="rounded-xl border border-slate-200 bg-white p-5 text-sm">
+        <Link href="/profile/security" prefetch={false} className="font-semibold text-indigo-600 hover:underline">
+          Security settings
+        </Link>{' '}
+        <span className="text-slate-600">ask you to have signed in within the last five minutes (step-up).</span>
       </section>
     </div>
   )

@@ -30,10 +30,16 @@ export async function providerCounts(request: APIRequestContext, tenant: Hostile
 }
 
 /** GET /auth/login; expects the redirect to the provider and returns its URL. */
-export async function startLogin(request: APIRequestContext, tenant: HostileTenant, returnTo?: string): Promise<URL> {
+export async function startLogin(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  returnTo?: string,
+  options: Record<string, string> = {},
+): Promise<URL> {
   const app = HOSTILE_APPS[tenant]
-  const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`
-  const login = await request.get(`${app.baseUrl}/auth/login${query}`, { maxRedirects: 0 })
+  const query = new URLSearchParams(options)
+  if (returnTo !== undefined) query.set('returnTo', returnTo)
+  const login = await request.get(`${app.baseUrl}/auth/login${query.size ? `?${query}` : ''}`, { maxRedirects: 0 })
   expect(login.status(), await login.text()).toBe(303)
   return new URL(login.headers().location!)
 }
@@ -44,8 +50,9 @@ export async function login(
   tenant: HostileTenant,
   defect: Defect = 'none',
   returnTo?: string,
+  options: Record<string, string> = {},
 ): Promise<HostileLogin> {
-  const authorize = await startLogin(request, tenant, returnTo)
+  const authorize = await startLogin(request, tenant, returnTo, options)
   const state = authorize.searchParams.get('state')!
   await setDefect(request, tenant, state, defect)
   const approved = await request.get(authorize.href, { maxRedirects: 0 })

@@ -41,6 +41,10 @@ export type Defect =
   | (typeof REFUSED_AUTH_RESPONSES)[number]
   | 'provider-error'
   | 'userinfo-sub-mismatch'
+  /** `auth_time` an hour ago: refused when the login asked for max_age, and a reason for step-up. */
+  | 'old-auth-time'
+  /** `acr` of a weaker method than any the login asked for. */
+  | 'acr-weak'
   | `${FaultyEndpoint}-${Fault}`
 
 /** How the flaky tenant's discovery behaves right now. */
@@ -58,4 +62,8 @@ export interface LoginRecord {
     outcome: 'issued' | 'invalid_grant' | 'invalid_client' | 'fault'
   }[]
   userinfo: { authorization: string | undefined }[]
+  /** Refresh-token grants this login's tokens went through. */
+  refreshes: number
+  /** Calls the protected API received, and what it answered. */
+  api: number[]
 }

@@ -68,6 +68,11 @@ class Tenant {
   readonly issued: string[] = []
   private readonly codes = new Map<string, { state: string; used: boolean }>()
   private readonly accessTokens = new Map<string, string>()
+  private readonly refreshTokens = new Map<string, { state: string; used: boolean }>()
+  /** Access tokens the protected API refuses although they are valid (to make the app refresh). */
+  private readonly refusedByApi = new Set<string>()
+  /** Logins whose every access token the API refuses. */
+  private readonly apiRefusesAll = new Set<string>()
   private publishedKeys: Key[]
   /** A fault for the next JWKS request only, armed when a token signed with an unpublished key is issued. */
   private jwksFault: Defect | undefined
@@ -94,7 +99,7 @@ class Tenant {
   login(state: string): LoginRecord & { nonce?: string; challenge?: string } {
     let record = this.logins.get(state)
     if (!record) {
-      record = { defect: 'none', token: [], userinfo: [] }
+      record = { defect: 'none', token: [], userinfo: [], refreshes: 0, api: [] }
       this.logins.set(state, record)
     }
     return record
@@ -115,6 +120,8 @@ class Tenant {
       case '/logout':
         this.counts.logout++
         return this.logout(res, url)
+      case '/api':
+        return this.api(req, res)
       default:
         return json(res, 404, { error: 'not_found' })
     }
@@ -221,9 +228,46 @@ class Tenant {
     return 'none'
   }
 
+  /** Makes the API refuse this login's current access tokens; `all` also the ones a refresh brings. */
+  refuseAtApi(state: string, all: boolean): void {
+    for (const [token, owner] of this.accessTokens) if (owner === state) this.refusedByApi.add(token)
+    if (all) this.apiRefusesAll.add(state)
+  }
+
+  private issueTokens(state: string): { access_token: string; refresh_token: string; token_type: string; expires_in: number; scope: string } {
+    const accessToken = random()
+    const refreshToken = random()
+    this.accessTokens.set(accessToken, state)
+    this.refreshTokens.set(refreshToken, { state, used: false })
+    this.issued.push(accessToken, refreshToken)
+    return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: 300, scope: 'openid profile email' }
+  }
+
+  /** Refresh-token grant with rotation: each refresh token works once. */
+  private refresh(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
+    const entry = this.refreshTokens.get(params.get('refresh_token') ?? '')
+    if (this.clientAuth(req, params) !== 'client_secret_basic' && this.clientAuth(req, params) !== 'client_secret_post') {
+      return json(res, 401, { error: 'invalid_client' })
+    }
+    if (!entry || entry.used) return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown or used' })
+    entry.used = true
+    this.login(entry.state).refreshes++
+    json(res, 200, this.issueTokens(entry.state))
+  }
+
+  private api(req: IncomingMessage, res: ServerResponse): void {
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
+    const state = this.accessTokens.get(token)
+    const refused = !state || this.refusedByApi.has(token) || this.apiRefusesAll.has(state)
+    if (state) this.login(state).api.push(refused ? 401 : 200)
+    if (refused) return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    json(res, 200, { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub })
+  }
+
   private async token(req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): Promise<void> {
     this.counts.token++
     const params = new URLSearchParams(await readBody(req))
+    if (params.get('grant_type') === 'refresh_token') return this.refresh(req, res, params)
     const code = this.codes.get(params.get('code') ?? '')
     const record = code ? this.login(code.state) : undefined
     const clientAuth = this.clientAuth(req, params)
@@ -252,11 +296,9 @@ class Tenant {
       return
     }
 
-    const accessToken = random()
-    this.accessTokens.set(accessToken, code.state)
     const idToken = await this.idToken(record)
-    this.issued.push(accessToken, idToken)
-    json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken, scope: 'openid profile email' })
+    this.issued.push(idToken)
+    json(res, 200, { ...this.issueTokens(code.state), id_token: idToken })
   }
 
   private async idToken(record: LoginRecord & { nonce?: string }): Promise<string> {
@@ -270,6 +312,8 @@ class Tenant {
       iat: d === 'iat-future' ? now + 3600 : d === 'clock-ahead-within-tolerance' ? now + 20 : d === 'expired' ? now - 600 : now,
       nonce: d === 'nonce-wrong' ? 'not-the-nonce' : record.nonce,
       name: HOSTILE_USER.name,
+      auth_time: d === 'old-auth-time' ? now - 3600 : now,
+      acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
     }
     if (d === 'multi-aud-wrong-azp') claims.azp = 'another-client'
     if (d === 'iat-missing') delete claims.iat
@@ -368,6 +412,10 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       return json(res, 200, { ok: true })
     }
     if (what === 'logins' && key) return json(res, 200, tenant.logins.get(key) ?? null)
+    if (what === 'api-refuses' && key && req.method === 'POST') {
+      tenant.refuseAtApi(key, JSON.parse(await readBody(req)).all === true)
+      return json(res, 200, { ok: true })
+    }
     if (what === 'counts') return json(res, 200, tenant.counts)
     if (what === 'issued') return json(res, 200, tenant.issued)
     if (what === 'discovery' && req.method === 'POST') {

@@ -1,21 +1,27 @@
 /**
  * GET /api/me
- * The signed-in user as JSON: `{ user, session: { expiresAt } }`, or 401 with
- * `{ error, error_description }` without a valid session. Tokens are never included.
+ * The signed-in user as JSON: `{ user, session: { createdAt, expiresAt, idleExpiresAt } }`,
+ * or 401 with `{ error, error_description }` without a valid session. Tokens are never included.
  */
 import { NextResponse } from 'next/server'
+import { getSessionConfig } from '@/lib/config'
 import { getSession } from '@/lib/current-session'
+import { sessionUser } from '@/lib/session'
 import { unauthorizedJson } from '@/lib/unauthorized'
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 
 export async function GET() {
   const session = await getSession()
   if (!session) return unauthorizedJson()
+  const { idleTimeout } = getSessionConfig()
   return NextResponse.json(
     {
-      user: session.user,
+      user: sessionUser(session),
       session: {
-        createdAt: new Date(session.createdAt * 1000).toISOString(),
-        expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+        createdAt: iso(session.createdAt),
+        expiresAt: iso(session.expiresAt),
+        idleExpiresAt: iso(Math.min(session.expiresAt, session.lastSeenAt + idleTimeout)),
       },
     },
     { headers: { 'cache-control': 'no-store' } },

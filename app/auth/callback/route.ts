@@ -5,12 +5,12 @@
  * the session, and go where the user was going.
  */
 import type { NextRequest } from 'next/server'
-import { loginFailure, redirectTo } from '@/lib/auth-response'
+import { loginFailure, redirectTo, storeSession } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
 import { LoginError } from '@/lib/login-error'
 import { completeLogin } from '@/lib/oidc'
 import { returnToUrl } from '@/lib/return-to'
-import { nowSeconds, sealSession, sessionCookieOptions, type Session } from '@/lib/session'
+import { nowSeconds, sealSession, type Session } from '@/lib/session'
 import {
   isWellFormedState,
   transactionCookieName,
@@ -44,21 +44,17 @@ export async function GET(request: NextRequest) {
 
   // Whatever happens next, this transaction is spent: a second use of the same callback finds nothing.
   const spent = transactionCookieOptions(config, 0)
-  let session: Session
-  let sealed: string
   try {
-    const result = await completeLogin(params, transaction)
+    const tokens = await completeLogin(params, transaction)
     const now = nowSeconds()
-    session = { v: 1, ...result, createdAt: now, expiresAt: now + config.sessionLifetime }
-    sealed = await sealSession(session, config)
+    const session: Session = { v: 1, ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
+    await sealSession(session, config) // too large for cookies? fail here, before any cookie is written
+    const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
+    response.cookies.set(cookieName, '', spent)
+    return await storeSession(response, session, config)
   } catch (error) {
     const response = loginFailure(request, error, config.appBaseUrl, transaction.returnTo)
     response.cookies.set(cookieName, '', spent)
     return response
   }
-
-  const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
-  response.cookies.set(cookieName, '', spent)
-  response.cookies.set(config.sessionCookieName, sealed, sessionCookieOptions(config, session.expiresAt - nowSeconds()))
-  return response
 }

@@ -1,10 +1,12 @@
 /**
- * GET /auth/login?returnTo=/path
- * Starts a login: remembers state, nonce and PKCE verifier in a sealed cookie of
- * its own, then sends the browser to the provider's authorization endpoint.
+ * GET /auth/login?returnTo=/path[&prompt=…&max_age=…&acr_values=…&ui_locales=…&login_hint=…&claims=…]
+ * Starts a login: remembers state, nonce, PKCE verifier and the options in a
+ * sealed cookie of its own, then sends the browser to the provider's
+ * authorization endpoint. Only the allow-listed options are passed on.
  */
 import type { NextRequest } from 'next/server'
 import * as oauth from 'oauth4webapi'
+import { authorizationOptions } from '@/lib/auth-params'
 import { loginFailure, redirectTo } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
 import { authorizationUrl } from '@/lib/oidc'
@@ -28,6 +30,7 @@ export async function GET(request: NextRequest) {
     codeVerifier: oauth.generateRandomCodeVerifier(),
     returnTo,
     createdAt: nowSeconds(),
+    options: authorizationOptions(request.nextUrl.searchParams),
   }
 
   let destination: URL

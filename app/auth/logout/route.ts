@@ -1,21 +1,24 @@
 /**
  * GET /auth/logout
- * Ends the session here, then at the provider (RP-Initiated Logout) so the next
+ * Ends the session here, revokes its tokens at the provider (RFC 7009) where it
+ * can, then ends the provider's session too (RP-Initiated Logout) so the next
  * login asks for credentials again. Signing out never fails: when the provider
  * cannot be reached or has no end_session_endpoint, the user lands on the home page.
  */
 import type { NextRequest } from 'next/server'
 import { redirectTo } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
-import { endSessionUrl } from '@/lib/oidc'
-import { sessionCookieOptions, unsealSession } from '@/lib/session'
+import { endSessionUrl, revokeTokens } from '@/lib/oidc'
+import { unsealSession } from '@/lib/session'
+import { clearSessionCookie, readSessionCookie } from '@/lib/session-cookie'
 
 export async function GET(request: NextRequest) {
   const { session: config } = getConfig()
-  const session = await unsealSession(request.cookies.get(config.sessionCookieName)?.value, config)
+  const session = await unsealSession(readSessionCookie(request.cookies, config), config)
 
   let destination = new URL('/', config.appBaseUrl)
   if (session) {
+    await revokeTokens(session)
     try {
       destination = (await endSessionUrl(session.idToken)) ?? destination
     } catch (error) {
@@ -24,6 +27,6 @@ export async function GET(request: NextRequest) {
   }
 
   const response = redirectTo(destination)
-  response.cookies.set(config.sessionCookieName, '', sessionCookieOptions(config, 0))
+  clearSessionCookie(response.cookies, config)
   return response
 }

@@ -1,0 +1,172 @@
+/**
+ * Authorization request options, step-up and session timeouts, against the
+ * misbehaving provider, which can return an old `auth_time` or a weak `acr`.
+ */
+import { expect, test } from '@playwright/test'
+import { sealData, unsealData } from 'iron-session'
+import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_SESSION_SECRET } from './environment.ts'
+import { expectRefused, login, me, providerRecord, setDefect, startLogin } from './hostile/client.ts'
+import { HOSTILE_USER } from './hostile/provider.ts'
+
+const main = HOSTILE_APPS.main
+
+test.describe('authorization request options', () => {
+  test('only the allow-listed options reach the provider', async ({ request }) => {
+    const authorize = await startLogin(request, 'main', '/profile', {
+      prompt: 'login',
+      max_age: '600',
+      acr_values: 'urn:hostile:password urn:hostile:mfa',
+      ui_locales: 'fr-CA en',
+      login_hint: 'mallory@example.net',
+      claims: JSON.stringify({ id_token: { email: { essential: true } } }),
+      // Not ours to pass on:
+      redirect_uri: 'https://evil.example/cb',
+      response_type: 'token',
+      client_id: 'someone-else',
+      scope: 'openid admin',
+      foo: 'bar',
+    })
+    const q = authorize.searchParams
+    expect(q.get('prompt')).toBe('login')
+    expect(q.get('max_age')).toBe('600')
+    expect(q.get('acr_values')).toBe('urn:hostile:password urn:hostile:mfa')
+    expect(q.get('ui_locales')).toBe('fr-CA en')
+    expect(q.get('login_hint')).toBe('mallory@example.net')
+    expect(JSON.parse(q.get('claims')!)).toEqual({ id_token: { email: { essential: true } } })
+    expect(q.get('redirect_uri')).toBe(`${main.baseUrl}/auth/callback`)
+    expect(q.get('response_type')).toBe('code')
+    expect(q.get('client_id')).toBe(main.clientId)
+    expect(q.get('scope')).toBe('openid profile email')
+    expect(q.has('foo')).toBe(false)
+  })
+
+  test('malformed option values are dropped', async ({ request }) => {
+    const q = (
+      await startLogin(request, 'main', '/', { prompt: 'none consent', max_age: '-5', ui_locales: '<script>', claims: '[1,2]', login_hint: 'a\nb' })
+    ).searchParams
+    for (const name of ['prompt', 'max_age', 'ui_locales', 'claims', 'login_hint']) expect(q.has(name), name).toBe(false)
+  })
+
+  test('max_age with a stale auth_time is refused', async ({ request }) => {
+    const { callback } = await login(request, 'main', 'old-auth-time', '/profile', { max_age: '60' })
+    await expectRefused(callback, 502)
+    expect((await me(request, 'main')).status()).toBe(401)
+  })
+
+  test('max_age with a fresh auth_time is accepted', async ({ request }) => {
+    const { callback } = await login(request, 'main', 'none', '/profile', { max_age: '60' })
+    expect(callback.status()).toBe(303)
+  })
+
+  test('an acr other than the ones asked for is refused', async ({ request }) => {
+    const { callback } = await login(request, 'main', 'acr-weak', '/profile', { acr_values: 'urn:hostile:password' })
+    await expectRefused(callback, 403, /not signed in strongly enough/)
+    expect((await me(request, 'main')).status()).toBe(401)
+  })
+})
+
+test.describe('step-up', () => {
+  test('an old sign-in bounces to the provider with prompt=login and max_age, and back', async ({ request }) => {
+    expect((await login(request, 'main', 'old-auth-time')).callback.status()).toBe(303)
+
+    const page = await request.get(`${main.baseUrl}/profile/security`, { maxRedirects: 0 })
+    expect(page.status()).toBe(307)
+    const loginUrl = new URL(page.headers().location!, main.baseUrl)
+    expect(Object.fromEntries(loginUrl.searchParams)).toEqual({ returnTo: '/profile/security', prompt: 'login', max_age: '300' })
+
+    const authorize = new URL((await request.get(loginUrl.href, { maxRedirects: 0 })).headers().location!)
+    const state = authorize.searchParams.get('state')!
+    await setDefect(request, 'main', state, 'none')
+    const callback = await request.get((await request.get(authorize.href, { maxRedirects: 0 })).headers().location!, { maxRedirects: 0 })
+    expect(callback.headers().location).toBe(`${main.baseUrl}/profile/security`)
+    expect((await providerRecord(request, 'main', state)).authorize).toMatchObject({ prompt: 'login', max_age: '300' })
+
+    const after = await request.get(`${main.baseUrl}/profile/security`, { maxRedirects: 0 })
+    expect(after.status()).toBe(200)
+    expect(await after.text()).toContain('recently enough to see this page')
+  })
+})
+
+test.describe('session timeouts', () => {
+  const now = () => Math.floor(Date.now() / 1000)
+  const idToken = [{ alg: 'RS256' }, { sub: HOSTILE_USER.sub, name: HOSTILE_USER.name }]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .concat('signature')
+    .join('.')
+  const seal = (fields: Record<string, number>) =>
+    sealData({ v: 1, idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields }, { password: HOSTILE_SESSION_SECRET, ttl: 7200 })
+
+  test('a session idle longer than SESSION_IDLE_TIMEOUT (default 30 min) is over', async ({ playwright }) => {
+    const idle = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1801 })}` } })
+    expect((await idle.get(`${main.baseUrl}/api/me`)).status()).toBe(401)
+    const active = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1700 })}` } })
+    expect((await active.get(`${main.baseUrl}/api/me`)).status()).toBe(200)
+    await Promise.all([idle.dispose(), active.dispose()])
+  })
+
+  test('a session past SESSION_ABSOLUTE_TIMEOUT is over, however active', async ({ playwright }) => {
+    const old = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ expiresAt: now() - 1 })}` } })
+    expect((await old.get(`${main.baseUrl}/api/me`)).status()).toBe(401)
+    await old.dispose()
+  })
+
+  test('activity moves the idle clock: middleware rewrites lastSeenAt, at most once a minute', async ({ playwright }) => {
+    const then = now() - 600
+    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: then })}` } })
+    const response = await browser.get(`${main.baseUrl}/api/me`)
+    expect(response.status()).toBe(200)
+    const sealed = response.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))!.value.match(/^session=([^;]+)/)![1]!
+    const touched = await unsealData<{ lastSeenAt: number }>(sealed, { password: HOSTILE_SESSION_SECRET })
+    expect(touched.lastSeenAt).toBeGreaterThanOrEqual(now() - 5)
+
+    const fresh = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${sealed}` } })
+    const again = await fresh.get(`${main.baseUrl}/api/me`)
+    expect(again.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toEqual([])
+    await Promise.all([browser.dispose(), fresh.dispose()])
+  })
+
+  test('/api/me reports both ends of the session', async ({ request }) => {
+    await login(request, 'main')
+    const body = await (await me(request, 'main')).json()
+    const expires = Date.parse(body.session.expiresAt)
+    const idle = Date.parse(body.session.idleExpiresAt)
+    expect(expires - Date.now()).toBeGreaterThan(7.9 * 3600_000)
+    expect(idle - Date.now()).toBeGreaterThan(29 * 60_000)
+    expect(idle - Date.now()).toBeLessThanOrEqual(30 * 60_000)
+  })
+})
+
+test.describe('calling the API', () => {
+  const callApi = (request: import('@playwright/test').APIRequestContext) => request.get(`${main.baseUrl}/api/call-api`)
+
+  test('answers { status, body } from the API, called with the access token', async ({ request }) => {
+    const { state } = await login(request, 'main')
+    const response = await callApi(request)
+    expect(response.status()).toBe(200)
+    expect(await response.json()).toEqual({ status: 200, body: { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub } })
+    expect((await providerRecord(request, 'main', state)).api).toEqual([200])
+  })
+
+  test('a 401 from the API triggers one refresh and one retry, and the new tokens are kept', async ({ request }) => {
+    const { state } = await login(request, 'main')
+    await request.post(`${HOSTILE_CONTROL}/main/api-refuses/${state}`, { data: { all: false } })
+    const response = await callApi(request)
+    expect(await response.json()).toMatchObject({ status: 200 })
+    expect(response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))).toBe(true)
+    const record = await providerRecord(request, 'main', state)
+    expect(record.refreshes).toBe(1)
+    expect(record.api).toEqual([401, 200])
+    // The next call uses the refreshed token straight away.
+    expect(await (await callApi(request)).json()).toMatchObject({ status: 200 })
+    expect((await providerRecord(request, 'main', state)).refreshes).toBe(1)
+  })
+
+  test('an API that keeps refusing gets one refresh and one retry, no more', async ({ request }) => {
+    const { state } = await login(request, 'main')
+    await request.post(`${HOSTILE_CONTROL}/main/api-refuses/${state}`, { data: { all: true } })
+    expect(await (await callApi(request)).json()).toMatchObject({ status: 401, body: { error: 'invalid_token' } })
+    const record = await providerRecord(request, 'main', state)
+    expect(record.refreshes).toBe(1)
+    expect(record.api).toEqual([401, 401])
+  })
+})

@@ -1,0 +1,215 @@
+/**
+ * The whole token life against the local provider (oidc-provider, rotating
+ * refresh tokens): refresh before the page renders, concurrent requests during
+ * a refresh, a refresh token revoked at the provider, revocation at sign-out,
+ * calling an API, step-up, big tokens. Assertions about tokens are made at the
+ * provider, by introspection, with the tokens read from the sealed cookie.
+ */
+import type { BrowserContext, Page } from '@playwright/test'
+import { unsealData } from 'iron-session'
+import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
+import { pairUrls, TEST_SESSION_SECRET, TOKEN_PAIRS, type TokenPair } from './environment.ts'
+import { expect, test } from './fixtures.ts'
+import { alice, signInAtProvider } from './helpers.ts'
+
+interface SealedSession {
+  idToken: string
+  accessToken: string
+  refreshToken?: string
+  accessTokenExpiresAt: number
+  refreshAt?: number
+}
+
+/** The session cookie(s) of a context, joined and opened with the test secret. */
+async function openSessionCookie(context: BrowserContext): Promise<SealedSession | undefined> {
+  const cookies = await context.cookies()
+  const whole = cookies.find((c) => c.name === 'session')?.value
+  const chunks = [0, 1, 2].map((i) => cookies.find((c) => c.name === `session.${i}`)?.value).filter(Boolean)
+  const sealed = whole ?? (chunks.length ? chunks.join('') : undefined)
+  if (!sealed) return undefined
+  return unsealData<SealedSession>(sealed, { password: TEST_SESSION_SECRET })
+}
+
+/** Asks the provider itself whether a token is still good (RFC 7662). */
+async function introspect(page: Page, pair: TokenPair, token: string): Promise<boolean> {
+  const response = await page.request.post(`${pairUrls(pair).issuer}/token/introspection`, {
+    form: { token },
+    headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
+  })
+  expect(response.status()).toBe(200)
+  return (await response.json()).active === true
+}
+
+async function revokeAtProvider(page: Page, pair: TokenPair, token: string, hint: string): Promise<void> {
+  const response = await page.request.post(`${pairUrls(pair).issuer}/token/revocation`, {
+    form: { token, token_type_hint: hint },
+    headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
+  })
+  expect(response.status()).toBe(200)
+}
+
+async function signIn(page: Page, pair: TokenPair, path = '/profile'): Promise<SealedSession> {
+  await page.goto(`${pairUrls(pair).app}${path}`)
+  await signInAtProvider(page, alice)
+  await expect(page).toHaveURL(`${pairUrls(pair).app}${path}`)
+  const session = await openSessionCookie(page.context())
+  expect(session?.refreshToken).toBeDefined()
+  return session!
+}
+
+/** Waits (really) until the access token is due for refreshing. */
+async function waitUntilDue(session: SealedSession): Promise<void> {
+  const wait = session.refreshAt! * 1000 - Date.now() + 300
+  expect(wait).toBeLessThan(TOKEN_PAIRS.short.accessTokenTtl * 1000)
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+}
+
+test.describe('refresh', () => {
+  test('a due access token is refreshed before the page renders, and the new cookie reaches the browser', async ({ page }) => {
+    const before = await signIn(page, 'short')
+    await waitUntilDue(before)
+
+    const visited: string[] = []
+    page.on('request', (request) => visited.push(new URL(request.url()).pathname))
+    await page.goto(`${pairUrls('short').app}/profile`)
+    await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
+    expect(visited.slice(0, 3)).toEqual(['/profile', '/auth/refresh', '/profile'])
+
+    const after = (await openSessionCookie(page.context()))!
+    expect(after.accessToken).not.toBe(before.accessToken)
+    expect(after.refreshToken).not.toBe(before.refreshToken)
+    expect(after.accessTokenExpiresAt).toBeGreaterThan(before.accessTokenExpiresAt)
+    expect(await introspect(page, 'short', after.accessToken)).toBe(true)
+    // The provider rotated the refresh token: the old one is spent.
+    expect(await introspect(page, 'short', before.refreshToken!)).toBe(false)
+  })
+
+  test('two concurrent requests during a refresh both succeed, and the rotated refresh token is used once', async ({ page }) => {
+    const before = await signIn(page, 'short')
+    await waitUntilDue(before)
+
+    const [first, second] = await Promise.all([
+      page.request.get(`${pairUrls('short').app}/api/me`),
+      page.request.get(`${pairUrls('short').app}/api/me`),
+    ])
+    expect(first.status()).toBe(200)
+    expect(second.status()).toBe(200)
+
+    // Had the old refresh token been sent twice, the provider would have revoked the whole grant.
+    const after = (await openSessionCookie(page.context()))!
+    expect(after.refreshToken).not.toBe(before.refreshToken)
+    expect(await introspect(page, 'short', after.refreshToken!)).toBe(true)
+    await page.goto(`${pairUrls('short').app}/profile`)
+    await page.getByRole('button', { name: 'Refresh now' }).click()
+    await expect(page).toHaveURL(`${pairUrls('short').app}/profile`)
+    const refreshedAgain = (await openSessionCookie(page.context()))!
+    expect(refreshedAgain.refreshToken).not.toBe(after.refreshToken)
+    expect(await introspect(page, 'short', refreshedAgain.refreshToken!)).toBe(true)
+  })
+
+  test('a refresh token revoked at the provider ends the session and sends the user to sign in', async ({ page }) => {
+    const session = await signIn(page, 'short')
+    await revokeAtProvider(page, 'short', session.refreshToken!, 'refresh_token')
+    await waitUntilDue(session)
+
+    await page.goto(`${pairUrls('short').app}/profile`)
+    // Back at the provider (its consent page: revoking the refresh token revoked the grant too).
+    await page.waitForURL((url) => url.origin === pairUrls('short').issuer && url.pathname.startsWith('/interaction/'))
+    expect(await openSessionCookie(page.context())).toBeUndefined()
+    expect((await page.request.get(`${pairUrls('short').app}/api/me`)).status()).toBe(401)
+  })
+})
+
+test.describe('sign-out', () => {
+  test('revokes the refresh and access tokens at the provider, then ends its session', async ({ page }) => {
+    const session = await signIn(page, 'short')
+    expect(await introspect(page, 'short', session.refreshToken!)).toBe(true)
+
+    await page.getByRole('link', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+    await expect(page).toHaveURL(`${pairUrls('short').app}/`)
+
+    expect(await introspect(page, 'short', session.refreshToken!)).toBe(false)
+    expect(await introspect(page, 'short', session.accessToken)).toBe(false)
+  })
+})
+
+test.describe('calling an API', () => {
+  test('the profile calls the demo API with the access token and shows what it answered', async ({ page }) => {
+    const session = await signIn(page, 'short')
+    await page.getByRole('button', { name: 'Call the API' }).click()
+    const result = page.getByTestId('api-result')
+    await expect(result).toContainText('"status": 200')
+    await expect(result).toContainText('your access token is valid')
+    await expect(result).toContainText(`"sub": "${alice.sub}"`)
+    await expect(result).not.toContainText(session.accessToken)
+  })
+
+  test('/api/call-api answers 401 JSON without a session', async ({ request }) => {
+    const response = await request.get(`${pairUrls('short').app}/api/call-api`)
+    expect(response.status()).toBe(401)
+    expect((await response.json()).error).toBe('unauthorized')
+  })
+})
+
+test.describe('the profile', () => {
+  test('shows the token facts a developer wants, and no raw token', async ({ page }) => {
+    const session = await signIn(page, 'short')
+    await expect(page.getByTestId('scopes')).toHaveText(/openid/)
+    await expect(page.getByTestId('refresh-token')).toHaveText('held')
+    await expect(page.getByTestId('access-token-expiry')).toHaveText(/\d+ s|expired/)
+    await expect(page.getByTestId('id-token-header').getByRole('row', { name: /^alg RS256$/ })).toBeVisible()
+    await expect(page.getByTestId('id-token-claims').getByRole('row', { name: /^aud / })).toContainText(LOCAL_CLIENT_ID)
+    const html = await page.content()
+    for (const token of [session.accessToken, session.refreshToken!, session.idToken]) expect(html).not.toContain(token)
+  })
+})
+
+test.describe('step-up', () => {
+  test('a sensitive page sends the user back through the provider with prompt=login, then shows', async ({ page }) => {
+    await signIn(page, 'short')
+    const authorize = page.waitForRequest((r) => r.url().startsWith(`${pairUrls('short').issuer}/auth?`))
+    await page.goto(`${pairUrls('short').app}/profile/security`)
+    const query = new URL((await authorize).url()).searchParams
+    expect(query.get('prompt')).toBe('login')
+    expect(query.get('max_age')).toBe('300')
+    // The provider asks for the password again, although its session is alive.
+    await signInAtProvider(page, alice, 'none')
+    await expect(page).toHaveURL(`${pairUrls('short').app}/profile/security`)
+    await expect(page.getByTestId('step-up-ok')).toContainText('less than a minute')
+  })
+
+  test('acr_values asked for and returned: the login succeeds', async ({ page }) => {
+    await page.goto(`${pairUrls('short').app}/auth/login?returnTo=/profile&acr_values=urn:local:password`)
+    await signInAtProvider(page, alice)
+    await expect(page.getByTestId('id-token-claims').getByRole('row', { name: /^acr urn:local:password$/ })).toBeVisible()
+  })
+})
+
+test.describe('big tokens', () => {
+  test('4 KB ID and access tokens: login, profile, API call work; the session spans cookies under the header limits; sign-out removes every chunk', async ({ page }) => {
+    const { app } = pairUrls('big')
+    await page.goto(`${app}/profile`)
+    await signInAtProvider(page, alice)
+    await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
+    await expect(page.getByTestId('claims').getByRole('row', { name: /^groups / })).toContainText('app-role-059')
+
+    const session = (await openSessionCookie(page.context()))!
+    expect(session.accessToken.length).toBeGreaterThanOrEqual(3900)
+    expect(session.idToken.length).toBeGreaterThanOrEqual(3900)
+    const cookies = (await page.context().cookies()).filter((c) => c.name.startsWith('session'))
+    expect(cookies.map((c) => c.name).sort()).toEqual(['session.0', 'session.1', 'session.2'])
+    for (const cookie of cookies) expect(cookie.name.length + cookie.value.length).toBeLessThan(4096)
+    const cookieHeader = cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+    expect(cookieHeader.length).toBeLessThan(16 * 1024 - 2048)
+
+    await page.getByRole('button', { name: 'Call the API' }).click()
+    await expect(page.getByTestId('api-result')).toContainText('"status": 200')
+    expect((await page.request.get(`${app}/api/me`)).status()).toBe(200)
+
+    await page.getByRole('link', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+    await expect(page).toHaveURL(`${app}/`)
+    expect((await page.context().cookies()).filter((c) => c.name.startsWith('session'))).toEqual([])
+  })
+})
