@@ -58,6 +58,25 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...valid, SESSION_SECRET: Array(6).fill(newest).join(',') })[0]).toMatch(/holds 6 secrets; keep at most 5/)
   })
 
+  it('reads the session timeouts, with defaults of 8 hours and 30 minutes', () => {
+    expect(parseConfig(valid).session).toMatchObject({ absoluteTimeout: 28800, idleTimeout: 1800 })
+    expect(parseConfig({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '3600', SESSION_IDLE_TIMEOUT: '600' }).session).toMatchObject({
+      absoluteTimeout: 3600,
+      idleTimeout: 600,
+    })
+    expect(problemsOf({ ...valid, SESSION_IDLE_TIMEOUT: '30m' })[0]).toMatch(/SESSION_IDLE_TIMEOUT must be a whole number of seconds/)
+    expect(problemsOf({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '10' })[0]).toMatch(/SESSION_ABSOLUTE_TIMEOUT must be a whole number of seconds between 60/)
+    expect(problemsOf({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '600', SESSION_IDLE_TIMEOUT: '1200' })[0]).toMatch(
+      /SESSION_IDLE_TIMEOUT \(1200\) is longer than SESSION_ABSOLUTE_TIMEOUT \(600\)/,
+    )
+  })
+
+  it('reads API_ENDPOINT when set', () => {
+    expect(parseConfig(valid).apiEndpoint).toBeUndefined()
+    expect(parseConfig({ ...valid, API_ENDPOINT: 'https://api.example.com/me' }).apiEndpoint?.href).toBe('https://api.example.com/me')
+    expect(problemsOf({ ...valid, API_ENDPOINT: 'ftp://api' })[0]).toMatch(/API_ENDPOINT must be an http\(s\) URL/)
+  })
+
   it('refuses an APP_BASE_URL that is not an origin', () => {
     expect(problemsOf({ ...valid, APP_BASE_URL: 'http://localhost:3000/app' })[0]).toMatch(/origin only.*http:\/\/localhost:3000/)
     expect(problemsOf({ ...valid, APP_BASE_URL: 'localhost:3000' })[0]).toMatch(/APP_BASE_URL must be an http\(s\) URL/)
