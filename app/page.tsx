@@ -1,4 +1,3 @@
-import Link from 'next/link'
 import { getSession } from '@/lib/current-session'
 import { sessionUser } from '@/lib/session'
 import { displayName } from '@/lib/user'
@@ -26,9 +25,9 @@ export default async function HomePage() {
             <p data-testid="welcome">
               Signed in as <strong>{displayName(sessionUser(session))}</strong>.
             </p>
-            <Link href="/profile" prefetch={false} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
+            <a href="/profile" className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
               View your profile
-            </Link>
+            </a>
           </div>
         ) : (
           <a href="/auth/login?returnTo=/profile" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">

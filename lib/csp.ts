@@ -17,9 +17,11 @@ export function contentSecurityPolicy(nonce: string, options: { appBaseUrl: URL;
   const localImages = options.appBaseUrl.protocol === 'http:' ? ' http://127.0.0.1:* http://localhost:*' : ''
   const directives = [
     "default-src 'self'",
-    // 'strict-dynamic' lets the nonce'd bootstrap load Next's chunks; React's dev build needs eval.
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // 'strict-dynamic' lets the nonce'd bootstrap load Next's chunks. Next's development runtime
+    // (HMR, Fast Refresh, the overlay) evaluates code and injects scripts and styles without the
+    // nonce, and reloads the page in a loop under this policy: `next dev` gets a relaxed one.
+    options.development ? "script-src 'self' 'unsafe-inline' 'unsafe-eval'" : `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    options.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data: https:${localImages}`,
     "font-src 'self'",
     `connect-src 'self'${options.development ? ' ws: wss:' : ''}`,

@@ -5,8 +5,9 @@ import { displayName } from '@/lib/user'
 import { Avatar } from './avatar'
 
 /**
- * The top bar. Auth links are plain <a>: a <Link> would prefetch them, and a
- * prefetched /auth/logout signs the user out.
+ * The top bar. Links to auth and private routes are plain <a>: a <Link> would
+ * prefetch /auth/logout (signing the user out), and a client-side fetch that
+ * bounces to the provider is blocked by the CSP's connect-src.
  */
 export async function Header() {
   const session = await getSession()
@@ -21,9 +22,9 @@ export async function Header() {
           <Link href="/" className="text-slate-600 hover:text-slate-900">
             Home
           </Link>
-          <Link href="/profile" prefetch={false} className="text-slate-600 hover:text-slate-900">
+          <a href="/profile" className="text-slate-600 hover:text-slate-900">
             Profile
-          </Link>
+          </a>
         </nav>
         {user ? (
           <div className="flex items-center gap-3 text-sm">

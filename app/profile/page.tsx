@@ -1,5 +1,4 @@
 import type { Metadata } from 'next'
-import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import type { ReactNode } from 'react'
 import { ApiCaller } from '@/app/components/api-caller'
@@ -135,9 +134,9 @@ export default async function ProfilePage() {
       </section>
 
       <section className="rounded-xl border border-slate-200 bg-white p-5 text-sm">
-        <Link href="/profile/security" prefetch={false} className="font-semibold text-indigo-600 hover:underline">
+        <a href="/profile/security" className="font-semibold text-indigo-600 hover:underline">
           Security settings
-        </Link>{' '}
+        </a>{' '}
         <span className="text-slate-600">ask you to have signed in within the last five minutes (step-up).</span>
       </section>
     </div>
