@@ -184,6 +184,7 @@ function tokenSet(tokens: oauth.TokenEndpointResponse, idToken: string, claims: 
   const expiresAt = tokens.expires_in !== undefined ? now + tokens.expires_in : undefined
   // A provider that does not rotate refresh tokens sends none back: keep the one we have.
   const refreshToken = tokens.refresh_token ?? previous?.refreshToken
+  const scope = tokens.scope ?? previous?.scope
   return {
     idToken,
     claims,
@@ -191,7 +192,7 @@ function tokenSet(tokens: oauth.TokenEndpointResponse, idToken: string, claims: 
     ...(expiresAt !== undefined ? { accessTokenExpiresAt: expiresAt } : {}),
     ...(refreshToken !== undefined ? { refreshToken } : {}),
     ...(refreshToken !== undefined && expiresAt !== undefined ? { refreshAt: refreshTime(expiresAt, tokens.expires_in!) } : {}),
-    ...((tokens.scope ?? previous?.scope) !== undefined ? { scope: (tokens.scope ?? previous?.scope)! } : {}),
+    ...(scope !== undefined ? { scope } : {}),
   }
 }
 

@@ -6,7 +6,7 @@ import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
 import { getSessionConfig } from '@/lib/config'
 import { getSession } from '@/lib/current-session'
-import { decodeIdToken, nowSeconds, sessionUser, type Claim } from '@/lib/session'
+import { decodeIdToken, nowSeconds, sessionEndsAt, sessionUser, type Claim } from '@/lib/session'
 import { displayName, stringClaim } from '@/lib/user'
 
 export const metadata: Metadata = { title: 'Profile' }
@@ -65,12 +65,12 @@ export default async function ProfilePage() {
   // Middleware already redirects; this covers a request that reached the page without it.
   if (!session) redirect('/auth/login?returnTo=/profile')
 
-  const { idleTimeout } = getSessionConfig()
+  const config = getSessionConfig()
   const now = nowSeconds()
   const user = sessionUser(session)
   const email = stringClaim(user, 'email')
   const idToken = decodeIdToken(session.idToken)
-  const idleEndsAt = Math.min(session.expiresAt, session.lastSeenAt + idleTimeout)
+  const idleEndsAt = sessionEndsAt(session, config)
 
   return (
     <div className="space-y-10">
@@ -88,7 +88,7 @@ export default async function ProfilePage() {
           <p className="text-sm text-slate-500" data-testid="session-expiry">
             Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
             <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after{' '}
-            {Math.round(idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
+            {Math.round(config.idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
           </p>
         </div>
       </section>

@@ -6,7 +6,7 @@
 import { NextResponse } from 'next/server'
 import { getSessionConfig } from '@/lib/config'
 import { getSession } from '@/lib/current-session'
-import { sessionUser } from '@/lib/session'
+import { sessionEndsAt, sessionUser } from '@/lib/session'
 import { unauthorizedJson } from '@/lib/unauthorized'
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
@@ -14,14 +14,13 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 export async function GET() {
   const session = await getSession()
   if (!session) return unauthorizedJson()
-  const { idleTimeout } = getSessionConfig()
   return NextResponse.json(
     {
       user: sessionUser(session),
       session: {
         createdAt: iso(session.createdAt),
         expiresAt: iso(session.expiresAt),
-        idleExpiresAt: iso(Math.min(session.expiresAt, session.lastSeenAt + idleTimeout)),
+        idleExpiresAt: iso(sessionEndsAt(session, getSessionConfig())),
       },
     },
     { headers: { 'cache-control': 'no-store' } },

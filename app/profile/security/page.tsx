@@ -6,7 +6,7 @@ import { nowSeconds, sessionUser } from '@/lib/session'
 export const metadata: Metadata = { title: 'Security settings' }
 
 /** Sensitive pages ask for a recent sign-in: no older than this many seconds. */
-export const STEP_UP_MAX_AGE = 5 * 60
+const STEP_UP_MAX_AGE = 5 * 60
 
 /**
  * A page that demands a fresh login (step-up). When the provider's `auth_time`
