@@ -42,9 +42,10 @@ function app(name: string, port: number, env: Record<string, string>) {
   }
 }
 
-function hostileApp(tenant: HostileTenant) {
+function hostileApp(tenant: HostileTenant, extra: Record<string, string> = {}) {
   const { port, baseUrl, issuer, clientId, clientSecret } = HOSTILE_APPS[tenant]
   return app(`hostile-${tenant}`, port, {
+    ...extra,
     APP_BASE_URL: baseUrl,
     // Two secrets, newest first: cookies sealed with the old one still open.
     SESSION_SECRET: `${HOSTILE_SESSION_SECRET},${HOSTILE_OLD_SESSION_SECRET}`,
@@ -127,5 +128,8 @@ export default defineConfig({
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),
+    hostileApp('oracle', { OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/' }),
+    hostileApp('google'),
+    hostileApp('cognito', { OIDC_END_SESSION_ENDPOINT: `${HOSTILE_APPS.cognito.issuer}/cognito-logout`, OIDC_LOGOUT_STYLE: 'cognito' }),
   ],
 })

@@ -9,10 +9,17 @@ const STEPS = [
   ['Sign out everywhere', 'Signing out ends the session here and at the provider (RP-Initiated Logout).'],
 ] as const
 
-export default async function HomePage() {
+export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await getSession()
+  const signedOutLocally = !session && (await searchParams).signed_out === 'local'
   return (
     <div className="space-y-10">
+      {signedOutLocally && (
+        <p role="status" data-testid="signed-out-locally" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          You are signed out of this app. Your identity provider offers no way for apps to end its own session, so you may
+          still be signed in there: signing in here again may not ask for your password. Sign out at the provider to end it too.
+        </p>
+      )}
       <section className="space-y-4">
         <h1 className="text-3xl font-bold tracking-tight">OpenID Connect login for Next.js</h1>
         <p className="max-w-2xl text-lg text-slate-600">

@@ -40,6 +40,30 @@ export const HOSTILE_APPS = {
     clientId: 'hostile-flaky-client',
     clientSecret: 'hostile-flaky-client-secret-e2e-only-7g8h9i',
   },
+  /** Shaped like Oracle IDCS: discovery and tokens name https://identity.oraclecloud.com/; the app sets OIDC_TOKEN_ISSUER. */
+  oracle: {
+    port: 3106,
+    baseUrl: 'http://localhost:3106',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/oracle`,
+    clientId: 'hostile-oracle-client',
+    clientSecret: 'hostile-oracle-client-secret-e2e-only-j1k2l3',
+  },
+  /** Shaped like Google: no end_session_endpoint, so sign-out is local only. */
+  google: {
+    port: 3107,
+    baseUrl: 'http://localhost:3107',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/google`,
+    clientId: 'hostile-google-client',
+    clientSecret: 'hostile-google-client-secret-e2e-only-m4n5o6',
+  },
+  /** Shaped like Amazon Cognito: logout at its own /logout with client_id and logout_uri (OIDC_END_SESSION_ENDPOINT). */
+  cognito: {
+    port: 3108,
+    baseUrl: 'http://localhost:3108',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/cognito`,
+    clientId: 'hostile-cognito-client',
+    clientSecret: 'hostile-cognito-client-secret-e2e-only-p7q8r9',
+  },
 } as const
 
 export type HostileTenant = keyof typeof HOSTILE_APPS

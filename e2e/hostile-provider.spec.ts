@@ -163,6 +163,13 @@ test.describe('discovery', () => {
   test('a failing discovery is retried on later requests, never cached, until it works', async ({ request }) => {
     test.setTimeout(60_000)
     const app = HOSTILE_APPS.flaky
+    // The health check says so, without secrets.
+    const unhealthy = await request.get(`${app.baseUrl}/api/health`)
+    expect(unhealthy.status()).toBe(503)
+    expect(await unhealthy.json()).toEqual({
+      status: 'degraded',
+      provider: { issuer: `${app.issuer}/`, discovery: 'unreachable', reason: 'provider_unreachable' },
+    })
     for (const fault of FAULTS) {
       await setDiscovery(request, fault)
       const before = (await providerCounts(request, 'flaky')).discovery!
@@ -176,6 +183,9 @@ test.describe('discovery', () => {
       if (fault !== 'down') expect((await providerCounts(request, 'flaky')).discovery).toBe(before + 1)
     }
     await setDiscovery(request, 'ok')
+    const healthy = await request.get(`${app.baseUrl}/api/health`)
+    expect(healthy.status()).toBe(200)
+    expect(await healthy.json()).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}/`, discovery: 'reachable' } })
     const { callback } = await login(request, 'flaky')
     expect(callback.status(), await callback.text()).toBe(303)
     expect((await me(request, 'flaky')).status()).toBe(200)

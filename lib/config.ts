@@ -50,7 +50,16 @@ export interface OidcConfig {
   readonly allowHttp: boolean
   readonly redirectUri: string
   readonly postLogoutRedirectUri: string
+  /** Overrides discovery's end_session_endpoint, or supplies one it lacks (OIDC_END_SESSION_ENDPOINT). */
+  readonly endSessionEndpoint: URL | undefined
+  /**
+   * How the logout redirect is spelled: `standard` (RP-Initiated Logout: id_token_hint,
+   * post_logout_redirect_uri, client_id) or `cognito` (client_id, logout_uri).
+   */
+  readonly logoutStyle: LogoutStyle
 }
+
+export type LogoutStyle = 'standard' | 'cognito'
 
 export interface AppConfig {
   readonly session: SessionConfig
@@ -285,6 +294,16 @@ export function parseConfig(env: Env): AppConfig {
   const credentials = parseCredentials(env, problems)
   const scope = parseScope(env, problems)
 
+  const endSessionRaw = read(env, 'OIDC_END_SESSION_ENDPOINT')
+  const endSessionEndpoint = endSessionRaw ? parseUrl(endSessionRaw) : undefined
+  if (endSessionRaw && !endSessionEndpoint) {
+    problems.push(`OIDC_END_SESSION_ENDPOINT must be an http(s) URL such as https://auth.example.com/logout; got "${endSessionRaw}".`)
+  }
+  const styleRaw = read(env, 'OIDC_LOGOUT_STYLE')
+  if (styleRaw && styleRaw !== 'standard' && styleRaw !== 'cognito') {
+    problems.push(`OIDC_LOGOUT_STYLE must be "standard" or "cognito"; got "${styleRaw}".`)
+  }
+
   const apiRaw = read(env, 'API_ENDPOINT')
   const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
   if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
@@ -308,6 +327,9 @@ export function parseConfig(env: Env): AppConfig {
       allowHttp: usesHttp,
       redirectUri: new URL('/auth/callback', session.appBaseUrl).href,
       postLogoutRedirectUri: new URL('/', session.appBaseUrl).href,
+      endSessionEndpoint,
+      // Amazon Cognito's /logout takes client_id and logout_uri; its issuers live on cognito-idp.<region>.amazonaws.com.
+      logoutStyle: (styleRaw as LogoutStyle | undefined) ?? (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname) ? 'cognito' : 'standard'),
     },
   }
 }

@@ -139,6 +139,15 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
   }
   if (error instanceof oauth.OperationProcessingError && error.code === oauth.RESPONSE_IS_NOT_CONFORM) {
     const status = (error.cause as Response | undefined)?.status
+    if (step === 'signature' && (status === 401 || status === 403)) {
+      return new LoginError(
+        'misconfigured',
+        `The provider refused to hand out its signing keys (HTTP ${status}), so its tokens cannot be verified. ` +
+          'Oracle IDCS / OCI Identity Domains only serve them to signed-in users unless the signing certificate is opened to clients: ' +
+          "tick \"Configure client access\" in the domain's settings (or in the application's client configuration).",
+        { cause: error },
+      )
+    }
     return new LoginError('bad_provider_response', `The provider answered with an unexpected status (${where}${status ? `, HTTP ${status}` : ''}).`, {
       cause: error,
     })

@@ -322,13 +322,22 @@ export async function revokeTokens(session: Session): Promise<void> {
 }
 
 /**
- * Where to send the browser to end the provider's session too (RP-Initiated
- * Logout 1.0 §2), or undefined when the provider has no end_session_endpoint.
+ * Where to send the browser to end the provider's session too, or undefined
+ * when the provider has no end-session endpoint (Google: sign-out is local only).
+ * RP-Initiated Logout 1.0 §2: id_token_hint, post_logout_redirect_uri and
+ * client_id (Keycloak needs one of the first and last). Amazon Cognito's
+ * /logout takes client_id and logout_uri instead.
  */
 export async function endSessionUrl(idToken: string | undefined): Promise<URL | undefined> {
-  const { as, config } = await getProvider()
-  if (!as.end_session_endpoint) return undefined
-  const url = new URL(as.end_session_endpoint)
+  const config = getConfig().oidc
+  const endpoint = config.endSessionEndpoint ?? (await getProvider()).as.end_session_endpoint
+  if (!endpoint) return undefined
+  const url = new URL(endpoint)
+  if (config.logoutStyle === 'cognito') {
+    url.searchParams.set('client_id', config.clientId)
+    url.searchParams.set('logout_uri', config.postLogoutRedirectUri)
+    return url
+  }
   if (idToken) url.searchParams.set('id_token_hint', idToken)
   url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
   url.searchParams.set('client_id', config.clientId)

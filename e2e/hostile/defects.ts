@@ -45,6 +45,8 @@ export type Defect =
   | 'old-auth-time'
   /** `acr` of a weaker method than any the login asked for. */
   | 'acr-weak'
+  /** The key set answers 401, as Oracle IDCS does until its signing certificate is opened to clients. */
+  | 'jwks-401'
   | `${FaultyEndpoint}-${Fault}`
 
 /** How the flaky tenant's discovery behaves right now. */

@@ -11,7 +11,14 @@ const client = (app: (typeof HOSTILE_APPS)[keyof typeof HOSTILE_APPS]) => ({
 const provider = await startHostileProvider({
   port: HOSTILE_PORT,
   flakyPort: HOSTILE_FLAKY_PORT,
-  clients: { main: client(HOSTILE_APPS.main), mismatch: client(HOSTILE_APPS.mismatch), flaky: client(HOSTILE_APPS.flaky) },
+  clients: {
+    main: client(HOSTILE_APPS.main),
+    mismatch: client(HOSTILE_APPS.mismatch),
+    flaky: client(HOSTILE_APPS.flaky),
+    oracle: client(HOSTILE_APPS.oracle),
+    google: client(HOSTILE_APPS.google),
+    cognito: client(HOSTILE_APPS.cognito),
+  },
 })
 console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)
 

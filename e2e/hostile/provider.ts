@@ -24,7 +24,15 @@ export interface HostileClient {
 export interface HostileOptions {
   readonly port: number
   readonly flakyPort: number
-  readonly clients: { readonly main: HostileClient; readonly mismatch: HostileClient; readonly flaky: HostileClient }
+  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito', HostileClient>>
+}
+
+/** How a tenant differs from a plain, correct provider. */
+interface TenantShape {
+  /** The issuer it names itself in discovery and tokens (Oracle IDCS: not its own URL). */
+  readonly announcedIssuer?: string
+  /** Google has no end_session_endpoint (and Cognito none in discovery). */
+  readonly endSession?: boolean
 }
 
 /** The user this provider signs in, whatever the login. */
@@ -84,11 +92,16 @@ class Tenant {
   private readonly keys: { rsa1: Key; rsa2: Key; ec1: Key }
   private readonly announcedIssuer: string
 
-  constructor(issuer: string, client: HostileClient, keys: { rsa1: Key; rsa2: Key; ec1: Key }, announcedIssuer = issuer) {
+  private readonly endSession: boolean
+  /** What the app sent to Cognito's /logout, newest last. */
+  readonly cognitoLogouts: Record<string, string>[] = []
+
+  constructor(issuer: string, client: HostileClient, keys: { rsa1: Key; rsa2: Key; ec1: Key }, shape: TenantShape = {}) {
     this.issuer = issuer
     this.client = client
     this.keys = keys
-    this.announcedIssuer = announcedIssuer
+    this.announcedIssuer = shape.announcedIssuer ?? issuer
+    this.endSession = shape.endSession ?? true
     this.publishedKeys = [keys.rsa1, keys.rsa2, keys.ec1]
   }
 
@@ -122,6 +135,8 @@ class Tenant {
         return this.logout(res, url)
       case '/api':
         return this.api(req, res)
+      case '/cognito-logout':
+        return this.cognitoLogout(res, url)
       default:
         return json(res, 404, { error: 'not_found' })
     }
@@ -143,6 +158,9 @@ class Tenant {
       case 'hang':
         hung.add(res)
         return true
+      case '401':
+        json(res, 401, { error: 'unauthorized' })
+        return true
       default:
         return false
     }
@@ -157,7 +175,7 @@ class Tenant {
       token_endpoint: `${this.issuer}/token`,
       userinfo_endpoint: `${this.issuer}/userinfo`,
       jwks_uri: `${this.issuer}/jwks`,
-      end_session_endpoint: `${this.issuer}/logout`,
+      ...(this.endSession ? { end_session_endpoint: `${this.issuer}/logout` } : {}),
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256', 'ES256'],
@@ -372,6 +390,14 @@ class Tenant {
     })
   }
 
+  /** Amazon Cognito's hosted-UI /logout: client_id and logout_uri, nothing standard. */
+  private cognitoLogout(res: ServerResponse, url: URL): void {
+    this.cognitoLogouts.push(Object.fromEntries(url.searchParams))
+    const target = url.searchParams.get('logout_uri')
+    if (url.searchParams.get('client_id') === this.client.clientId && target === `${this.client.appBaseUrl}/`) return this.redirect(res, new URL(target))
+    json(res, 400, { error: 'invalid_request', error_description: 'Cognito needs client_id and a registered logout_uri' })
+  }
+
   private logout(res: ServerResponse, url: URL): void {
     const target = url.searchParams.get('post_logout_redirect_uri')
     if (target === `${this.client.appBaseUrl}/`) return this.redirect(res, new URL(target))
@@ -394,9 +420,15 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
   }
   const tenants = {
     main: new Tenant(`${base}/main`, options.clients.main, keys),
-    mismatch: new Tenant(`${base}/mismatch`, options.clients.mismatch, keys, MISMATCHED_ISSUER),
+    mismatch: new Tenant(`${base}/mismatch`, options.clients.mismatch, keys, { announcedIssuer: MISMATCHED_ISSUER }),
     flaky: new Tenant(`http://${host}:${options.flakyPort}`, options.clients.flaky, keys),
+    oracle: new Tenant(`${base}/oracle`, options.clients.oracle, keys, { announcedIssuer: MISMATCHED_ISSUER }),
+    google: new Tenant(`${base}/google`, options.clients.google, keys, { endSession: false }),
+    cognito: new Tenant(`${base}/cognito`, options.clients.cognito, keys, { endSession: false }),
   }
+  const pathTenants = new Map<string, Tenant>(
+    (['main', 'mismatch', 'oracle', 'google', 'cognito'] as const).map((name) => [name, tenants[name]]),
+  )
   const hung = new Set<ServerResponse>()
 
   const onError = (res: ServerResponse) => (error: unknown) => {
@@ -418,6 +450,7 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     }
     if (what === 'counts') return json(res, 200, tenant.counts)
     if (what === 'issued') return json(res, 200, tenant.issued)
+    if (what === 'cognito-logouts') return json(res, 200, tenant.cognitoLogouts)
     if (what === 'discovery' && req.method === 'POST') {
       const mode = JSON.parse(await readBody(req)).mode as DiscoveryMode
       tenant.discoveryMode = mode
@@ -431,7 +464,7 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     const url = new URL(req.url ?? '/', base)
     const parts = url.pathname.split('/').filter(Boolean)
     if (parts[0] === 'control') return void control(req, res, parts).catch(onError(res))
-    const tenant = parts[0] === 'main' ? tenants.main : parts[0] === 'mismatch' ? tenants.mismatch : undefined
+    const tenant = pathTenants.get(parts[0] ?? '')
     if (!tenant) return json(res, 404, { error: 'not_found' })
     void tenant.handle(req, res, url.pathname.slice(parts[0]!.length + 1), url, hung).catch(onError(res))
   })

@@ -16,13 +16,17 @@ export async function GET(request: NextRequest) {
   const { session: config } = getConfig()
   const session = await unsealSession(readSessionCookie(request.cookies, config), config)
 
+  // Where the provider cannot end its own session, the home page says so: the
+  // next sign-in there may not ask for a password.
+  const localOnly = new URL('/?signed_out=local', config.appBaseUrl)
   let destination = new URL('/', config.appBaseUrl)
   if (session) {
     await revokeTokens(session)
     try {
-      destination = (await endSessionUrl(session.idToken)) ?? destination
+      destination = (await endSessionUrl(session.idToken)) ?? localOnly
     } catch (error) {
       console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
+      destination = localOnly
     }
   }
 

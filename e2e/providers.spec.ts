@@ -1,0 +1,73 @@
+/**
+ * Provider quirks the app handles, each proven against a local provider made to
+ * behave that way (e2e/hostile tenants), so "works with Oracle" is checked, not claimed.
+ */
+import { expect, test } from '@playwright/test'
+import { HOSTILE_APPS, HOSTILE_CONTROL } from './environment.ts'
+import { expectRefused, login, me } from './hostile/client.ts'
+import { MISMATCHED_ISSUER } from './hostile/provider.ts'
+
+test.describe('Oracle IDCS / OCI Identity Domains', () => {
+  test('an issuer named https://identity.oraclecloud.com/ signs in with OIDC_TOKEN_ISSUER set', async ({ request }) => {
+    const app = HOSTILE_APPS.oracle
+    const discovery = await (await request.get(`${app.issuer}/.well-known/openid-configuration`)).json()
+    expect(discovery.issuer).toBe(MISMATCHED_ISSUER)
+    const { callback } = await login(request, 'oracle')
+    expect(callback.status(), await callback.text()).toBe(303)
+    expect((await me(request, 'oracle')).status()).toBe(200)
+  })
+
+  test('a key set that answers 401 gets a page that says which setting opens it', async ({ request }) => {
+    const { callback } = await login(request, 'main', 'jwks-401')
+    const html = await expectRefused(callback, 502, /not set up correctly/)
+    expect(html).toContain('Configure client access')
+  })
+})
+
+test.describe('logout styles', () => {
+  test('standard (Keycloak, Okta, Auth0, Entra, IDCS): id_token_hint, post_logout_redirect_uri and client_id', async ({ request }) => {
+    const app = HOSTILE_APPS.main
+    await login(request, 'main')
+    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    const to = new URL(logout.headers().location!)
+    expect(`${to.origin}${to.pathname}`).toBe(`${app.issuer}/logout`)
+    expect(to.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3)
+    expect(to.searchParams.get('post_logout_redirect_uri')).toBe(`${app.baseUrl}/`)
+    expect(to.searchParams.get('client_id')).toBe(app.clientId)
+  })
+
+  test('Google, without an end_session_endpoint: signed out here, and the page says the provider session may live on', async ({ request }) => {
+    const app = HOSTILE_APPS.google
+    await login(request, 'google')
+    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    expect(logout.headers().location).toBe(`${app.baseUrl}/?signed_out=local`)
+    expect((await me(request, 'google')).status()).toBe(401)
+    const home = await (await request.get(logout.headers().location!)).text()
+    expect(home).toMatch(/data-testid="signed-out-locally"/)
+    expect(home).toContain('you may still be signed in there')
+  })
+
+  test('Amazon Cognito: its own /logout, with client_id and logout_uri only', async ({ request }) => {
+    const app = HOSTILE_APPS.cognito
+    await login(request, 'cognito')
+    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    const to = new URL(logout.headers().location!)
+    expect(`${to.origin}${to.pathname}`).toBe(`${app.issuer}/cognito-logout`)
+    expect(Object.fromEntries(to.searchParams)).toEqual({ client_id: app.clientId, logout_uri: `${app.baseUrl}/` })
+    const back = await request.get(to.href, { maxRedirects: 0 })
+    expect(back.headers().location).toBe(`${app.baseUrl}/`)
+    expect(await (await request.get(`${HOSTILE_CONTROL}/cognito/cognito-logouts`)).json()).toContainEqual({
+      client_id: app.clientId,
+      logout_uri: `${app.baseUrl}/`,
+    })
+  })
+})
+
+test('the health check reports a reachable provider, without secrets', async ({ request }) => {
+  const app = HOSTILE_APPS.main
+  const health = await request.get(`${app.baseUrl}/api/health`)
+  expect(health.status()).toBe(200)
+  const body = await health.json()
+  expect(body).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}`, discovery: 'reachable' } })
+  expect(JSON.stringify(body)).not.toContain(app.clientSecret)
+})
