@@ -8,12 +8,14 @@
  * Where Debian's Chromium is installed (CI here, many Linux boxes) it is used;
  * elsewhere Playwright's own browser (scripts/ensure-browser.ts fetches it).
  */
+import { generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './idp/local-client.ts'
 import {
   APP_BASE_URL,
   APP_PORT,
+  CLIENT_STYLES,
   HOSTILE_APPS,
   HOSTILE_CONTROL,
   HOSTILE_OLD_SESSION_SECRET,
@@ -56,6 +58,45 @@ function hostileApp(tenant: HostileTenant, extra: Record<string, string> = {}) {
   })
 }
 
+/**
+ * The client key for private_key_jwt and signed request objects: made for this
+ * run (the provider gets the public half), never committed.
+ */
+const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const CLIENT_KEY_ID = 'e2e-client-key'
+const clientPublicJwk = { ...clientKey.publicKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID, use: 'sig', alg: 'ES256' }
+const clientPrivatePem = clientKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+const clientPrivateJwk = JSON.stringify({ ...clientKey.privateKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID })
+
+const styleUrl = (port: number) => `http://localhost:${port}`
+
+/** The clients the `short` provider registers for the client-style apps. */
+function styleClients() {
+  const common = (port: number) => ({
+    redirect_uris: [`${styleUrl(port)}/auth/callback`],
+    post_logout_redirect_uris: [`${styleUrl(port)}/`],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  })
+  const keys = { jwks: { keys: [clientPublicJwk] }, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256' }
+  return [
+    { client_id: CLIENT_STYLES.pkjwt.clientId, ...common(CLIENT_STYLES.pkjwt.port), ...keys },
+    {
+      client_id: CLIENT_STYLES.par.clientId,
+      client_secret: CLIENT_STYLES.par.clientSecret,
+      ...common(CLIENT_STYLES.par.port),
+      require_pushed_authorization_requests: true,
+    },
+    {
+      client_id: CLIENT_STYLES.jar.clientId,
+      ...common(CLIENT_STYLES.jar.port),
+      ...keys,
+      require_signed_request_object: true,
+      request_object_signing_alg: 'ES256',
+    },
+  ]
+}
+
 /** A local provider and an app that trusts it, for the token-life tests. */
 function tokenPair(pair: TokenPair) {
   const { appPort, idpPort, accessTokenTtl } = TOKEN_PAIRS[pair]
@@ -69,6 +110,7 @@ function tokenPair(pair: TokenPair) {
         APP_BASE_URL: urls.app,
         LOCAL_IDP_ACCESS_TOKEN_TTL: String(accessTokenTtl),
         LOCAL_IDP_BIG_TOKENS: String(pair === 'big'),
+        ...(pair === 'short' ? { LOCAL_IDP_EXTRA_CLIENTS: JSON.stringify(styleClients()) } : {}),
       },
       reuseExistingServer: false,
       stdout: 'pipe' as const,
@@ -81,6 +123,32 @@ function tokenPair(pair: TokenPair) {
       OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
       OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
       API_ENDPOINT: urls.api,
+    }),
+  ]
+}
+
+/** Apps using private_key_jwt, PAR and JAR against the `short` provider. */
+function clientStyleApps() {
+  const base = (port: number, clientId: string) => ({
+    APP_BASE_URL: styleUrl(port),
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    OIDC_ISSUER: pairUrls('short').issuer,
+    OIDC_CLIENT_ID: clientId,
+  })
+  const { pkjwt, par, jar } = CLIENT_STYLES
+  return [
+    app('client-private-key-jwt', pkjwt.port, {
+      ...base(pkjwt.port, pkjwt.clientId),
+      OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+      // One line, as many hosts store it: the app turns \n back into newlines.
+      OIDC_CLIENT_PRIVATE_KEY: clientPrivatePem.replace(/\n/g, '\\n'),
+    }),
+    app('client-par', par.port, { ...base(par.port, par.clientId), OIDC_CLIENT_SECRET: par.clientSecret, OIDC_USE_PAR: 'true' }),
+    app('client-jar', jar.port, {
+      ...base(jar.port, jar.clientId),
+      OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+      OIDC_CLIENT_PRIVATE_KEY: clientPrivateJwk,
+      OIDC_USE_REQUEST_OBJECT: 'true',
     }),
   ]
 }
@@ -125,6 +193,7 @@ export default defineConfig({
     }),
     ...tokenPair('short'),
     ...tokenPair('big'),
+    ...clientStyleApps(),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),

@@ -87,3 +87,16 @@ export function pairUrls(pair: TokenPair) {
   const { appPort, idpPort } = TOKEN_PAIRS[pair]
   return { app: `http://localhost:${appPort}`, issuer: `http://127.0.0.1:${idpPort}`, api: `http://127.0.0.1:${idpPort}/demo-api/whoami` }
 }
+
+/**
+ * Apps that authenticate and send their requests in other ways, against the
+ * `short` pair's provider, which registers a client for each:
+ * private_key_jwt (key as PKCS#8 PEM), PAR (with a secret), and JAR + private_key_jwt (key as a JWK).
+ */
+export const CLIENT_STYLES = {
+  pkjwt: { port: 3120, clientId: 'e2e-private-key-jwt' },
+  par: { port: 3121, clientId: 'e2e-par', clientSecret: 'e2e-par-client-secret-0123456789abcdef' },
+  jar: { port: 3122, clientId: 'e2e-jar' },
+} as const
+
+export type ClientStyle = keyof typeof CLIENT_STYLES

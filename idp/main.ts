@@ -5,6 +5,7 @@
  * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
  * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each).
  */
+import type { ClientMetadata } from 'oidc-provider'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
 import { startLocalIdp } from './provider.ts'
 import { DEMO_USERS } from './users.ts'
@@ -14,6 +15,8 @@ const appBaseUrl = process.env.APP_BASE_URL ?? DEFAULT_APP_BASE_URL
 
 const accessTokenTtl = process.env.LOCAL_IDP_ACCESS_TOKEN_TTL ? Number(process.env.LOCAL_IDP_ACCESS_TOKEN_TTL) : undefined
 const bigTokens = process.env.LOCAL_IDP_BIG_TOKENS === 'true'
+/** JSON array of more clients' metadata (the tests register private_key_jwt, PAR and JAR clients so). */
+const extraClients = process.env.LOCAL_IDP_EXTRA_CLIENTS ? (JSON.parse(process.env.LOCAL_IDP_EXTRA_CLIENTS) as ClientMetadata[]) : []
 
 const idp = await startLocalIdp({
   port,
@@ -22,6 +25,7 @@ const idp = await startLocalIdp({
   clientSecret: LOCAL_CLIENT_SECRET,
   ...(accessTokenTtl ? { accessTokenTtl } : {}),
   bigTokens,
+  extraClients,
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

@@ -10,7 +10,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import { findUserByCredentials, findUserBySub, findUserByUsername } from './users.ts'
 import { avatarSvg, consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.ts'
 
@@ -28,6 +28,8 @@ export interface LocalIdpOptions {
    * `groups` claim), to prove big sessions work.
    */
   readonly bigTokens?: boolean
+  /** More clients (oidc-provider client metadata), e.g. ones that use private_key_jwt, PAR or JAR. */
+  readonly extraClients?: readonly ClientMetadata[]
 }
 
 export interface LocalIdp {
@@ -77,6 +79,7 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
+      ...(options.extraClients ?? []),
     ],
     claims: {
       openid: ['sub'],
@@ -117,6 +120,7 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      requestObjects: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {

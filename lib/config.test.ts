@@ -125,11 +125,35 @@ describe('parseConfig', () => {
   })
 
   it('refuses contradictory client authentication settings', () => {
-    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key' })[0]).toMatch(/must be one of client_secret_basic, client_secret_post, none/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key' })[0]).toMatch(
+      /must be one of client_secret_basic, client_secret_post, private_key_jwt, none/,
+    )
     expect(problemsOf({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic' })[0]).toMatch(
       /OIDC_CLIENT_SECRET is not set/,
     )
     expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'none' })[0]).toMatch(/public client never sends a secret/)
+  })
+
+  it('takes private_key_jwt with a PKCS#8 PEM (newlines may be escaped) or a private JWK', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\\n-----END PRIVATE KEY-----'
+    const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: pem })
+    expect(config.oidc.credentials).toEqual({ method: 'private_key_jwt' })
+    expect(config.oidc.privateKey).toContain('\nMIGHAgEA')
+    const jwk = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' })
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: jwk }).oidc.privateKey).toBe(jwk)
+  })
+
+  it('says what is wrong with a missing or unusable private key', () => {
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt' })[0]).toMatch(/OIDC_CLIENT_PRIVATE_KEY is not set/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nabc' })[0]).toMatch(/PKCS#8.*openssl pkcs8/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_PRIVATE_KEY: '{"kty":"EC"}' })[0]).toMatch(/private JWK/)
+    expect(problemsOf({ ...valid, OIDC_USE_REQUEST_OBJECT: 'true' })[0]).toMatch(/OIDC_USE_REQUEST_OBJECT=true.*OIDC_CLIENT_PRIVATE_KEY/)
+  })
+
+  it('reads OIDC_USE_PAR and OIDC_USE_REQUEST_OBJECT as true or false only', () => {
+    expect(parseConfig({ ...valid, OIDC_USE_PAR: 'true' }).oidc.usePar).toBe(true)
+    expect(parseConfig(valid).oidc.usePar).toBe(false)
+    expect(problemsOf({ ...valid, OIDC_USE_PAR: 'yes' })[0]).toMatch(/OIDC_USE_PAR must be "true" or "false"/)
   })
 
   it('requires the openid scope and drops duplicates', () => {

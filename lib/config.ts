@@ -9,11 +9,12 @@
  * OIDC client, because middleware (Edge runtime) imports `getSessionConfig`.
  */
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
 
-/** A confidential client always has its secret; a public client never has one. */
+/** A confidential client always has its secret or key; a public client never has one. */
 export type ClientCredentials =
   | { readonly method: 'client_secret_basic' | 'client_secret_post'; readonly secret: string }
+  | { readonly method: 'private_key_jwt' }
   | { readonly method: 'none' }
 
 export interface SessionConfig {
@@ -48,6 +49,15 @@ export interface OidcConfig {
   readonly scope: string
   /** Plain-http requests to the provider: loopback issuers, or an explicit opt-in. */
   readonly allowHttp: boolean
+  /**
+   * The client's private key (OIDC_CLIENT_PRIVATE_KEY: PKCS#8 PEM, or a private JWK with its
+   * `kid`), for private_key_jwt and signed request objects.
+   */
+  readonly privateKey: string | undefined
+  /** Pushed authorization requests (RFC 9126), also used whenever discovery requires them. */
+  readonly usePar: boolean
+  /** Signed request objects (RFC 9101), signed with the private key. */
+  readonly useRequestObject: boolean
   readonly redirectUri: string
   readonly postLogoutRedirectUri: string
   /** Overrides discovery's end_session_endpoint, or supplies one it lacks (OIDC_END_SESSION_ENDPOINT). */
@@ -91,7 +101,7 @@ export const DEFAULT_ABSOLUTE_TIMEOUT = 8 * 60 * 60
 export const DEFAULT_IDLE_TIMEOUT = 30 * 60
 export const ALLOW_HTTP_VARIABLE = 'OIDC_ALLOW_HTTP_ISSUER'
 
-const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
+const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']
 
 /** Reads a variable, treating empty and whitespace-only values as unset. */
 function read(env: Env, name: string): string | undefined {
@@ -239,6 +249,16 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
   }
   // Without a secret there is nothing to authenticate with: a public client, protected by PKCE.
   const method = (rawMethod as ClientAuthMethod | undefined) ?? (secret ? 'client_secret_basic' : 'none')
+  if (method === 'private_key_jwt') {
+    if (!read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
+      problems.push(
+        'OIDC_CLIENT_AUTH_METHOD is "private_key_jwt" but OIDC_CLIENT_PRIVATE_KEY is not set. ' +
+          'Set it to the client\'s private key: a PKCS#8 PEM, or a private JWK with its kid.',
+      )
+      return undefined
+    }
+    return { method }
+  }
   if (method === 'none') {
     if (secret) {
       problems.push(
@@ -257,6 +277,36 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
     return undefined
   }
   return { method, secret }
+}
+
+/**
+ * OIDC_CLIENT_PRIVATE_KEY: a PKCS#8 PEM (`\n` escapes allowed, for one-line
+ * environments) or a private JWK. Only its shape is checked here; it is imported
+ * on first use (lib/client-key.ts), where a bad key is reported too.
+ */
+function parsePrivateKey(env: Env, problems: string[]): string | undefined {
+  const raw = read(env, 'OIDC_CLIENT_PRIVATE_KEY')
+  if (!raw) return undefined
+  const key = raw.replace(/\\n/g, '\n')
+  if (key.startsWith('-----BEGIN PRIVATE KEY-----')) return key
+  if (key.startsWith('-----BEGIN')) {
+    problems.push('OIDC_CLIENT_PRIVATE_KEY must be PKCS#8 ("-----BEGIN PRIVATE KEY-----"); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem')
+    return undefined
+  }
+  try {
+    const jwk = JSON.parse(key) as Record<string, unknown>
+    if (typeof jwk.kty === 'string' && typeof jwk.d === 'string') return key
+  } catch {
+    // reported below
+  }
+  problems.push('OIDC_CLIENT_PRIVATE_KEY must be a PKCS#8 PEM or a private JWK (JSON with "kty", "d" and its "kid").')
+  return undefined
+}
+
+function parseFlag(env: Env, name: string, problems: string[]): boolean {
+  const raw = read(env, name)
+  if (raw && raw !== 'true' && raw !== 'false') problems.push(`${name} must be "true" or "false"; got "${raw}".`)
+  return raw === 'true'
 }
 
 function parseScope(env: Env, problems: string[]): string | undefined {
@@ -293,6 +343,12 @@ export function parseConfig(env: Env): AppConfig {
 
   const credentials = parseCredentials(env, problems)
   const scope = parseScope(env, problems)
+  const privateKey = parsePrivateKey(env, problems)
+  const usePar = parseFlag(env, 'OIDC_USE_PAR', problems)
+  const useRequestObject = parseFlag(env, 'OIDC_USE_REQUEST_OBJECT', problems)
+  if (useRequestObject && !read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
+    problems.push('OIDC_USE_REQUEST_OBJECT=true signs request objects with the client\'s key: set OIDC_CLIENT_PRIVATE_KEY too.')
+  }
 
   const endSessionRaw = read(env, 'OIDC_END_SESSION_ENDPOINT')
   const endSessionEndpoint = endSessionRaw ? parseUrl(endSessionRaw) : undefined
@@ -325,6 +381,9 @@ export function parseConfig(env: Env): AppConfig {
       credentials,
       scope,
       allowHttp: usesHttp,
+      privateKey,
+      usePar,
+      useRequestObject,
       redirectUri: new URL('/auth/callback', session.appBaseUrl).href,
       postLogoutRedirectUri: new URL('/', session.appBaseUrl).href,
       endSessionEndpoint,

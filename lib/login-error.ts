@@ -73,10 +73,11 @@ export class LoginError extends Error {
 }
 
 /** The protocol steps that talk to the provider, named as the user would understand them. */
-export type ProviderStep = 'discovery' | 'token' | 'signature' | 'userinfo'
+export type ProviderStep = 'discovery' | 'par' | 'token' | 'signature' | 'userinfo'
 
 const STEP_NAME: Record<ProviderStep, string> = {
   discovery: 'its discovery document',
+  par: 'its pushed authorization request endpoint',
   token: 'its token endpoint',
   signature: 'its signing keys',
   userinfo: 'its userinfo endpoint',

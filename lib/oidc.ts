@@ -19,6 +19,7 @@ import * as oauth from 'oauth4webapi'
 import { getConfig, type OidcConfig } from './config'
 import { callbackFailure, LoginError, providerFailure, type ProviderStep } from './login-error'
 import { authorizationParameters } from './auth-params'
+import { clientPrivateKey } from './client-key'
 import { decodeIdToken, refreshTime, type Claim, type Session } from './session'
 import type { LoginTransaction } from './transaction'
 
@@ -52,13 +53,16 @@ function httpOptions(config: OidcConfig): HttpOptions {
   }
 }
 
-function clientAuthentication(config: OidcConfig): oauth.ClientAuth {
+async function clientAuthentication(config: OidcConfig): Promise<oauth.ClientAuth> {
   const { credentials } = config
   switch (credentials.method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(credentials.secret)
     case 'client_secret_post':
       return oauth.ClientSecretPost(credentials.secret)
+    case 'private_key_jwt':
+      // A short-lived assertion signed with our key (RFC 7523); config checked the key is there.
+      return oauth.PrivateKeyJwt(await clientPrivateKey(config.privateKey!))
     case 'none':
       return oauth.None()
   }
@@ -98,7 +102,15 @@ async function discover(config: OidcConfig): Promise<Provider> {
     )
   }
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
-  return { config, as, client, clientAuth: clientAuthentication(config), http }
+  let clientAuth: oauth.ClientAuth
+  try {
+    clientAuth = await clientAuthentication(config)
+  } catch (error) {
+    throw new LoginError('misconfigured', `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
+  }
+  return { config, as, client, clientAuth, http }
 }
 
 /**
@@ -123,20 +135,46 @@ async function step<T>(name: ProviderStep, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The URL that starts a login: authorization code flow with PKCE S256, state and nonce (OIDC Core §3.1.2.1). */
+/**
+ * The URL that starts a login: authorization code flow with PKCE S256, state
+ * and nonce (OIDC Core §3.1.2.1), plus the allowed options. With
+ * OIDC_USE_REQUEST_OBJECT the parameters travel in a request object signed with
+ * the client's key (RFC 9101); with OIDC_USE_PAR, or when discovery requires it,
+ * they are pushed to the provider first and the browser carries only a
+ * request_uri (RFC 9126).
+ */
 export async function authorizationUrl(transaction: LoginTransaction): Promise<URL> {
-  const { as, config } = await getProvider()
+  const { as, client, clientAuth, config, http } = await getProvider()
+  const params = new URLSearchParams({
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    response_type: 'code',
+    scope: config.scope,
+    state: transaction.state,
+    nonce: transaction.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(transaction.codeVerifier),
+    code_challenge_method: 'S256',
+  })
+  for (const [name, value] of authorizationParameters(transaction.options)) params.set(name, value)
+
+  let request = params
+  if (config.useRequestObject) {
+    const signed = await oauth.issueRequestObject(as, client, params, await clientPrivateKey(config.privateKey!))
+    // OIDC Core §6.1: client_id, response_type and scope also go outside the request object.
+    request = new URLSearchParams({ client_id: config.clientId, response_type: 'code', scope: config.scope, request: signed })
+  }
+
   const url = new URL(as.authorization_endpoint!)
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(transaction.codeVerifier)
-  url.searchParams.set('client_id', config.clientId)
-  url.searchParams.set('redirect_uri', config.redirectUri)
-  url.searchParams.set('response_type', 'code')
-  url.searchParams.set('scope', config.scope)
-  url.searchParams.set('state', transaction.state)
-  url.searchParams.set('nonce', transaction.nonce)
-  url.searchParams.set('code_challenge', codeChallenge)
-  url.searchParams.set('code_challenge_method', 'S256')
-  for (const [name, value] of authorizationParameters(transaction.options)) url.searchParams.set(name, value)
+  if (config.usePar || as.require_pushed_authorization_requests) {
+    const pushed = await step('par', async () => {
+      const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, http)
+      return oauth.processPushedAuthorizationResponse(as, client, response)
+    })
+    url.searchParams.set('client_id', config.clientId)
+    url.searchParams.set('request_uri', pushed.request_uri)
+    return url
+  }
+  for (const [name, value] of request) url.searchParams.set(name, value)
   return url
 }
 

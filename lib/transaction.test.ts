@@ -39,8 +39,8 @@ describe('login transactions', () => {
   )
 
   it('opens its own transaction', async () => {
-    const sealed = await sealTransaction(transaction(stateA), config)
-    expect(await unsealTransaction(sealed, stateA, config)).toEqual(transaction(stateA))
+    const original = transaction(stateA)
+    expect(await unsealTransaction(await sealTransaction(original, config), stateA, config)).toEqual(original)
   })
 
   it("refuses another login's transaction", async () => {
