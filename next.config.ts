@@ -5,6 +5,8 @@ import type { NextConfig } from 'next'
  * every OIDC setting is read at run time (lib/config.ts).
  */
 const nextConfig: NextConfig = {
+  // A self-contained server (.next/standalone/server.js) for Node hosts and the Dockerfile.
+  output: 'standalone',
   poweredByHeader: false,
   reactStrictMode: true,
   // The Content-Security-Policy comes from middleware.ts: it carries a nonce per request.

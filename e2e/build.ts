@@ -7,11 +7,11 @@ import { execFileSync } from 'node:child_process'
 import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
 import { HOSTILE_APPS, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESSION_SECRET, TEST_SESSION_SECRET } from './environment.ts'
 
-execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    SESSION_SECRET: `${HOSTILE_SESSION_SECRET},${HOSTILE_OLD_SESSION_SECRET},${TEST_SESSION_SECRET}`,
-    OIDC_CLIENT_SECRET: [LOCAL_CLIENT_SECRET, ...Object.values(HOSTILE_APPS).map((app) => app.clientSecret)].join(','),
-  },
-})
+const env = {
+  ...process.env,
+  SESSION_SECRET: `${HOSTILE_SESSION_SECRET},${HOSTILE_OLD_SESSION_SECRET},${TEST_SESSION_SECRET}`,
+  OIDC_CLIENT_SECRET: [LOCAL_CLIENT_SECRET, ...Object.values(HOSTILE_APPS).map((app) => app.clientSecret)].join(','),
+}
+// The same as `npm run build`: next build, then the standalone server completed.
+execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env })
+execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts'], { stdio: 'inherit', env })

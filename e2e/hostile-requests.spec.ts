@@ -192,8 +192,8 @@ test.describe('session secret rotation', () => {
     ['one of several too short', `${HOSTILE_SESSION_SECRET},short`, /second secret in SESSION_SECRET is 5 characters long/, 3111],
   ] as const) {
     test(`a ${name} secret stops the app at start with a message that says what to do`, async () => {
-      const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
-        env: { ...process.env, APP_BASE_URL: `http://localhost:${port}`, SESSION_SECRET: secret, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId },
+      const app = spawn(process.execPath, ['.next/standalone/server.js'], {
+        env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), APP_BASE_URL: `http://localhost:${port}`, SESSION_SECRET: secret, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''

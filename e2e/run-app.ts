@@ -1,5 +1,5 @@
 /**
- * Starts one app instance under test (`next start` on loopback) and keeps a copy
+ * Starts one app instance under test (the standalone server on loopback) and keeps a copy
  * of everything it logs in LOG_DIR/<name>.log, so tests can check what it wrote.
  * Usage: node e2e/run-app.ts <name> <port>, configured only through the environment.
  */
@@ -12,8 +12,10 @@ if (!name || !port) throw new Error('usage: node e2e/run-app.ts <name> <port>')
 
 mkdirSync(LOG_DIR, { recursive: true })
 const log = createWriteStream(`${LOG_DIR}/${name}.log`)
-const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--hostname', '127.0.0.1', '--port', port], {
+// The standalone server, as `npm start` and the Docker image run it.
+const app = spawn(process.execPath, ['.next/standalone/server.js'], {
   stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: port },
 })
 for (const [from, to] of [
   [app.stdout, process.stdout],
