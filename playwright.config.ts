@@ -23,11 +23,13 @@ import {
   IDP_ISSUER,
   IDP_PORT,
   pairUrls,
+  PRIVATE_CA,
   TEST_SESSION_SECRET,
   TOKEN_PAIRS,
   type HostileTenant,
   type TokenPair,
 } from './e2e/environment.ts'
+import { makeTestCertificates } from './e2e/tls.ts'
 
 const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const useSystemChromium = existsSync(SYSTEM_CHROMIUM)
@@ -153,6 +155,36 @@ function clientStyleApps() {
   ]
 }
 
+/**
+ * The local provider on https, its certificate issued by a CA made for this run
+ * (only in the main process: workers load this file too, but start no servers).
+ */
+function privateCaServers() {
+  if (process.env.TEST_WORKER_INDEX) return []
+  const tls = makeTestCertificates(PRIVATE_CA.dir)
+  const appUrl = `http://localhost:${PRIVATE_CA.trustingPort}`
+  const base = (port: number) => ({
+    APP_BASE_URL: `http://localhost:${port}`,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    OIDC_ISSUER: PRIVATE_CA.issuer,
+    OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+    OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+  })
+  return [
+    {
+      command: 'node --experimental-strip-types idp/main.ts',
+      url: `${PRIVATE_CA.issuer}/.well-known/openid-configuration`,
+      ignoreHTTPSErrors: true,
+      env: { LOCAL_IDP_PORT: String(PRIVATE_CA.idpPort), APP_BASE_URL: appUrl, LOCAL_IDP_TLS_KEY: tls.key, LOCAL_IDP_TLS_CERT: tls.cert },
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    app('private-ca-trusted', PRIVATE_CA.trustingPort, { ...base(PRIVATE_CA.trustingPort), NODE_EXTRA_CA_CERTS: tls.ca }),
+    app('private-ca-untrusted', PRIVATE_CA.untrustingPort, base(PRIVATE_CA.untrustingPort)),
+  ]
+}
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: true,
@@ -194,6 +226,7 @@ export default defineConfig({
     ...tokenPair('short'),
     ...tokenPair('big'),
     ...clientStyleApps(),
+    ...privateCaServers(),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),

@@ -100,3 +100,12 @@ export const CLIENT_STYLES = {
 } as const
 
 export type ClientStyle = keyof typeof CLIENT_STYLES
+
+/** The local provider on https with a private CA, and two apps: one trusts the CA (NODE_EXTRA_CA_CERTS), one does not. */
+export const PRIVATE_CA = {
+  idpPort: 4503,
+  issuer: 'https://127.0.0.1:4503',
+  trustingPort: 3124,
+  untrustingPort: 3125,
+  dir: '.e2e-logs/tls',
+} as const

@@ -5,6 +5,7 @@
  * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
  * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each).
  */
+import { readFileSync } from 'node:fs'
 import type { ClientMetadata } from 'oidc-provider'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
 import { startLocalIdp } from './provider.ts'
@@ -16,6 +17,11 @@ const appBaseUrl = process.env.APP_BASE_URL ?? DEFAULT_APP_BASE_URL
 const accessTokenTtl = process.env.LOCAL_IDP_ACCESS_TOKEN_TTL ? Number(process.env.LOCAL_IDP_ACCESS_TOKEN_TTL) : undefined
 const bigTokens = process.env.LOCAL_IDP_BIG_TOKENS === 'true'
 /** JSON array of more clients' metadata (the tests register private_key_jwt, PAR and JAR clients so). */
+/** LOCAL_IDP_TLS_KEY and LOCAL_IDP_TLS_CERT: PEM files to serve https with. */
+const tls =
+  process.env.LOCAL_IDP_TLS_KEY && process.env.LOCAL_IDP_TLS_CERT
+    ? { key: readFileSync(process.env.LOCAL_IDP_TLS_KEY, 'utf8'), cert: readFileSync(process.env.LOCAL_IDP_TLS_CERT, 'utf8') }
+    : undefined
 const extraClients = process.env.LOCAL_IDP_EXTRA_CLIENTS ? (JSON.parse(process.env.LOCAL_IDP_EXTRA_CLIENTS) as ClientMetadata[]) : []
 
 const idp = await startLocalIdp({
@@ -26,6 +32,7 @@ const idp = await startLocalIdp({
   ...(accessTokenTtl ? { accessTokenTtl } : {}),
   bigTokens,
   extraClients,
+  ...(tls ? { tls } : {}),
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

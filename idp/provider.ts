@@ -9,6 +9,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import { findUserByCredentials, findUserBySub, findUserByUsername } from './users.ts'
@@ -30,6 +31,8 @@ export interface LocalIdpOptions {
   readonly bigTokens?: boolean
   /** More clients (oidc-provider client metadata), e.g. ones that use private_key_jwt, PAR or JAR. */
   readonly extraClients?: readonly ClientMetadata[]
+  /** Serve https with this key and certificate (PEM), e.g. from a private certificate authority. */
+  readonly tls?: { readonly key: string; readonly cert: string }
 }
 
 export interface LocalIdp {
@@ -243,13 +246,13 @@ function handleAvatar(res: ServerResponse, url: URL): void {
 export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
   const host = options.host ?? '127.0.0.1'
   // The issuer must be known before the port is; with port 0 we bind first, then build the provider.
-  const server: Server = createServer()
+  const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, host, () => resolve())
   })
   const { port } = server.address() as AddressInfo
-  const issuer = `http://${host}:${port}`
+  const issuer = `${options.tls ? 'https' : 'http'}://${host}:${port}`
   const provider = new Provider(issuer, configuration(issuer, options))
   const oidc = provider.callback()
 

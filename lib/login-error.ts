@@ -87,6 +87,15 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 }
 
+/** What Node's TLS says when a certificate chains to nothing it trusts. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+])
+
 /** fetch() rejects with a TypeError when the connection itself fails (refused, reset, DNS, TLS). */
 function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && !(error as { code?: unknown }).code
@@ -110,6 +119,15 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
     })
   }
   if (isNetworkFailure(error)) {
+    const code = ((error as Error).cause as { code?: unknown } | undefined)?.code
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
+      return new LoginError(
+        'misconfigured',
+        `The provider's TLS certificate is not trusted (${code}, ${where}). If it is issued by a private certificate authority, ` +
+          'start the server with NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
+        { cause: error },
+      )
+    }
     return new LoginError('provider_unreachable', `We could not connect to the provider (${where}). Please try again in a moment.`, {
       cause: error,
     })

@@ -1,6 +1,6 @@
 'use client'
 
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 
 type Result = { status: number | null; body: unknown; error?: string; error_description?: string }
 
@@ -11,6 +11,9 @@ type Result = { status: number | null; body: unknown; error?: string; error_desc
 export function ApiCaller() {
   const [result, setResult] = useState<Result | { failed: string } | undefined>()
   const [busy, setBusy] = useState(false)
+  // Disabled until hydrated: a click on the server-rendered button would do nothing.
+  const [ready, setReady] = useState(false)
+  useEffect(() => setReady(true), [])
 
   async function call() {
     setBusy(true)
@@ -29,7 +32,7 @@ export function ApiCaller() {
       <button
         type="button"
         onClick={call}
-        disabled={busy}
+        disabled={busy || !ready}
         className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
       >
         {busy ? 'Calling…' : 'Call the API'}
