@@ -233,5 +233,6 @@ export default defineConfig({
     hostileApp('oracle', { OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/' }),
     hostileApp('google'),
     hostileApp('cognito', { OIDC_END_SESSION_ENDPOINT: `${HOSTILE_APPS.cognito.issuer}/cognito-logout`, OIDC_LOGOUT_STYLE: 'cognito' }),
+    hostileApp('entra'),
   ],
 })

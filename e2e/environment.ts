@@ -64,6 +64,14 @@ export const HOSTILE_APPS = {
     clientId: 'hostile-cognito-client',
     clientSecret: 'hostile-cognito-client-secret-e2e-only-p7q8r9',
   },
+  /** Shaped like Entra ID's multi-tenant endpoint: discovery names `{tenantid}`; tokens carry `tid`. */
+  entra: {
+    port: 3126,
+    baseUrl: 'http://localhost:3126',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/entra/common/v2.0`,
+    clientId: 'hostile-entra-client',
+    clientSecret: 'hostile-entra-client-secret-e2e-only-s1t2u3',
+  },
 } as const
 
 export type HostileTenant = keyof typeof HOSTILE_APPS

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL } from './environment.ts'
 import { expectRefused, login, me } from './hostile/client.ts'
-import { MISMATCHED_ISSUER } from './hostile/provider.ts'
+import { ENTRA_TENANT_ID, MISMATCHED_ISSUER } from './hostile/provider.ts'
 
 test.describe('Oracle IDCS / OCI Identity Domains', () => {
   test('an issuer named https://identity.oraclecloud.com/ signs in with OIDC_TOKEN_ISSUER set', async ({ request }) => {
@@ -21,6 +21,24 @@ test.describe('Oracle IDCS / OCI Identity Domains', () => {
     const { callback } = await login(request, 'main', 'jwks-401')
     const html = await expectRefused(callback, 502, /not set up correctly/)
     expect(html).toContain('Configure client access')
+  })
+})
+
+test.describe('Microsoft Entra ID, multi-tenant', () => {
+  test('discovery names {tenantid}; a token from the tenant its tid names signs in', async ({ request }) => {
+    const app = HOSTILE_APPS.entra
+    const discovery = await (await request.get(`${app.issuer}/.well-known/openid-configuration`)).json()
+    expect(discovery.issuer).toContain('{tenantid}')
+    const { callback } = await login(request, 'entra')
+    expect(callback.status(), await callback.text()).toBe(303)
+    const user = (await (await me(request, 'entra')).json()).user
+    expect(user.tid).toBe(ENTRA_TENANT_ID)
+  })
+
+  test('a token whose tid and iss name different tenants is refused', async ({ request }) => {
+    const { callback } = await login(request, 'entra', 'tid-mismatch')
+    await expectRefused(callback, 502, /cannot trust/)
+    expect((await me(request, 'entra')).status()).toBe(401)
   })
 })
 

@@ -21,6 +21,7 @@ import { callbackFailure, LoginError, providerFailure, type ProviderStep } from 
 import { authorizationParameters } from './auth-params'
 import { clientPrivateKey } from './client-key'
 import { decodeIdToken, refreshTime, type Claim, type Session } from './session'
+import { fitsTemplate, isTenantTemplate, issuerForTenant } from './tenant-issuer'
 import type { LoginTransaction } from './transaction'
 
 /** Long enough for a slow provider, short enough that a hung one frees the request. */
@@ -91,9 +92,13 @@ async function discover(config: OidcConfig): Promise<Provider> {
     as = await oauth.processDiscoveryResponse(config.expectedIssuer, response)
   } catch (error) {
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-      throw issuerMismatch(config, error)
+      // Entra ID's multi-tenant endpoints name an issuer template; accepted where our issuer fits it.
+      const body = (error.cause as { body?: oauth.AuthorizationServer } | undefined)?.body
+      if (!body || !isTenantTemplate(body.issuer) || !fitsTemplate(body.issuer, config.expectedIssuer.href)) throw issuerMismatch(config, error)
+      as = body
+    } else {
+      throw providerFailure('discovery', error)
     }
-    throw providerFailure('discovery', error)
   }
   if (!as.authorization_endpoint || !as.token_endpoint || !as.jwks_uri) {
     throw new LoginError(
@@ -258,8 +263,9 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
   )
   // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub,
   //    and auth_time when we asked for max_age.
+  const asForToken = await tokenIssuer(as, tokenResponse)
   const tokens = await step('token', () =>
-    oauth.processAuthorizationCodeResponse(as, client, tokenResponse, {
+    oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
       expectedNonce: transaction.nonce,
       requireIdToken: true,
       ...(maxAge !== undefined ? { maxAge } : {}),
@@ -288,6 +294,26 @@ export async function completeLogin(callbackParams: URLSearchParams, transaction
   return tokenSet(tokens, tokens.id_token!, extraClaims(idTokenClaims, userinfo))
 }
 
+/**
+ * The metadata to check a token response's ID token against. Usually the
+ * provider's own; for an Entra ID issuer template, the template filled with the
+ * token's `tid` (read before validation; the `iss` check then holds the token to it).
+ * Only `issuer` differs, and only for the claims check: signatures use the cached metadata.
+ */
+async function tokenIssuer(as: oauth.AuthorizationServer, response: Response): Promise<oauth.AuthorizationServer> {
+  if (!isTenantTemplate(as.issuer)) return as
+  let tid: unknown
+  try {
+    const body = (await response.clone().json()) as { id_token?: unknown }
+    tid = typeof body.id_token === 'string' ? decodeIdToken(body.id_token).claims.tid : undefined
+  } catch {
+    return as // not JSON: the response check that follows reports it
+  }
+  const issuer = issuerForTenant(as.issuer, tid)
+  if (!issuer) throw new LoginError('bad_provider_response', 'The provider\'s ID token names no tenant (tid), which its issuer template requires.')
+  return { ...as, issuer }
+}
+
 /** The refresh token was refused (revoked, expired, reused): the session cannot go on. */
 export class RefreshRejectedError extends Error {
   constructor(cause: unknown) {
@@ -310,7 +336,7 @@ export async function refreshTokens(session: Session): Promise<TokenSet> {
   let tokens: oauth.TokenEndpointResponse
   try {
     response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, session.refreshToken, http)
-    tokens = await oauth.processRefreshTokenResponse(as, client, response)
+    tokens = await oauth.processRefreshTokenResponse(await tokenIssuer(as, response), client, response)
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError && (error.error === 'invalid_grant' || error.error === 'unauthorized_client')) {
       throw new RefreshRejectedError(error)

@@ -47,6 +47,8 @@ export type Defect =
   | 'acr-weak'
   /** The key set answers 401, as Oracle IDCS does until its signing certificate is opened to clients. */
   | 'jwks-401'
+  /** Entra ID shape: a `tid` claim naming another tenant than the token's `iss`. */
+  | 'tid-mismatch'
   | `${FaultyEndpoint}-${Fault}`
 
 /** How the flaky tenant's discovery behaves right now. */

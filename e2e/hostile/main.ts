@@ -18,6 +18,7 @@ const provider = await startHostileProvider({
     oracle: client(HOSTILE_APPS.oracle),
     google: client(HOSTILE_APPS.google),
     cognito: client(HOSTILE_APPS.cognito),
+    entra: client(HOSTILE_APPS.entra),
   },
 })
 console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)

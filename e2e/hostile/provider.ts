@@ -24,8 +24,12 @@ export interface HostileClient {
 export interface HostileOptions {
   readonly port: number
   readonly flakyPort: number
-  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito', HostileClient>>
+  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra', HostileClient>>
 }
+
+/** The Entra-shaped tenant's user lives in this tenant; `tid-mismatch` names the other. */
+export const ENTRA_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad'
+const OTHER_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 
 /** How a tenant differs from a plain, correct provider. */
 interface TenantShape {
@@ -33,6 +37,8 @@ interface TenantShape {
   readonly announcedIssuer?: string
   /** Google has no end_session_endpoint (and Cognito none in discovery). */
   readonly endSession?: boolean
+  /** Entra ID's multi-tenant shape: announcedIssuer is a `{tenantid}` template, tokens carry `tid`, no RFC 9207 `iss`. */
+  readonly tenantTemplate?: boolean
 }
 
 /** The user this provider signs in, whatever the login. */
@@ -93,6 +99,7 @@ class Tenant {
   private readonly announcedIssuer: string
 
   private readonly endSession: boolean
+  private readonly tenantTemplate: boolean
   /** What the app sent to Cognito's /logout, newest last. */
   readonly cognitoLogouts: Record<string, string>[] = []
 
@@ -102,6 +109,7 @@ class Tenant {
     this.keys = keys
     this.announcedIssuer = shape.announcedIssuer ?? issuer
     this.endSession = shape.endSession ?? true
+    this.tenantTemplate = shape.tenantTemplate ?? false
     this.publishedKeys = [keys.rsa1, keys.rsa2, keys.ec1]
   }
 
@@ -182,7 +190,7 @@ class Tenant {
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
       scopes_supported: ['openid', 'profile', 'email'],
-      authorization_response_iss_parameter_supported: true,
+      authorization_response_iss_parameter_supported: !this.tenantTemplate,
     })
   }
 
@@ -223,7 +231,7 @@ class Tenant {
     if (defect === 'wrong-state') back.searchParams.set('state', random())
     else if (defect !== 'no-state') back.searchParams.set('state', q.state)
     if (defect === 'wrong-iss-param') back.searchParams.set('iss', 'https://evil.example')
-    else if (defect !== 'missing-iss-param') back.searchParams.set('iss', this.announcedIssuer)
+    else if (defect !== 'missing-iss-param' && !this.tenantTemplate) back.searchParams.set('iss', this.announcedIssuer)
     this.redirect(res, back)
   }
 
@@ -322,8 +330,9 @@ class Tenant {
   private async idToken(record: LoginRecord & { nonce?: string }): Promise<string> {
     const now = Math.floor(Date.now() / 1000)
     const d = record.defect
+    const tokenIssuer = this.tenantTemplate ? this.announcedIssuer.replace('{tenantid}', ENTRA_TENANT_ID) : this.announcedIssuer
     const claims: jose.JWTPayload & Record<string, unknown> = {
-      iss: d === 'wrong-iss' ? 'https://evil.example' : this.announcedIssuer,
+      iss: d === 'wrong-iss' ? 'https://evil.example' : tokenIssuer,
       sub: HOSTILE_USER.sub,
       aud: d === 'wrong-aud' ? 'someone-else' : d.startsWith('multi-aud') ? [this.client.clientId, 'another-client'] : this.client.clientId,
       exp: d === 'expired' ? now - 120 : d === 'clock-behind-within-tolerance' ? now - 10 : now + 300,
@@ -334,6 +343,7 @@ class Tenant {
       acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
     }
     if (d === 'multi-aud-wrong-azp') claims.azp = 'another-client'
+    if (this.tenantTemplate) claims.tid = d === 'tid-mismatch' ? OTHER_TENANT_ID : ENTRA_TENANT_ID
     if (d === 'iat-missing') delete claims.iat
     if (d === 'sub-missing') delete claims.sub
     if (d === 'nonce-missing') delete claims.nonce
@@ -425,9 +435,13 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     oracle: new Tenant(`${base}/oracle`, options.clients.oracle, keys, { announcedIssuer: MISMATCHED_ISSUER }),
     google: new Tenant(`${base}/google`, options.clients.google, keys, { endSession: false }),
     cognito: new Tenant(`${base}/cognito`, options.clients.cognito, keys, { endSession: false }),
+    entra: new Tenant(`${base}/entra/common/v2.0`, options.clients.entra, keys, {
+      announcedIssuer: `${base}/entra/{tenantid}/v2.0`,
+      tenantTemplate: true,
+    }),
   }
   const pathTenants = new Map<string, Tenant>(
-    (['main', 'mismatch', 'oracle', 'google', 'cognito'] as const).map((name) => [name, tenants[name]]),
+    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra'] as const).map((name) => [name, tenants[name]]),
   )
   const hung = new Set<ServerResponse>()
 
@@ -465,8 +479,9 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     const parts = url.pathname.split('/').filter(Boolean)
     if (parts[0] === 'control') return void control(req, res, parts).catch(onError(res))
     const tenant = pathTenants.get(parts[0] ?? '')
-    if (!tenant) return json(res, 404, { error: 'not_found' })
-    void tenant.handle(req, res, url.pathname.slice(parts[0]!.length + 1), url, hung).catch(onError(res))
+    const issuerPath = tenant ? new URL(tenant.issuer).pathname : ''
+    if (!tenant || !url.pathname.startsWith(issuerPath)) return json(res, 404, { error: 'not_found' })
+    void tenant.handle(req, res, url.pathname.slice(issuerPath.length), url, hung).catch(onError(res))
   })
   const flaky = createServer((req, res) => {
     const url = new URL(req.url ?? '/', tenants.flaky.issuer)
