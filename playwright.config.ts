@@ -112,6 +112,8 @@ function tokenPair(pair: TokenPair) {
         APP_BASE_URL: urls.app,
         LOCAL_IDP_ACCESS_TOKEN_TTL: String(accessTokenTtl),
         LOCAL_IDP_BIG_TOKENS: String(pair === 'big'),
+        // The big-token provider also requires PAR, so its app must notice that in discovery.
+        LOCAL_IDP_REQUIRE_PAR: String(pair === 'big'),
         ...(pair === 'short' ? { LOCAL_IDP_EXTRA_CLIENTS: JSON.stringify(styleClients()) } : {}),
       },
       reuseExistingServer: false,

@@ -209,6 +209,22 @@ test.describe('session secret rotation', () => {
   }
 })
 
+test.describe('behind a proxy', () => {
+  test('a lying Host or X-Forwarded-Host never shapes a URL the app builds', async ({ request }) => {
+    const lies = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' }
+    const started = await request.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { headers: lies, maxRedirects: 0 })
+    const authorize = new URL(started.headers().location!)
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${main.baseUrl}/auth/callback`)
+
+    const profile = await request.get(`${main.baseUrl}/profile`, { headers: lies, maxRedirects: 0 })
+    expect(profile.headers().location).not.toContain('evil.example')
+
+    await login(request, 'main')
+    const logout = await request.get(`${main.baseUrl}/auth/logout`, { headers: lies, maxRedirects: 0 })
+    expect(new URL(logout.headers().location!).searchParams.get('post_logout_redirect_uri')).toBe(`${main.baseUrl}/`)
+  })
+})
+
 test.describe('headers and leaks', () => {
   test('every page and route sends a strict Content-Security-Policy and the other security headers', async ({ request }) => {
     await login(request, 'main')

@@ -191,8 +191,11 @@ test.describe('step-up', () => {
 
 test.describe('big tokens', () => {
   test('4 KB ID and access tokens: login, profile, API call work; the session spans cookies under the header limits; sign-out removes every chunk', async ({ page }) => {
-    const { app } = pairUrls('big')
+    const { app, issuer } = pairUrls('big')
+    const authorize = page.waitForRequest((r) => r.url().startsWith(`${issuer}/auth?`))
     await page.goto(`${app}/profile`)
+    // This provider's discovery requires PAR: the app pushed the request without being told to.
+    expect([...new URL((await authorize).url()).searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
     await signInAtProvider(page, alice)
     await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
     await expect(page.getByTestId('claims').getByRole('row', { name: /^groups / })).toContainText('app-role-059')

@@ -3,7 +3,8 @@
  * LOCAL_IDP_PORT (default 4400) and APP_BASE_URL (default http://localhost:3000)
  * choose where it listens and which app it redirects back to;
  * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
- * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each).
+ * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each);
+ * LOCAL_IDP_REQUIRE_PAR=true requires pushed authorization requests from every client.
  */
 import { readFileSync } from 'node:fs'
 import type { ClientMetadata } from 'oidc-provider'
@@ -33,6 +34,7 @@ const idp = await startLocalIdp({
   bigTokens,
   extraClients,
   ...(tls ? { tls } : {}),
+  requirePar: process.env.LOCAL_IDP_REQUIRE_PAR === 'true',
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

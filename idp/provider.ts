@@ -33,6 +33,8 @@ export interface LocalIdpOptions {
   readonly extraClients?: readonly ClientMetadata[]
   /** Serve https with this key and certificate (PEM), e.g. from a private certificate authority. */
   readonly tls?: { readonly key: string; readonly cert: string }
+  /** Require pushed authorization requests from every client (and say so in discovery). */
+  readonly requirePar?: boolean
 }
 
 export interface LocalIdp {
@@ -124,6 +126,7 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
       revocation: { enabled: true },
       introspection: { enabled: true },
       requestObjects: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: options.requirePar ?? false },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
