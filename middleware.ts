@@ -52,7 +52,7 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
     const response = NextResponse.next({ request: { headers: requestHeaders } })
     if (stale || now - session.lastSeenAt >= TOUCH_INTERVAL) {
       const touched = { ...session, lastSeenAt: now }
-      writeSessionCookie(response.cookies, await sealSession(touched, config), config, touched.expiresAt - now)
+      writeSessionCookie(response.cookies, await sealSession(touched, config), config, touched.expiresAt - now, request.cookies)
     }
     return response
   }

@@ -43,19 +43,34 @@ export function hasSessionCookie(cookies: CookieReader, config: SessionConfig): 
   return readSessionCookie(cookies, config) !== undefined
 }
 
-/** Writes a sealed session, in one cookie when it fits, deleting whatever the other form left. */
-export function writeSessionCookie(cookies: CookieWriter, sealed: string, config: SessionConfig, maxAge: number): void {
+/**
+ * Writes a sealed session, in one cookie when it fits, deleting whatever the
+ * other form left. Given the request's cookies (`present`), only the names the
+ * browser actually holds are deleted: middleware rewrites the cookie every
+ * minute of activity, and needs no deletions for chunks that were never there.
+ */
+export function writeSessionCookie(
+  cookies: CookieWriter,
+  sealed: string,
+  config: SessionConfig,
+  maxAge: number,
+  present?: CookieReader,
+): void {
   const options = sessionCookieOptions(config, maxAge)
   const gone = sessionCookieOptions(config, 0)
+  const remove = (name: string) => {
+    if (!present || present.get(name)) cookies.set(name, '', gone)
+  }
   if (sealed.length <= CHUNK_SIZE) {
     cookies.set(config.sessionCookieName, sealed, options)
-    for (let i = 0; i < MAX_CHUNKS; i++) cookies.set(chunkName(config, i), '', gone)
+    for (let i = 0; i < MAX_CHUNKS; i++) remove(chunkName(config, i))
     return
   }
-  cookies.set(config.sessionCookieName, '', gone)
+  remove(config.sessionCookieName)
   for (let i = 0; i < MAX_CHUNKS; i++) {
     const part = sealed.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)
-    cookies.set(chunkName(config, i), part, part ? options : gone)
+    if (part) cookies.set(chunkName(config, i), part, options)
+    else remove(chunkName(config, i))
   }
 }
 
