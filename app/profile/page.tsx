@@ -137,7 +137,7 @@ export default async function ProfilePage() {
         <a href="/profile/security" className="font-semibold text-indigo-600 hover:underline">
           Security settings
         </a>{' '}
-        <span className="text-slate-600">ask you to have signed in within the last five minutes (step-up).</span>
+        <span className="text-slate-600">open only to a sign-in from the last five minutes; an older one is sent to the provider again (step-up).</span>
       </section>
     </div>
   )
