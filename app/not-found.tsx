@@ -1,13 +1,18 @@
 import Link from 'next/link'
+import { getSession } from '@/lib/current-session'
+import { Frame } from './components/frame'
 
-export default function NotFound() {
+/** Outside the `(site)` layout (it also answers unknown addresses), so it brings its own frame. */
+export default async function NotFound() {
   return (
-    <div className="space-y-3">
-      <h1 className="text-2xl font-bold">Page not found</h1>
-      <p className="text-slate-600">There is nothing at this address.</p>
-      <Link href="/" className="text-indigo-600 hover:underline">
-        Go to the home page
-      </Link>
-    </div>
+    <Frame session={await getSession()}>
+      <div className="space-y-3">
+        <h1 className="text-2xl font-bold">Page not found</h1>
+        <p className="text-slate-600">There is nothing at this address.</p>
+        <Link href="/" className="text-indigo-600 hover:underline">
+          Go to the home page
+        </Link>
+      </div>
+    </Frame>
   )
 }

@@ -35,6 +35,8 @@ export interface LocalIdpOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
   /** Require pushed authorization requests from every client (and say so in discovery). */
   readonly requirePar?: boolean
+  /** Sees every request before it is answered (the benchmark counts what the app asks for). */
+  readonly onRequest?: (req: IncomingMessage) => void
 }
 
 export interface LocalIdp {
@@ -260,6 +262,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const oidc = provider.callback()
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    options.onRequest?.(req)
     const url = new URL(req.url ?? '/', issuer)
     const path = url.pathname.split('/').filter(Boolean)
     if (path[0] === 'interaction') {

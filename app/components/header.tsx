@@ -1,6 +1,5 @@
 import Link from 'next/link'
-import { getSession } from '@/lib/current-session'
-import { sessionUser } from '@/lib/session'
+import { sessionUser, type Session } from '@/lib/session'
 import { displayName } from '@/lib/user'
 import { Avatar } from './avatar'
 
@@ -9,8 +8,7 @@ import { Avatar } from './avatar'
  * prefetch /auth/logout (signing the user out), and a client-side fetch that
  * bounces to the provider is blocked by the CSP's connect-src.
  */
-export async function Header() {
-  const session = await getSession()
+export function Header({ session }: { session: Session | null }) {
   const user = session && sessionUser(session)
   return (
     <header className="border-b border-slate-200 bg-white">

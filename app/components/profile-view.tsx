@@ -1,15 +1,11 @@
-import type { Metadata } from 'next'
-import { redirect } from 'next/navigation'
+/** The profile: who the user is and what their tokens say, from the session alone. */
 import type { ReactNode } from 'react'
 import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
 import { getSessionConfig } from '@/lib/config'
-import { getSession } from '@/lib/current-session'
-import { decodeIdToken, nowSeconds, sessionEndsAt, sessionUser, type Claim } from '@/lib/session'
+import { decodeIdToken, nowSeconds, sessionEndsAt, sessionUser, type Claim, type Session } from '@/lib/session'
 import { displayName, stringClaim } from '@/lib/user'
-
-export const metadata: Metadata = { title: 'Profile' }
 
 /** Claims that are times, shown as dates next to the number. */
 const TIME_CLAIMS = new Set(['auth_time', 'updated_at', 'iat', 'exp', 'nbf'])
@@ -60,11 +56,7 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   )
 }
 
-export default async function ProfilePage() {
-  const session = await getSession()
-  // Middleware already redirects; this covers a request that reached the page without it.
-  if (!session) redirect('/auth/login?returnTo=/profile')
-
+export function ProfileView({ session }: { session: Session }) {
   const config = getSessionConfig()
   const now = nowSeconds()
   const user = sessionUser(session)

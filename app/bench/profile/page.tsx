@@ -1,0 +1,13 @@
+import type { Metadata } from 'next'
+import { notFound } from 'next/navigation'
+import { ProfileView } from '@/app/components/profile-view'
+import { twinSession } from '@/lib/bench-twin'
+
+export const metadata: Metadata = { title: 'Profile', robots: { index: false } }
+
+/** /profile without the session check, for `npm run bench` only (BENCH_TWIN=1); a 404 otherwise. */
+export default async function ProfileTwinPage() {
+  const session = await twinSession()
+  if (!session) notFound()
+  return <ProfileView session={session} />
+}
