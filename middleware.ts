@@ -1,5 +1,6 @@
 /**
- * Runs before every page and route (not before static assets):
+ * Runs before the private routes, and before public pages for visitors who hold
+ * a session cookie (see `config` below; nowhere else):
  * - gives each response a Content-Security-Policy with a fresh nonce;
  * - guards the private routes by opening the session cookie, enforcing the
  *   absolute and idle timeouts, and sending due access tokens to be refreshed.
@@ -18,7 +19,7 @@ import { clearSessionCookie, hasSessionCookie, readSessionCookie, writeSessionCo
 import { unauthorizedJson } from './lib/unauthorized'
 
 /** The private routes: the one list to extend. A path is private when it is one of these or below one. */
-const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api']
+export const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api']
 
 function isPrivate(pathname: string): boolean {
   return PRIVATE_ROUTES.some((route) => pathname === route || pathname.startsWith(`${route}/`))
@@ -86,7 +87,24 @@ export async function middleware(request: NextRequest) {
   return response
 }
 
+/**
+ * Where middleware runs, and nowhere else (issue 6): static assets, /auth/ and
+ * /api/ handlers other than the private ones, and public pages for visitors
+ * without a session never pay for it. It runs on
+ * - the private routes (PRIVATE_ROUTES): the guard;
+ * - public pages for a visitor holding a session cookie: only the nonce, so a
+ *   page that shows the user keeps the strict policy. No cookie is opened there.
+ * Next needs these as literals; lib/middleware-matcher.test.ts checks them
+ * against PRIVATE_ROUTES and the cookie names.
+ */
 export const config = {
-  // Everything but build assets and files served as they are: those need neither a nonce nor a session.
-  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|txt|xml|webmanifest)$).*)'],
+  matcher: [
+    '/profile/:path*',
+    '/api/me/:path*',
+    '/api/call-api/:path*',
+    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
+    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
+    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
+    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+  ],
 }

@@ -5,6 +5,7 @@
 import 'server-only'
 import { NextResponse } from 'next/server'
 import { ConfigError, type SessionConfig } from './config'
+import { createNonce, errorPageContentSecurityPolicy } from './csp'
 import { errorPageHtml } from './error-page'
 import { describeForLog, LoginError } from './login-error'
 import { nowSeconds, sealSession, SessionTooLargeError, type Session } from './session'
@@ -52,9 +53,14 @@ export function loginFailure(request: Request, error: unknown, appBaseUrl: URL, 
 
   const retry = new URL('/auth/login', appBaseUrl)
   retry.searchParams.set('returnTo', returnTo)
-  const nonce = request.headers.get('x-nonce')
+  // /auth/ runs no middleware, so the page brings its own nonce and policy.
+  const nonce = createNonce()
   return new NextResponse(errorPageHtml(loginError, `${retry.pathname}${retry.search}`, nonce), {
     status: loginError.status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': errorPageContentSecurityPolicy(nonce),
+    },
   })
 }

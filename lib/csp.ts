@@ -1,9 +1,20 @@
 /**
- * The Content-Security-Policy of every page: scripts and styles only from our
- * origin or carrying this request's nonce, which Next.js puts on its own
- * scripts when it finds the nonce in the request's CSP header.
+ * Content-Security-Policies.
  *
- * Edge-safe: middleware builds it for each request.
+ * - `contentSecurityPolicy`: pages a signed-in user sees (private routes, and
+ *   public pages for a visitor holding a session cookie). Scripts and styles only
+ *   from our origin or carrying this request's nonce, which Next.js puts on its
+ *   own scripts when it finds the nonce in the request's CSP header. Middleware
+ *   builds it per request.
+ * - `anonymousContentSecurityPolicy`: public pages for a visitor without a
+ *   session. Those do not run middleware (issue 6: the matcher leaves them out),
+ *   so there is no nonce: Next's inline bootstrap scripts need 'unsafe-inline'.
+ *   Such a page holds nothing of anyone's, and a script there finds no session to use.
+ *   Static, so next.config.ts sends it.
+ * - `errorPageContentSecurityPolicy`: the login error page, plain HTML with one
+ *   inline style and no script.
+ *
+ * Edge-safe.
  */
 
 /** 128 random bits, base64: a fresh nonce per response. */
@@ -25,11 +36,27 @@ export function contentSecurityPolicy(nonce: string, options: { appBaseUrl: URL;
     `img-src 'self' data: https:${localImages}`,
     "font-src 'self'",
     `connect-src 'self'${options.development ? ' ws: wss:' : ''}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
+    ...LOCKED_DOWN,
   ]
   if (options.appBaseUrl.protocol === 'https:') directives.push('upgrade-insecure-requests')
   return directives.join('; ')
+}
+
+/** Shared by the policies: nothing framed, no plugins, no <base>, forms only to us. */
+const LOCKED_DOWN = ["object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"]
+
+export function anonymousContentSecurityPolicy(options: { development: boolean }): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${options.development ? " 'unsafe-eval'" : ''}`,
+    `style-src 'self'${options.development ? " 'unsafe-inline'" : ''}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${options.development ? ' ws: wss:' : ''}`,
+    ...LOCKED_DOWN,
+  ].join('; ')
+}
+
+export function errorPageContentSecurityPolicy(nonce: string): string {
+  return ["default-src 'none'", `style-src 'nonce-${nonce}'`, ...LOCKED_DOWN].join('; ')
 }

@@ -26,8 +26,8 @@ const STYLE = `
   a.secondary { color: #4f46e5; border: 1px solid #c7d2fe; }
 `
 
-/** `nonce` is this request's CSP nonce (from middleware), without which the inline style would be blocked. */
-export function errorPageHtml(error: LoginError, retryHref: string, nonce?: string | null): string {
+/** `nonce` is the nonce of this response's CSP, without which the inline style would be blocked. */
+export function errorPageHtml(error: LoginError, retryHref: string, nonce: string): string {
   const provider = error.providerError
     ? `<dl>
         <dt>Provider error</dt><dd id="provider-error">${escapeHtml(error.providerError.error)}</dd>
@@ -45,7 +45,7 @@ export function errorPageHtml(error: LoginError, retryHref: string, nonce?: stri
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
   <title>Sign-in failed</title>
-  <style${nonce ? ` nonce="${escapeHtml(nonce)}"` : ''}>${STYLE}</style>
+  <style nonce="${escapeHtml(nonce)}">${STYLE}</style>
 </head>
 <body>
   <main role="main" data-error-kind="${escapeHtml(error.kind)}">

@@ -116,10 +116,11 @@ describe('the error page', () => {
     const error = new LoginError('provider_denied', 'The provider said no.', {
       providerError: { error: '<b>access_denied</b>', description: '"><script>alert(1)</script>' },
     })
-    const html = errorPageHtml(error, '/auth/login?returnTo=%2Fprofile')
+    const html = errorPageHtml(error, '/auth/login?returnTo=%2Fprofile', 'bm9uY2Utbm9uY2Utbm9uY2U=')
     expect(html).not.toContain('<script>alert(1)')
     expect(html).not.toContain('<b>access_denied')
     expect(html).toContain('&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;')
     expect(html).toContain('href="/auth/login?returnTo=%2Fprofile"')
+    expect(html).toContain('<style nonce="bm9uY2Utbm9uY2Utbm9uY2U=">')
   })
 })
