@@ -10,7 +10,8 @@
  * - every outbound request has a timeout;
  * - the ID token's signature is verified even though it came straight from the
  *   token endpoint over TLS (oauth4webapi skips that unless asked);
- * - a key set that lacks the token's `kid` is refetched once (key rotation).
+ * - the key set is kept until a token names a key it lacks, then refetched once
+ *   (key rotation), or until it is 12 hours old (lib/key-set.ts).
  *
  * Node runtime only: route handlers and instrumentation import this, middleware never does.
  */
@@ -20,6 +21,7 @@ import { getConfig, type OidcConfig } from './config'
 import { callbackFailure, LoginError, providerFailure, type ProviderStep } from './login-error'
 import { authorizationParameters } from './auth-params'
 import { clientPrivateKey } from './client-key'
+import { KeySetCache } from './key-set'
 import { decodeIdToken, refreshTime, type Claim, type Session } from './session'
 import { fitsTemplate, isTenantTemplate, issuerForTenant } from './tenant-issuer'
 import type { LoginTransaction } from './transaction'
@@ -31,8 +33,8 @@ export const CLOCK_TOLERANCE = 30
 
 interface Provider {
   readonly config: OidcConfig
-  /** Replaced (never mutated) when the key set must be refetched: oauth4webapi caches keys per object. */
-  as: oauth.AuthorizationServer
+  readonly as: oauth.AuthorizationServer
+  readonly keys: KeySetCache
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
   readonly http: HttpOptions
@@ -115,7 +117,7 @@ async function discover(config: OidcConfig): Promise<Provider> {
       cause: error,
     })
   }
-  return { config, as, client, clientAuth, http }
+  return { config, as, client, clientAuth, http, keys: new KeySetCache() }
 }
 
 /**
@@ -198,8 +200,11 @@ function extraClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoRespo
  * the cache once and try again.
  */
 async function verifyIdTokenSignature(p: Provider, tokenResponse: Response): Promise<void> {
+  // A copy of `as` each time, so oauth4webapi's per-object cache defers to ours (lib/key-set.ts).
+  const verify = () =>
+    oauth.validateApplicationLevelSignature({ ...p.as }, tokenResponse, { ...p.http, [oauth.jwksCache]: p.keys.options() }).finally(() => p.keys.noteDownload())
   try {
-    await oauth.validateApplicationLevelSignature(p.as, tokenResponse, p.http)
+    await verify()
   } catch (error) {
     const noKey =
       error instanceof oauth.OperationProcessingError &&
@@ -207,8 +212,8 @@ async function verifyIdTokenSignature(p: Provider, tokenResponse: Response): Pro
       Array.isArray((error.cause as { candidates?: unknown[] } | undefined)?.candidates) &&
       (error.cause as { candidates: unknown[] }).candidates.length === 0
     if (!noKey) throw error
-    p.as = { ...p.as }
-    await oauth.validateApplicationLevelSignature(p.as, tokenResponse, p.http)
+    p.keys.forget()
+    await verify()
   }
 }
 
