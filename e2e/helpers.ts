@@ -1,4 +1,6 @@
 import { expect, type Page } from '@playwright/test'
+import { unsealData } from 'iron-session'
+import { decompress } from '../lib/session-codec.ts'
 import { DEMO_USERS, type DemoUser } from '../idp/users.ts'
 import { IDP_ISSUER } from './environment.ts'
 
@@ -29,4 +31,14 @@ export async function signInAtProvider(page: Page, user: DemoUser, consent: 'all
 /** Name and value of the session cookie in this browser context, if any. */
 export async function sessionCookie(page: Page) {
   return (await page.context().cookies()).find((c) => c.name === 'session')
+}
+
+/**
+ * Opens a session cookie's value the way the app does: iron with the secret, then
+ * the compact form inside (lib/session-codec.ts). Tests read the stored tokens so.
+ */
+export async function openSealedSession<T>(sealed: string, password: string): Promise<T> {
+  const data = await unsealData<{ z?: string }>(sealed, { password })
+  if (typeof data.z !== 'string') throw new Error('not a compact session')
+  return (decompress(data.z, ['idToken', 'accessToken', 'refreshToken'])) as T
 }

@@ -19,6 +19,8 @@ import {
 } from './environment.ts'
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/provider.ts'
+import { openSealedSession } from './helpers.ts'
+import { compress } from '../lib/session-codec.ts'
 
 const main = HOSTILE_APPS.main
 const FOREIGN_SECRET = 'a-secret-this-app-has-never-held-0123456789'
@@ -42,7 +44,7 @@ function sealSession(secret: string, overrides: Record<string, unknown> = {}): P
     .concat('signature')
     .join('.')
   const session = { v: 1, idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
-  return sealData(session, { password: secret, ttl: 3600 })
+  return sealData({ z: compress(session, ['idToken', 'accessToken', 'refreshToken']) }, { password: secret, ttl: 3600 })
 }
 
 function flipMiddle(value: string): string {
@@ -173,8 +175,8 @@ test.describe('session secret rotation', () => {
       .find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))
       ?.value.match(/^session=([^;]+)/)?.[1]
     expect(resealed).toBeDefined()
-    const reopened = await unsealData<{ idToken: string }>(resealed!, { password: HOSTILE_SESSION_SECRET })
-    expect(reopened.idToken).toBe((await unsealData<{ idToken: string }>(old, { password: HOSTILE_OLD_SESSION_SECRET })).idToken)
+    const reopened = await openSealedSession<{ idToken: string }>(resealed!, HOSTILE_SESSION_SECRET)
+    expect(reopened.idToken).toBe((await openSealedSession<{ idToken: string }>(old, HOSTILE_OLD_SESSION_SECRET)).idToken)
     await browser.dispose()
   })
 
@@ -226,14 +228,21 @@ test.describe('behind a proxy', () => {
 })
 
 test.describe('headers and leaks', () => {
-  test('every page and route sends a strict Content-Security-Policy and the other security headers', async ({ request }) => {
+  const LOCKED_DOWN = ["default-src", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
+
+  function expectOtherSecurityHeaders(headers: Record<string, string>, name: string): void {
+    expect(headers['x-content-type-options'], name).toBe('nosniff')
+    expect(headers['referrer-policy'], name).toBe('strict-origin-when-cross-origin')
+    expect(headers['x-frame-options'], name).toBe('DENY')
+    expect(headers['x-powered-by'], name).toBeUndefined()
+  }
+
+  test('every page a signed-in user sees carries a strict nonce Content-Security-Policy, fresh each time', async ({ request }) => {
     await login(request, 'main')
     const responses = {
       home: await request.get(`${main.baseUrl}/`),
       profile: await request.get(`${main.baseUrl}/profile`),
       api: await request.get(`${main.baseUrl}/api/me`),
-      login: await request.get(`${main.baseUrl}/auth/login`, { maxRedirects: 0 }),
-      error: await request.get(`${main.baseUrl}/auth/callback?code=x&state=y`),
       notFound: await request.get(`${main.baseUrl}/no-such-page`),
     }
     expect(responses.profile.status()).toBe(200)
@@ -244,20 +253,43 @@ test.describe('headers and leaks', () => {
       expect(csp, name).toMatch(/script-src 'self' 'nonce-([A-Za-z0-9+/=]{20,})' 'strict-dynamic'/)
       expect(csp, name).not.toContain('unsafe-inline')
       expect(csp, name).not.toContain('unsafe-eval')
-      for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) {
-        expect(csp, name).toContain(directive)
-      }
+      for (const directive of LOCKED_DOWN) expect(csp, name).toContain(directive)
       nonces.add(csp.match(/'nonce-([^']+)'/)![1]!)
-      expect(headers['x-content-type-options'], name).toBe('nosniff')
-      expect(headers['referrer-policy'], name).toBe('strict-origin-when-cross-origin')
-      expect(headers['x-frame-options'], name).toBe('DENY')
-      expect(headers['x-powered-by'], name).toBeUndefined()
+      expectOtherSecurityHeaders(headers, name)
     }
     // A fresh nonce for every response.
     expect(nonces.size).toBe(Object.keys(responses).length)
-    // The error page's inline style carries the nonce, so the policy allows it.
-    const errorNonce = responses.error.headers()['content-security-policy']!.match(/'nonce-([^']+)'/)![1]
-    expect(await responses.error.text()).toContain(`<style nonce="${errorNonce}">`)
+  })
+
+  test('public pages for a visitor without a session: no middleware, a static policy that still locks everything but inline scripts down', async ({ playwright }) => {
+    const anonymous = await playwright.request.newContext()
+    const responses = {
+      home: await anonymous.get(`${main.baseUrl}/`),
+      notFound: await anonymous.get(`${main.baseUrl}/no-such-page`),
+      health: await anonymous.get(`${main.baseUrl}/api/health`),
+    }
+    for (const [name, response] of Object.entries(responses)) {
+      const headers = response.headers()
+      const csp = headers['content-security-policy'] ?? ''
+      expect(csp, name).toContain("script-src 'self' 'unsafe-inline'")
+      expect(csp, name).toContain("style-src 'self';")
+      expect(csp, name).not.toContain('nonce-')
+      expect(csp, name).not.toContain('unsafe-eval')
+      for (const directive of LOCKED_DOWN) expect(csp, name).toContain(directive)
+      expectOtherSecurityHeaders(headers, name)
+    }
+    await anonymous.dispose()
+  })
+
+  test('the login error page brings its own policy: no script at all, its one style by nonce', async ({ request }) => {
+    const error = await request.get(`${main.baseUrl}/auth/callback?code=x&state=y`)
+    expect(error.status()).toBe(400)
+    const csp = error.headers()['content-security-policy'] ?? ''
+    expect(csp).toMatch(/^default-src 'none'; style-src 'nonce-[A-Za-z0-9+/=]{20,}'/)
+    for (const directive of LOCKED_DOWN) expect(csp).toContain(directive)
+    const nonce = csp.match(/'nonce-([^']+)'/)![1]
+    expect(await error.text()).toContain(`<style nonce="${nonce}">`)
+    expectOtherSecurityHeaders(error.headers(), 'error')
   })
 
   test('no token, code or secret in the URLs we build or in the log', async ({ request }) => {

@@ -3,10 +3,11 @@
  * misbehaving provider, which can return an old `auth_time` or a weak `acr`.
  */
 import { expect, test } from '@playwright/test'
-import { sealData, unsealData } from 'iron-session'
+import { sealData } from 'iron-session'
 import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, providerRecord, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/provider.ts'
+import { openSealedSession } from './helpers.ts'
 
 const main = HOSTILE_APPS.main
 
@@ -118,7 +119,7 @@ test.describe('session timeouts', () => {
     // One cookie rewritten, and no deletions for chunk cookies the browser never had.
     expect(response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toHaveLength(1)
     const sealed = response.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))!.value.match(/^session=([^;]+)/)![1]!
-    const touched = await unsealData<{ lastSeenAt: number }>(sealed, { password: HOSTILE_SESSION_SECRET })
+    const touched = await openSealedSession<{ lastSeenAt: number }>(sealed, HOSTILE_SESSION_SECRET)
     expect(touched.lastSeenAt).toBeGreaterThanOrEqual(now() - 5)
 
     const fresh = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${sealed}` } })

@@ -11,6 +11,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import { findUserByCredentials, findUserBySub, findUserByUsername } from './users.ts'
 import { avatarSvg, consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.ts'
@@ -25,8 +26,11 @@ export interface LocalIdpOptions {
   /** Access token lifetime in seconds (default 300): short, so refreshing is part of every demo. */
   readonly accessTokenTtl?: number
   /**
-   * Oracle IDCS-sized tokens: ~4 KB access tokens and ~4 KB ID tokens (a large
-   * `groups` claim), to prove big sessions work.
+   * Oracle IDCS-sized tokens: about 3 KB of extra claims (the user's groups) in
+   * both the ID token and the access token, which is then a JWT, as IDCS issues
+   * them (~4.5 KB each). As with IDCS, the profile comes in the ID token; there
+   * is no userinfo endpoint in this mode (oidc-provider serves userinfo only to
+   * access tokens without an audience).
    */
   readonly bigTokens?: boolean
   /** More clients (oidc-provider client metadata), e.g. ones that use private_key_jwt, PAR or JAR. */
@@ -50,8 +54,12 @@ const CLIENT_NAME = 'OIDC Login for Next.js'
 const MAX_FORM_BYTES = 16 * 1024
 /** What a password login is worth, stated in the ID token's `acr`. */
 export const PASSWORD_ACR = 'urn:local:password'
-/** About 2.4 KB of group names: with the other claims and the signature, an ID token of ~4 KB. */
-const BIG_GROUPS = Array.from({ length: 60 }, (_, i) => `cn=app-role-${String(i).padStart(3, '0')},ou=groups,dc=example`)
+/**
+ * About 3 KB of groups, each with a random id as real directories give them
+ * (so they compress no better than real ones): with the other claims and the
+ * signature, tokens of ~4.5 KB.
+ */
+const BIG_GROUPS = Array.from({ length: 48 }, (_, i) => ({ id: randomBytes(16).toString('hex'), name: `app-role-${String(i).padStart(3, '0')}` }))
 
 function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -72,7 +80,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body)
 }
 
-function configuration(issuer: string, options: LocalIdpOptions): Configuration {
+function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType<typeof signingKey>): Configuration {
   const appBase = options.appBaseUrl.replace(/\/$/, '')
   return {
     clients: [
@@ -100,9 +108,10 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     rotateRefreshToken: () => true,
     ...(options.bigTokens
       ? {
-          // In big-token mode the ID token carries the profile itself, as IDCS does.
+          // In big-token mode the ID token carries the profile itself, as IDCS does,
           conformIdTokenClaims: false,
-          formats: { bitsOfOpaqueRandomness: (_ctx: unknown, token: { kind: string }) => (token.kind === 'AccessToken' ? 6 * 4000 : 256) },
+          // and so does the access token (a JWT for the demo API; see resourceIndicators).
+          extraTokenClaims: async () => ({ groups: BIG_GROUPS }),
         }
       : {}),
     async findAccount(_ctx, sub) {
@@ -126,6 +135,21 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      userinfo: { enabled: !options.bigTokens },
+      resourceIndicators: options.bigTokens
+        ? {
+            enabled: true,
+            defaultResource: () => apiEndpoint(issuer),
+            useGrantedResource: () => true,
+            getResourceServerInfo: () => ({
+              scope: 'openid profile email',
+              audience: apiEndpoint(issuer),
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: options.accessTokenTtl ?? 300,
+              jwt: { sign: { alg: 'RS256' } },
+            }),
+          }
+        : { enabled: false },
       introspection: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: options.requirePar ?? false },
@@ -139,7 +163,7 @@ function configuration(issuer: string, options: LocalIdpOptions): Configuration 
         },
       },
     },
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [key] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: {
       AccessToken: options.accessTokenTtl ?? 300,
@@ -217,10 +241,35 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
  * The protected demo API: it checks the Bearer token with the provider's own
  * token store, as a resource server using introspection would.
  */
-async function handleDemoApi(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function apiEndpoint(issuer: string): string {
+  return `${issuer}/demo-api/whoami`
+}
+
+/** What the demo API needs of an access token, opaque (looked up) or a JWT (big-token mode: verified). */
+interface ApiToken {
+  readonly accountId: string
+  readonly clientId?: string | undefined
+  readonly scope?: string | undefined
+  readonly exp?: number | undefined
+}
+
+async function findApiToken(provider: Provider, keys: JWTVerifyGetKey, value: string): Promise<ApiToken | undefined> {
+  if (value.split('.').length === 3) {
+    try {
+      const { payload } = await jwtVerify(value, keys, { issuer: provider.issuer, audience: apiEndpoint(provider.issuer) })
+      return { accountId: String(payload.sub), clientId: String(payload.client_id), scope: payload.scope as string | undefined, exp: payload.exp }
+    } catch {
+      return undefined
+    }
+  }
+  const token = await provider.AccessToken.find(value)
+  return token && !token.isExpired ? token : undefined
+}
+
+async function handleDemoApi(provider: Provider, keys: JWTVerifyGetKey, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const value = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
-  const token = value ? await provider.AccessToken.find(value) : undefined
-  if (!token || token.isExpired) {
+  const token = value ? await findApiToken(provider, keys, value) : undefined
+  if (!token) {
     res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' })
     res.end(JSON.stringify({ error: 'invalid_token', error_description: value ? 'The access token is unknown, revoked or expired.' : 'No access token.' }))
     return
@@ -258,7 +307,10 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   })
   const { port } = server.address() as AddressInfo
   const issuer = `${options.tls ? 'https' : 'http'}://${host}:${port}`
-  const provider = new Provider(issuer, configuration(issuer, options))
+  const key = signingKey()
+  const provider = new Provider(issuer, configuration(issuer, options, key))
+  // The demo API verifies JWT access tokens (big-token mode) with the provider's own public key.
+  const apiKeys = createLocalJWKSet({ keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: key.alg, use: key.use }] })
   const oidc = provider.callback()
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -273,7 +325,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     }
     if (path[0] === 'avatars' && req.method === 'GET') return handleAvatar(res, url)
     if (url.pathname === '/demo-api/whoami' && req.method === 'GET') {
-      handleDemoApi(provider, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
+      handleDemoApi(provider, apiKeys, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
       return
     }
     oidc(req, res)
@@ -281,7 +333,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
 
   return {
     issuer,
-    apiEndpoint: `${issuer}/demo-api/whoami`,
+    apiEndpoint: apiEndpoint(issuer),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -99,7 +99,8 @@ describe('session cookies', () => {
   })
 
   it('refuses to seal a session that a browser would drop', async () => {
-    const huge = session({ claims: { groups: Array.from({ length: 1200 }, (_, i) => `group-${i}`) } })
+    // Random group ids, so compression cannot save it.
+    const huge = session({ claims: { groups: Array.from({ length: 600 }, () => crypto.randomUUID()) } })
     await expect(sealSession(huge, config)).rejects.toBeInstanceOf(SessionTooLargeError)
   })
 
@@ -119,4 +120,47 @@ describe('session cookies', () => {
     expect(await openSession(resealed, afterRotation)).not.toBeNull()
     expect(await openSession(before, afterRotation)).toBeNull()
   })
+
+  it('opens a session sealed whole by the previous release, and marks it for resealing in the compact form', async () => {
+    const original = session()
+    const previous = await sealData(original, { password: config.secrets[0], ttl: 3600 })
+    const opened = await openSession(previous, config)
+    expect(opened).toEqual({ session: original, stale: true })
+  })
+
+  it('reads an authentic compact seal that does not inflate to a session as no session', async () => {
+    const seal = (z: string) => sealData({ z }, { password: config.secrets[0], ttl: 3600 })
+    expect(await unsealSession(await seal('not-deflate'), config)).toBeNull()
+    expect(await unsealSession(await seal(''), config)).toBeNull()
+    // A deflate bomb: 16 MB of zeros in a few kilobytes.
+    const bomb = new Uint8Array(await new Response(new Blob([new Uint8Array(16 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer())
+    expect(await unsealSession(await seal(Buffer.from(bomb).toString('base64url')), config)).toBeNull()
+  })
 })
+
+describe('session size', () => {
+  /** A signed-looking JWT: the size of an RS256 signature, claims as given. */
+  const jwt = (claims: object) =>
+    [{ alg: 'RS256', kid: 'k1', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).concat(Buffer.from(crypto.getRandomValues(new Uint8Array(256))).toString('base64url')).join('.')
+  const now = nowSeconds()
+  const base = { iss: 'https://identity.oraclecloud.com/', sub: 'alice', aud: 'app', iat: now, exp: now + 3600, name: 'Alice Adams' }
+  /** About 3 KB of Oracle-style group claims, with random ids that do not compress away. */
+  const groups = () => Array.from({ length: 48 }, (_, i) => ({ id: crypto.randomUUID().replace(/-/g, ''), name: `app-role-${i}` }))
+
+  it('fits ordinary tokens in one cookie', async () => {
+    const sealed = await sealSession(session({ idToken: jwt(base), refreshToken: 'r'.repeat(43) }), config)
+    expect(sealed.length).toBeLessThan(4096 - 'session='.length)
+  })
+
+  it('keeps Oracle-sized tokens (3 KB of extra claims in both) under 8 KiB of Cookie header', async () => {
+    const idToken = jwt({ ...base, groups: groups() })
+    const accessToken = jwt({ ...base, scope: 'openid profile', groups: groups() })
+    expect(JSON.stringify(groups()).length).toBeGreaterThan(3000)
+    expect(idToken.length + accessToken.length).toBeGreaterThan(8800)
+    const sealed = await sealSession(session({ idToken, accessToken, refreshToken: 'r'.repeat(43) }), config)
+    // Three chunk names and separators at most come on top.
+    expect(sealed.length + 3 * '; session.0='.length).toBeLessThan(8192)
+    expect((await unsealSession(sealed, config))?.accessToken).toBe(accessToken)
+  })
+})
+

@@ -7,6 +7,7 @@
  */
 import type { SessionConfig } from './config'
 import { open, seal } from './seal'
+import { compress, decompress } from './session-codec'
 
 /** JSON values as they come out of an ID token or a userinfo response. */
 export type Claim = string | number | boolean | null | Claim[] | { [key: string]: Claim }
@@ -141,8 +142,23 @@ export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
 /** At most this many bytes of sealed session: three cookies, well under Node's 16 KiB request-header limit. */
 export const MAX_SEALED_SESSION = 3 * 3900
 
+/** The fields that hold tokens: stored in their compact form (lib/session-codec.ts). */
+const TOKEN_FIELDS = ['idToken', 'accessToken', 'refreshToken'] as const
+
+/**
+ * What is sealed: `{ z }`, the session compressed (lib/session-codec.ts). A
+ * session sealed whole by an earlier release still opens (and is sealed again
+ * in the compact form at the next touch).
+ */
+type Sealed = { readonly z: string } | Session
+
+function isSealed(value: unknown): value is Sealed {
+  return (isRecord(value) && typeof value.z === 'string' && Object.keys(value).length === 1) || isSession(value)
+}
+
 export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
-  const sealed = await seal(session, config.secrets, session.expiresAt - nowSeconds())
+  const z = compress({ ...session }, TOKEN_FIELDS)
+  const sealed = await seal({ z }, config.secrets, session.expiresAt - nowSeconds())
   if (sealed.length > MAX_SEALED_SESSION) throw new SessionTooLargeError(sealed.length)
   return sealed
 }
@@ -151,15 +167,19 @@ export async function sealSession(session: Session, config: SessionConfig): Prom
  * Opens a session. A missing, tampered, foreign (sealed with a secret we do not
  * hold), malformed, expired or idle cookie all read as "no session": the caller
  * never has to tell them apart, and none of them is an error the user sees.
- * `stale` says an older secret opened it, so it should be sealed again.
+ * `stale` says it should be sealed again: an older secret opened it, or it is in
+ * an earlier release's form.
  */
 export async function openSession(
   sealed: string | undefined,
   config: SessionConfig,
 ): Promise<{ session: Session; stale: boolean } | null> {
-  const isCurrent = (value: unknown): value is Session => isSession(value) && !isExpired(value, config)
-  const opened = await open(sealed, config.secrets, config.absoluteTimeout, isCurrent, MAX_SEALED_SESSION)
-  return opened ? { session: opened.data, stale: opened.stale } : null
+  const opened = await open(sealed, config.secrets, config.absoluteTimeout, isSealed, MAX_SEALED_SESSION)
+  if (!opened) return null
+  const { data } = opened
+  const session = 'z' in data ? decompress(data.z, TOKEN_FIELDS) : data
+  if (!isSession(session) || isExpired(session, config)) return null
+  return { session, stale: opened.stale || !('z' in data) }
 }
 
 /** The session in a sealed value, or null. */
