@@ -82,7 +82,7 @@ export const LOG_DIR = '.e2e-logs'
 /**
  * Two more pairs of the local provider and an app, for the token life:
  * `short` issues access tokens that live 8 seconds, so refreshing happens within a test;
- * `big` issues Oracle IDCS-sized tokens (~4 KB access and ID tokens).
+ * `big` issues Oracle IDCS-sized tokens (JWT access and ID tokens with ~3 KB of groups each).
  */
 export const TOKEN_PAIRS = {
   short: { appPort: 3104, idpPort: 4501, accessTokenTtl: 8 },

@@ -3,7 +3,7 @@
  * LOCAL_IDP_PORT (default 4400) and APP_BASE_URL (default http://localhost:3000)
  * choose where it listens and which app it redirects back to;
  * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
- * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~4 KB each);
+ * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~3 KB of groups in JWT ID and access tokens);
  * LOCAL_IDP_REQUIRE_PAR=true requires pushed authorization requests from every client.
  */
 import { readFileSync } from 'node:fs'
