@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: measures the production build (`npm run build` first) on
+ * loopback and prints one Markdown report, also written to bench-results.md:
+ * - requests/s and latency of the private page, of its twin without the session
+ *   check (BENCH_TWIN=1), of the public page and of the JSON API;
+ * - full logins over HTTP, and what each asks of the provider;
+ * - the session cookie's size with normal and with Oracle-sized tokens;
+ * - the compiled middleware's size, and that the OIDC client stays out of it;
+ * - how long the server takes from spawn to its first answer.
+ * Exits 0 when it measured (budgets missed included: they are printed as MISS),
+ * 1 when it could not (no build, a failed login, a page that did not answer 200).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import { AppServerError } from './bench/app-server.ts'
+import { cleanUp, cleanUpOnSignals } from './bench/cleanup.ts'
+import { stopRunningLoad } from './bench/load.ts'
+import { countedLogin, runLogins } from './bench/logins.ts'
+import { measureMiddleware } from './bench/middleware-size.ts'
+import { startedApps, startPair } from './bench/pair.ts'
+import { budgets, renderReport, type Results } from './bench/report.ts'
+import { sessionSize } from './bench/session-size.ts'
+import { LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER } from './bench/settings.ts'
+import { runThroughput } from './bench/throughput.ts'
+
+function requireBuild(): void {
+  if (!existsSync(STANDALONE_SERVER)) {
+    console.error(`No production build found (${STANDALONE_SERVER} is missing): run \`npm run build\` first.`)
+    process.exit(1)
+  }
+}
+
+function progress(message: string): void {
+  console.error(`[bench] ${message}`)
+}
+
+function machine(): Results['machine'] {
+  const next = JSON.parse(readFileSync('node_modules/next/package.json', 'utf8')) as { version: string }
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: totalmem() / 1024 ** 3,
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+    next: next.version,
+  }
+}
+
+/** Everything measured with normal tokens: start-up, logins, throughput. */
+async function measureNormal() {
+  const pair = await startPair('normal')
+  progress(`normal server answered after ${pair.app.startMs.toFixed(0)} ms; ${LOGIN_COUNT} logins…`)
+  const logins = await runLogins(pair, LOGIN_COUNT)
+  const session = sessionSize(logins.last.jar, pair.app.baseUrl)
+  progress('throughput rounds…')
+  const cycles = await runThroughput(pair, (i, c) =>
+    progress(`cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}`),
+  )
+  const start = { name: 'normal tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
+  const otherPaths = pair.provider.otherPaths()
+  // Stopped before the big-token pair starts, so its start-up time has the machine to itself too.
+  await pair.stop()
+  return { start, logins, session, cycles, otherPaths }
+}
+
+/** With Oracle-sized tokens: start-up, one login, the session's size. */
+async function measureBig() {
+  const pair = await startPair('big')
+  progress(`big-token server answered after ${pair.app.startMs.toFixed(0)} ms; one login…`)
+  const startup = pair.provider.counts()
+  const { login, counts } = await countedLogin(pair)
+  const session = sessionSize(login.jar, pair.app.baseUrl)
+  const start = { name: 'big tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
+  const otherPaths = pair.provider.otherPaths()
+  await pair.stop()
+  return { start, startup, firstLogin: counts, loginMs: login.ms, session, otherPaths }
+}
+
+async function measure(): Promise<Results> {
+  const began = performance.now()
+  const date = new Date()
+  const loadBefore = loadavg()[0]!
+  const middleware = measureMiddleware()
+  const normal = await measureNormal()
+  const big = await measureBig()
+  return {
+    date,
+    machine: machine(),
+    load: { before: loadBefore, after: loadavg()[0]! },
+    runSeconds: (performance.now() - began) / 1000,
+    middleware,
+    starts: [normal.start, big.start],
+    logins: normal.logins,
+    big: { startup: big.startup, firstLogin: big.firstLogin, loginMs: big.loginMs },
+    otherPaths: [...normal.otherPaths, ...big.otherPaths],
+    sessions: { normal: normal.session, big: big.session },
+    cycles: normal.cycles,
+  }
+}
+
+/** What each server printed, for a failure that may be the server's. */
+function printServerLogs(error: unknown): void {
+  const logs = error instanceof AppServerError ? [{ name: 'failed server', log: error.serverLog }] : startedApps.map((a) => ({ name: a.name, log: a.log() }))
+  for (const { name, log } of logs) {
+    console.error(`\n--- ${name} server output (last 100 lines) ---\n${log.split('\n').slice(-100).join('\n')}`)
+  }
+}
+
+async function main(): Promise<number> {
+  requireBuild()
+  cleanUpOnSignals(stopRunningLoad)
+  try {
+    const results = await measure()
+    const report = renderReport(results)
+    writeFileSync(RESULTS_FILE, report)
+    console.log(report)
+    const misses = budgets(results).filter((b) => !b.pass).length
+    progress(misses === 0 ? `all budgets met; report in ${RESULTS_FILE}` : `MISS: ${misses} budget(s) missed; report in ${RESULTS_FILE}`)
+    return 0
+  } catch (error) {
+    console.error(`\nThe benchmark failed: ${error instanceof Error ? error.message : String(error)}`)
+    printServerLogs(error)
+    return 1
+  } finally {
+    await cleanUp()
+  }
+}
+
+process.exitCode = await main()

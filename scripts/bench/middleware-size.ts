@@ -1,0 +1,49 @@
+/**
+ * The compiled middleware's weight, from the build output: every file the
+ * middleware manifest lists for it, raw and gzipped, and whether the OIDC
+ * client (oauth4webapi) leaked into it. Middleware runs before every page, at
+ * the edge on Vercel, so it should hold the session code and nothing more.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { MIDDLEWARE_MANIFEST } from './settings.ts'
+
+/** Strings only oauth4webapi's code contains (its name, and an export the app uses at login). */
+const OIDC_CLIENT_MARKERS = ['oauth4webapi', 'processAuthorizationCodeResponse', 'authorizationCodeGrantRequest']
+
+export interface MiddlewareSize {
+  readonly files: number
+  readonly rawBytes: number
+  /** Each file gzipped at level 9 on its own, summed: how they travel and are stored. */
+  readonly gzipBytes: number
+  /** Which of OIDC_CLIENT_MARKERS the bundle contains (none, we hope). */
+  readonly oidcClientMarkers: readonly string[]
+}
+
+interface Manifest {
+  readonly middleware?: Record<string, { readonly files?: readonly string[] }>
+}
+
+function middlewareFiles(): string[] {
+  const manifest = JSON.parse(readFileSync(MIDDLEWARE_MANIFEST, 'utf8')) as Manifest
+  const files = manifest.middleware?.['/']?.files
+  if (!files || files.length === 0) throw new Error(`${MIDDLEWARE_MANIFEST} lists no middleware files under middleware['/'].files.`)
+  // Paths in the manifest are relative to .next/.
+  return files.map((file) => join('.next', file))
+}
+
+export function measureMiddleware(): MiddlewareSize {
+  const files = middlewareFiles()
+  let rawBytes = 0
+  let gzipBytes = 0
+  const found = new Set<string>()
+  for (const file of files) {
+    const content = readFileSync(file)
+    rawBytes += content.length
+    gzipBytes += gzipSync(content, { level: 9 }).length
+    const text = content.toString('utf8')
+    for (const marker of OIDC_CLIENT_MARKERS) if (text.includes(marker)) found.add(marker)
+  }
+  return { files: files.length, rawBytes, gzipBytes, oidcClientMarkers: [...found] }
+}

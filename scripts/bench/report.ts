@@ -1,0 +1,260 @@
+/**
+ * The benchmark's findings as one Markdown report: what was measured, how,
+ * and the budgets each number is held to.
+ */
+import type { Target } from './load.ts'
+import type { LoginRun } from './logins.ts'
+import type { MiddlewareSize } from './middleware-size.ts'
+import { ENDPOINTS, type EndpointCounts } from './provider.ts'
+import type { SessionSize } from './session-size.ts'
+import { LOAD, LOGIN_COUNT } from './settings.ts'
+import { median, percentile } from './stats.ts'
+import type { Cycle } from './throughput.ts'
+
+export interface ServerStart {
+  readonly name: string
+  readonly ms: number
+  readonly status: number
+}
+
+export interface Results {
+  readonly date: Date
+  readonly machine: {
+    readonly cpus: number
+    readonly cpuModel: string
+    readonly memoryGb: number
+    readonly platform: string
+    readonly node: string
+    readonly next: string
+  }
+  /** 1-minute load averages before and after the run: other work on the machine skews every number. */
+  readonly load: { readonly before: number; readonly after: number }
+  readonly runSeconds: number
+  readonly middleware: MiddlewareSize
+  readonly starts: readonly ServerStart[]
+  readonly logins: LoginRun
+  readonly big: { readonly startup: EndpointCounts; readonly firstLogin: EndpointCounts; readonly loginMs: number }
+  readonly otherPaths: readonly string[]
+  readonly sessions: { readonly normal: SessionSize; readonly big: SessionSize }
+  readonly cycles: readonly Cycle[]
+}
+
+interface Budget {
+  readonly budget: string
+  readonly measured: string
+  readonly pass: boolean
+}
+
+const TARGETS: ReadonlyArray<{ target: Target; label: string; path: string; cookie: string }> = [
+  { target: 'private', label: 'private page', path: '/profile', cookie: 'session' },
+  { target: 'twin', label: 'twin, no session check', path: '/bench/profile', cookie: 'session' },
+  { target: 'public', label: 'public page', path: '/', cookie: 'none' },
+  { target: 'api', label: 'JSON API', path: '/api/me', cookie: 'session' },
+]
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+const ms = (n: number) => n.toFixed(1)
+const ratio = (n: number) => n.toFixed(2)
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/** Median of one measure of one target over all cycles. */
+function medianOf(cycles: readonly Cycle[], target: Target, measure: 'rps' | 'p50' | 'p99'): number {
+  return median(cycles.map((c) => c.rounds[target][measure]))
+}
+
+export function privateTwinRatios(cycles: readonly Cycle[]) {
+  return {
+    ofMedians: medianOf(cycles, 'private', 'rps') / medianOf(cycles, 'twin', 'rps'),
+    medianPerRound: median(cycles.map((c) => c.ratio)),
+  }
+}
+
+/** "always N" when every login asked the same; otherwise the range and the mean. */
+function describeCounts(perLogin: readonly EndpointCounts[], endpoint: (typeof ENDPOINTS)[number]): string {
+  const values = perLogin.map((c) => c[endpoint])
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  if (min === max) return `always ${min}`
+  return `${min}–${max} (mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)})`
+}
+
+function countsRow(phase: string, counts: EndpointCounts): string[] {
+  return [phase, ...ENDPOINTS.map((e) => String(counts[e]))]
+}
+
+function header(r: Results): string {
+  const m = r.machine
+  return [
+    '# Benchmark: the production build',
+    '',
+    `- Date: ${r.date.toISOString()}`,
+    `- Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb.toFixed(1)} GB RAM, ${m.platform}`,
+    `- Node ${m.node}, Next.js ${m.next}; everything on 127.0.0.1`,
+    `- Run time: ${r.runSeconds.toFixed(0)} s`,
+    `- Load average (1 min) before / after: ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)}` +
+      (r.load.before > r.machine.cpus / 4 ? ' (something else was running: expect noisy numbers)' : ''),
+  ].join('\n')
+}
+
+function throughputSection(r: Results): string {
+  const rows = TARGETS.map(({ target, label, path, cookie }) => [
+    label,
+    `\`${path}\``,
+    cookie,
+    int(medianOf(r.cycles, target, 'rps')),
+    ms(medianOf(r.cycles, target, 'p50')),
+    ms(medianOf(r.cycles, target, 'p99')),
+  ])
+  const ratios = privateTwinRatios(r.cycles)
+  const perRound = r.cycles.map((c, i) => [
+    String(i + 1),
+    c.order.join(', '),
+    int(c.rounds.private.rps),
+    int(c.rounds.twin.rps),
+    ratio(c.ratio),
+    int(c.rounds.public.rps),
+    int(c.rounds.api.rps),
+  ])
+  return [
+    '## Throughput',
+    '',
+    `autocannon, ${LOAD.connections} connections, GET, every response checked for 200. ` +
+      `A ${LOAD.warmupSeconds} s warm-up cycle, then ${r.cycles.length} cycles of one ${LOAD.roundSeconds} s round per page; medians over the cycles.`,
+    '',
+    table(['page', 'path', 'cookie', 'req/s', 'p50 ms', 'p99 ms'], rows),
+    '',
+    `Private/twin: **${ratio(ratios.medianPerRound)}** (median of the per-cycle ratios); ${ratio(ratios.ofMedians)} (ratio of the medians). ` +
+      'The twin renders the same view from a session it unsealed once and remembers; middleware still runs on it (the CSP nonce), ' +
+      'but not its session guard. The difference is what the session check costs: the guard\'s unseal plus the page\'s.',
+    '',
+    table(['cycle', 'order', 'private req/s', 'twin req/s', 'private/twin', 'public req/s', 'api req/s'], perRound),
+    '',
+    'Each cycle signs in afresh, so the idle clock in the cookie stays under the middleware\'s one-minute rewrite interval ' +
+      '(checked after each cycle: no Set-Cookie on `/profile`); a browser would store the rewritten cookie once a minute, a load generator would not.',
+  ].join('\n')
+}
+
+function loginSection(r: Results): string {
+  const { times } = r.logins
+  const later = times.slice(1)
+  const rows = [
+    ['first login after server start', ms(times[0]!)],
+    [`p50 of all ${times.length}`, ms(percentile(times, 50))],
+    [`p95 of all ${times.length}`, ms(percentile(times, 95))],
+    [`p50 / p95 without the first`, `${ms(percentile(later, 50))} / ${ms(percentile(later, 95))}`],
+    ['min / max', `${ms(Math.min(...times))} / ${ms(Math.max(...times))}`],
+    ['big-token server, first login', ms(r.big.loginMs)],
+  ]
+  return [
+    '## Login',
+    '',
+    `${LOGIN_COUNT} sequential full logins as alice over HTTP (fetch, manual redirects): ` +
+      '`/auth/login` → provider authorize → login form (POST) → consent form (POST) → `/auth/callback` → `/profile` 200.',
+    '',
+    table(['login', 'ms'], rows),
+    '',
+    '*Every login uses a fresh cookie jar for the app and the provider alike, so the provider remembers no session or consent: ' +
+      'the login form and the consent form appear every time, the whole flow a new visitor goes through.*',
+  ].join('\n')
+}
+
+function providerSection(r: Results): string {
+  const later = r.logins.perLogin.slice(1)
+  const rows = [
+    countsRow('start-up (spawn → first login)', r.logins.startup),
+    countsRow('first login', r.logins.perLogin[0]!),
+    [`each later login (${later.length})`, ...ENDPOINTS.map((e) => describeCounts(later, e))],
+    countsRow('big-token server: start-up', r.big.startup),
+    countsRow('big-token server: first login', r.big.firstLogin),
+  ]
+  const notes: string[] = []
+  if (r.logins.startup.discovery > 0 && r.logins.perLogin[0]!.discovery > 0) {
+    notes.push('The app fetched discovery at start-up and again at its first login: the start-up lookup did not warm the cache the login uses.')
+  }
+  if (r.otherPaths.length > 0) notes.push(`Counted as other: ${r.otherPaths.map((p) => `\`${p}\``).join(', ')}.`)
+  const others = notes.map((n) => `\n\n${n}`).join('')
+  return [
+    '## What the app asks of the provider',
+    '',
+    'Requests the provider received from the app (oauth4webapi), by endpoint; the benchmark\'s own browser requests are not counted.',
+    '',
+    table(['phase', ...ENDPOINTS], rows),
+  ].join('\n') + others
+}
+
+function sessionSection(r: Results): string {
+  const row = (label: string, s: SessionSize) => [label, String(s.count), int(s.sessionBytes), int(s.largestCookieBytes), int(s.headerBytes)]
+  return [
+    '## Session cookie',
+    '',
+    'Bytes of the Cookie header a browser sends for the session (`name=value` pairs joined by `; `), after one login.',
+    '',
+    table(
+      ['tokens', 'cookies', 'session bytes', 'largest cookie bytes', 'whole Cookie header on /profile'],
+      [row('normal', r.sessions.normal), row('big (`bigTokens: true`)', r.sessions.big)],
+    ),
+  ].join('\n')
+}
+
+function buildSection(r: Results): string {
+  const mw = r.middleware
+  const starts = r.starts.map((s) => [s.name, ms(s.ms), String(s.status)])
+  return [
+    '## Middleware bundle',
+    '',
+    table(
+      ['files', 'raw bytes', 'gzip bytes (level 9, per file, summed)', 'contains oauth4webapi'],
+      [[String(mw.files), int(mw.rawBytes), int(mw.gzipBytes), mw.oidcClientMarkers.length > 0 ? `yes (${mw.oidcClientMarkers.join(', ')})` : 'no']],
+    ),
+    '',
+    '## Server start',
+    '',
+    'From spawning `node .next/standalone/server.js` to the first answer of `GET /` (polled every 20 ms).',
+    '',
+    table(['server', 'ms', 'first status'], starts),
+  ].join('\n')
+}
+
+export function budgets(r: Results): Budget[] {
+  const later = r.logins.perLogin.slice(1)
+  const all = (endpoint: (typeof ENDPOINTS)[number], n: number) => later.every((c) => c[endpoint] === n)
+  const extra = later.every((c) => c.revocation === 0 && c.other === 0)
+  const { normal, big } = r.sessions
+  const ratios = privateTwinRatios(r.cycles)
+  return [
+    { budget: 'later logins: 1 token request each', measured: describeCounts(later, 'token'), pass: all('token', 1) },
+    { budget: 'later logins: 1 userinfo request each', measured: describeCounts(later, 'userinfo'), pass: all('userinfo', 1) },
+    { budget: 'later logins: no discovery', measured: describeCounts(later, 'discovery'), pass: all('discovery', 0) },
+    { budget: 'later logins: no jwks', measured: describeCounts(later, 'jwks'), pass: all('jwks', 0) },
+    { budget: 'later logins: nothing else', measured: extra ? 'none' : 'revocation or other requests seen', pass: extra },
+    { budget: 'normal session: ≤ 1 cookie', measured: String(normal.count), pass: normal.count <= 1 },
+    { budget: 'normal session: < 4096 bytes', measured: int(normal.sessionBytes), pass: normal.sessionBytes < 4096 },
+    { budget: 'big session: whole Cookie header < 8192 bytes', measured: int(big.headerBytes), pass: big.headerBytes < 8192 },
+    { budget: 'big session: whole Cookie header ≤ 16384 bytes', measured: int(big.headerBytes), pass: big.headerBytes <= 16384 },
+    { budget: 'private/twin req/s ≥ 0.90', measured: ratio(ratios.medianPerRound), pass: ratios.medianPerRound >= 0.9 },
+    {
+      budget: 'middleware bundle without oauth4webapi',
+      measured: r.middleware.oidcClientMarkers.length > 0 ? `found ${r.middleware.oidcClientMarkers.join(', ')}` : 'not found',
+      pass: r.middleware.oidcClientMarkers.length === 0,
+    },
+  ]
+}
+
+function budgetSection(list: readonly Budget[]): string {
+  const misses = list.filter((b) => !b.pass).length
+  return [
+    '## Budgets',
+    '',
+    table(['budget', 'measured', 'result'], list.map((b) => [b.budget, b.measured, b.pass ? 'pass' : '**MISS**'])),
+    '',
+    misses === 0 ? 'All budgets met.' : `**MISS: ${misses} of ${list.length} budgets missed.**`,
+  ].join('\n')
+}
+
+export function renderReport(r: Results): string {
+  return [header(r), throughputSection(r), loginSection(r), providerSection(r), sessionSection(r), buildSection(r), budgetSection(budgets(r))].join('\n\n') + '\n'
+}
