@@ -48,6 +48,17 @@ interface HttpOptions {
 
 let provider: Promise<Provider> | undefined
 
+/**
+ * Next bundles instrumentation.ts apart from the route handlers, each with its
+ * own copy of this module (and of oauth4webapi): a module-level cache alone made
+ * the start-up discovery warm a cache no login reads (the benchmark caught
+ * discovery fetched twice). The discovered metadata, plain JSON, is shared on
+ * globalThis; the rest (options keyed by each oauth4webapi copy's own symbols,
+ * error classes) stays per copy.
+ */
+const DISCOVERED = Symbol.for('nextjs-oidc-login.discovered')
+const shared = globalThis as { [DISCOVERED]?: oauth.AuthorizationServer }
+
 function httpOptions(config: OidcConfig): HttpOptions {
   return {
     signal: () => AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
@@ -85,8 +96,10 @@ function issuerMismatch(config: OidcConfig, error: oauth.OperationProcessingErro
   )
 }
 
-async function discover(config: OidcConfig): Promise<Provider> {
-  const http = httpOptions(config)
+/** The provider's metadata: from another bundle's discovery in this process, or fetched and checked now. */
+async function discoveredMetadata(config: OidcConfig, http: HttpOptions): Promise<oauth.AuthorizationServer> {
+  const known = shared[DISCOVERED]
+  if (known) return known
   let as: oauth.AuthorizationServer
   try {
     const response = await oauth.discoveryRequest(config.issuer, { ...http, algorithm: 'oidc' })
@@ -108,6 +121,13 @@ async function discover(config: OidcConfig): Promise<Provider> {
       'The provider\'s discovery document lacks an authorization, token or jwks_uri endpoint, so it cannot sign anyone in.',
     )
   }
+  shared[DISCOVERED] = as
+  return as
+}
+
+async function discover(config: OidcConfig): Promise<Provider> {
+  const http = httpOptions(config)
+  const as = await discoveredMetadata(config, http)
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
   let clientAuth: oauth.ClientAuth
   try {

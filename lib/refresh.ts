@@ -18,7 +18,10 @@ const REUSE_MS = 30_000
 /** After a failure the provider may recover: wait this long before trying again. */
 const RETRY_AFTER = 30
 
-const flights = new Map<string, Promise<TokenSet>>()
+/** Shared by every bundle's copy of this module (route handlers may each carry one), as in lib/oidc.ts. */
+const FLIGHTS = Symbol.for('nextjs-oidc-login.refresh-flights')
+const shared = globalThis as { [FLIGHTS]?: Map<string, Promise<TokenSet>> }
+const flights = (shared[FLIGHTS] ??= new Map<string, Promise<TokenSet>>())
 
 export type RefreshOutcome =
   | { readonly kind: 'refreshed'; readonly session: Session }
