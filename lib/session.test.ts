@@ -138,6 +138,22 @@ describe('session cookies', () => {
   })
 })
 
+describe('remembered sessions', () => {
+  it('still end at their idle and absolute timeouts, however often they were opened', async () => {
+    const sealed = await sealSession(session(), config)
+    expect(await unsealSession(sealed, config)).not.toBeNull()
+    expect(await unsealSession(sealed, config)).not.toBeNull()
+    vi.useFakeTimers({ now: Date.now() + (config.idleTimeout + 5) * 1000, toFake: ['Date'] })
+    expect(await unsealSession(sealed, config)).toBeNull()
+  })
+
+  it('are remembered per configuration: another secret still does not open them', async () => {
+    const sealed = await sealSession(session(), config)
+    expect(await unsealSession(sealed, config)).not.toBeNull()
+    expect(await unsealSession(sealed, otherConfig)).toBeNull()
+  })
+})
+
 describe('session size', () => {
   /** A signed-looking JWT: the size of an RS256 signature, claims as given. */
   const jwt = (claims: object) =>

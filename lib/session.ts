@@ -174,12 +174,53 @@ export async function openSession(
   sealed: string | undefined,
   config: SessionConfig,
 ): Promise<{ session: Session; stale: boolean } | null> {
+  if (!sealed) return null
+  const opened = recentlyOpened(config).get(sealed) ?? (await openSealed(sealed, config))
+  // The clock moves on while a session is remembered: its timeouts are checked on every request.
+  if (!opened || isExpired(opened.session, config)) return null
+  return opened
+}
+
+interface Opened {
+  readonly session: Session
+  readonly stale: boolean
+}
+
+async function openSealed(sealed: string, config: SessionConfig): Promise<Opened | undefined> {
   const opened = await open(sealed, config.secrets, config.absoluteTimeout, isSealed, MAX_SEALED_SESSION)
-  if (!opened) return null
+  if (!opened) return undefined
   const { data } = opened
   const session = 'z' in data ? decompress(data.z, TOKEN_FIELDS) : data
-  if (!isSession(session) || isExpired(session, config)) return null
-  return { session, stale: opened.stale || !('z' in data) }
+  if (!isSession(session)) return undefined
+  const result = { session, stale: opened.stale || !('z' in data) }
+  remember(config, sealed, result)
+  return result
+}
+
+/**
+ * Sessions opened lately, by their exact sealed value, per configuration.
+ * Opening costs two key derivations, an HMAC and a decryption (~0.7 ms), and a
+ * private page asks twice (middleware, then the page) on every request of a
+ * user who holds the same cookie for a minute at a time: remembering makes the
+ * second and later asks a lookup (issue 6). Only values that opened go in, so
+ * forged ones cannot crowd it; it holds at most OPENED_REMEMBERED, dropping the
+ * earliest opened. The seal is deterministic: the same value with the same
+ * secrets always opens to the same session.
+ */
+const OPENED_REMEMBERED = 512
+const remembered = new WeakMap<SessionConfig, Map<string, Opened>>()
+
+function recentlyOpened(config: SessionConfig): Map<string, Opened> {
+  let map = remembered.get(config)
+  if (!map) remembered.set(config, (map = new Map()))
+  return map
+}
+
+function remember(config: SessionConfig, sealed: string, opened: Opened): void {
+  const map = recentlyOpened(config)
+  map.delete(sealed)
+  map.set(sealed, opened)
+  if (map.size > OPENED_REMEMBERED) map.delete(map.keys().next().value!)
 }
 
 /** The session in a sealed value, or null. */
