@@ -89,8 +89,8 @@ export async function middleware(request: NextRequest) {
 
 /**
  * Where middleware runs, and nowhere else (issue 6): static assets, /auth/ and
- * /api/ handlers other than the private ones, and public pages for visitors
- * without a session never pay for it. It runs on
+ * /api/ handlers other than the private ones, public pages for visitors
+ * without a session, and the benchmark's bare twin never pay for it. It runs on
  * - the private routes (PRIVATE_ROUTES): the guard;
  * - public pages for a visitor holding a session cookie: only the nonce, so a
  *   page that shows the user keeps the strict policy. No cookie is opened there.
@@ -102,9 +102,9 @@ export const config = {
     '/profile/:path*',
     '/api/me/:path*',
     '/api/call-api/:path*',
-    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
-    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
-    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
-    { source: '/((?!api/|auth/|bench/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
+    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
+    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
+    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
   ],
 }

@@ -1,13 +1,15 @@
 /**
- * The benchmark's twin of /profile (`npm run bench`): the same page, rendered
+ * The benchmark's twins of /profile (`npm run bench`): the same page, rendered
  * without the session check, so the benchmark can tell what the check costs.
+ * - /bench/profile passes through middleware as any page a signed-in user sees
+ *   does (for its CSP nonce), but middleware opens no cookie for it;
+ * - /bench/bare runs no middleware at all: a bare page that reads a cookie.
  *
- * It answers only when the server runs with BENCH_TWIN=1 (the benchmark sets
- * it; nothing else should). It lies outside the middleware matcher, so no
- * middleware runs, and it reads the session cookie the way a bare page reads a
- * cookie: the session behind a cookie value is unsealed once and remembered,
- * so later requests cost a cookie read and a lookup, not the check.
- * It only ever shows a visitor what their own cookie holds.
+ * They answer only when the server runs with BENCH_TWIN=1 (the benchmark sets
+ * it; nothing else should). They read the session cookie the way a bare page
+ * reads a cookie: the session behind a cookie value is unsealed once and
+ * remembered, so later requests cost a cookie read and a lookup, not the check.
+ * They only ever show a visitor what their own cookie holds.
  */
 import 'server-only'
 import { cookies } from 'next/headers'

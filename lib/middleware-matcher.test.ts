@@ -34,10 +34,13 @@ describe('the middleware matcher', () => {
       expect(runs('/no-such-page', { [name]: 'x' }), name).toBe(true)
     }
     expect(runs('/', { sessions: 'x', 'session.1': 'x' })).toBe(false)
+    // The benchmark's twin of /profile, like any public page.
+    expect(runs('/bench/profile', { session: 'x' })).toBe(true)
+    expect(runs('/bench/profile')).toBe(false)
   })
 
-  it('never runs on static assets, public handlers or the benchmark twin, even with a session', () => {
-    for (const url of [...STATIC, ...PUBLIC_HANDLERS, '/bench/profile']) {
+  it('never runs on static assets, public handlers or the bare benchmark twin, even with a session', () => {
+    for (const url of [...STATIC, ...PUBLIC_HANDLERS, '/bench/bare']) {
       expect(runs(url), url).toBe(false)
       for (const name of SESSION_COOKIE_NAMES) expect(runs(url, { [name]: 'x' }), `${url} ${name}`).toBe(false)
     }

@@ -17,6 +17,7 @@ import { AppServerError } from './bench/app-server.ts'
 import { cleanUp, cleanUpOnSignals } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
 import { countedLogin, runLogins } from './bench/logins.ts'
+import { middlewareReach } from './bench/middleware-reach.ts'
 import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
@@ -53,15 +54,16 @@ async function measureNormal() {
   progress(`normal server answered after ${pair.app.startMs.toFixed(0)} ms; ${LOGIN_COUNT} logins…`)
   const logins = await runLogins(pair, LOGIN_COUNT)
   const session = sessionSize(logins.last.jar, pair.app.baseUrl)
+  const reach = await middlewareReach(pair.app.baseUrl, session.cookieHeader)
   progress('throughput rounds…')
   const cycles = await runThroughput(pair, (i, c) =>
-    progress(`cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}`),
+    progress(`cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}; bare ${c.rounds.bare.rps.toFixed(0)} req/s`),
   )
   const start = { name: 'normal tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
   const otherPaths = pair.provider.otherPaths()
   // Stopped before the big-token pair starts, so its start-up time has the machine to itself too.
   await pair.stop()
-  return { start, logins, session, cycles, otherPaths }
+  return { start, logins, session, cycles, otherPaths, reach }
 }
 
 /** With Oracle-sized tokens: start-up, one login, the session's size. */
@@ -90,6 +92,7 @@ async function measure(): Promise<Results> {
     load: { before: loadBefore, after: loadavg()[0]! },
     runSeconds: (performance.now() - began) / 1000,
     middleware,
+    reach: normal.reach,
     starts: [normal.start, big.start],
     logins: normal.logins,
     big: { startup: big.startup, firstLogin: big.firstLogin, loginMs: big.loginMs },

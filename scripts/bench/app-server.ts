@@ -122,7 +122,9 @@ export async function startAppServer(options: AppOptions, register: (stop: () =>
   const baseUrl = appBaseUrl(options.port)
   await ensurePortFree(baseUrl)
   const spawnedAt = performance.now()
-  const child = spawn(process.execPath, [STANDALONE_SERVER], { env: serverEnv(options), stdio: ['ignore', 'pipe', 'pipe'] })
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where a budget is missed, this says why).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child = spawn(process.execPath, [...profile, STANDALONE_SERVER], { env: serverEnv(options), stdio: ['ignore', 'pipe', 'pipe'] })
   const log = captureOutput(child)
   const stop = stopper(child)
   register(stop)

@@ -46,8 +46,9 @@ async function endpointPaths(issuer: string): Promise<Map<string, Endpoint>> {
   ]
   for (const [field, endpoint] of named) {
     const value = meta[field]
-    if (typeof value !== 'string') throw new Error(`The local provider's discovery lacks ${field}.`)
-    paths.set(new URL(value).pathname, endpoint)
+    // The big-token provider has no userinfo endpoint (the profile is in the ID token, as with IDCS).
+    if (typeof value === 'string') paths.set(new URL(value).pathname, endpoint)
+    else if (field !== 'userinfo_endpoint') throw new Error(`The local provider's discovery lacks ${field}.`)
   }
   return paths
 }

@@ -10,21 +10,23 @@ import type { Pair } from './pair.ts'
 import { sessionSize } from './session-size.ts'
 import { LOAD, TOUCH_INTERVAL_S } from './settings.ts'
 
-const PATHS: Record<Target, string> = { private: '/profile', twin: '/bench/profile', public: '/', api: '/api/me' }
+const PATHS: Record<Target, string> = { private: '/profile', twin: '/bench/profile', bare: '/bench/bare', public: '/', api: '/api/me' }
 
 /**
- * Private and twin swap places every cycle (ABBA), as do public and API, so
- * neither of a compared pair always runs first.
+ * The order reverses every cycle (ABBA), so neither of a compared pair always runs first.
  */
 function cycleOrder(cycle: number): Target[] {
-  return cycle % 2 === 0 ? ['private', 'twin', 'public', 'api'] : ['twin', 'private', 'api', 'public']
+  const order: Target[] = ['private', 'twin', 'bare', 'public', 'api']
+  return cycle % 2 === 0 ? order : order.reverse()
 }
 
 export interface Cycle {
   readonly order: readonly Target[]
   readonly rounds: Readonly<Record<Target, Round>>
-  /** Private requests/s over twin requests/s in this cycle. */
+  /** Private requests/s over twin requests/s in this cycle (the budget). */
   readonly ratio: number
+  /** Private requests/s over the bare twin's (no middleware at all) in this cycle. */
+  readonly bareRatio: number
 }
 
 /**
@@ -60,7 +62,7 @@ async function runCycle(pair: Pair, cycle: number, seconds: number): Promise<Cyc
   }
   await expectNoRewrite(pair, session.cookie, session.at)
   const complete = rounds as Record<Target, Round>
-  return { order, rounds: complete, ratio: complete.private.rps / complete.twin.rps }
+  return { order, rounds: complete, ratio: complete.private.rps / complete.twin.rps, bareRatio: complete.private.rps / complete.bare.rps }
 }
 
 /** One short unrecorded cycle to warm the JIT and the page caches, then the measured cycles. */
