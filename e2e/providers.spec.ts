@@ -43,6 +43,9 @@ test.describe('Microsoft Entra ID, multi-tenant', () => {
 })
 
 test.describe('logout styles', () => {
+  // One after another in one worker: two of these sign in at the Google-shaped tenant, and one counts its requests.
+  test.describe.configure({ mode: 'default' })
+
   test('standard (Keycloak, Okta, Auth0, Entra, IDCS): id_token_hint, post_logout_redirect_uri and client_id', async ({ request }) => {
     const app = HOSTILE_APPS.main
     await login(request, 'main')
@@ -63,6 +66,18 @@ test.describe('logout styles', () => {
     const home = await (await request.get(logout.headers().location!)).text()
     expect(home).toMatch(/data-testid="signed-out-locally"/)
     expect(home).toContain('you may still be signed in there')
+  })
+
+  test('after the first login, a login costs the provider one token and one userinfo request: no discovery, no key set', async ({ request }) => {
+    // The Google-shaped tenant: no other test logs in there while this one counts.
+    const counts = async (): Promise<Record<string, number>> => (await request.get(`${HOSTILE_CONTROL}/google/counts`)).json()
+    await login(request, 'google')
+    const before = await counts()
+    await login(request, 'google')
+    await login(request, 'google')
+    const after = await counts()
+    const spent = Object.fromEntries(['discovery', 'jwks', 'token', 'userinfo'].map((name) => [name, after[name]! - before[name]!]))
+    expect(spent).toEqual({ discovery: 0, jwks: 0, token: 2, userinfo: 2 })
   })
 
   test('Amazon Cognito: its own /logout, with client_id and logout_uri only', async ({ request }) => {
