@@ -18,6 +18,10 @@ export async function checkAtStartup(): Promise<void> {
     process.exit(1)
   }
 
+  if (process.env.BENCH_TWIN === '1') {
+    console.warn('[bench] BENCH_TWIN=1: /bench/profile and /bench/bare render the profile without the session check. For `npm run bench` only; never set it on a deployed app.')
+  }
+
   // Not awaited: a provider that is down must not keep the app from serving its public pages.
   getProvider().then(
     ({ as }) => console.log(`[auth] provider ready: ${as.issuer}`),
