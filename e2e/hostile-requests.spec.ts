@@ -292,6 +292,15 @@ test.describe('headers and leaks', () => {
     expectOtherSecurityHeaders(error.headers(), 'error')
   })
 
+  test('the benchmark twins of /profile are a 404 unless the server runs with BENCH_TWIN=1', async ({ request }) => {
+    await login(request, 'main')
+    for (const path of ['/bench/profile', '/bench/bare']) {
+      const response = await request.get(`${main.baseUrl}${path}`)
+      expect(response.status(), path).toBe(404)
+      expect(await response.text(), path).not.toContain('data-testid="claims"')
+    }
+  })
+
   test('no token, code or secret in the URLs we build or in the log', async ({ request }) => {
     // A good login, and failures that log: a refused token and a provider fault.
     const authorize = await startLogin(request, 'main', '/profile')
