@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: measures the production build (`npm run build` first) on
  * loopback and prints one Markdown report, also written to bench-results.md:
- * - requests/s and latency of the private page, of its twin without the session
- *   check (BENCH_TWIN=1), of the public page and of the JSON API;
+ * - requests/s and latency of the private page, of its twins without the session
+ *   check (BENCH_TWIN=1), of the public page (without and with a session) and of the JSON API;
  * - full logins over HTTP, and what each asks of the provider;
  * - the session cookie's size with normal and with Oracle-sized tokens;
  * - the compiled middleware's size, and that the OIDC client stays out of it;

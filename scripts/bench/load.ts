@@ -5,7 +5,7 @@
 import autocannon from 'autocannon'
 import { LOAD } from './settings.ts'
 
-export type Target = 'private' | 'twin' | 'bare' | 'public' | 'api'
+export type Target = 'private' | 'twin' | 'bare' | 'public' | 'publicSignedIn' | 'api'
 
 export interface Round {
   readonly target: Target

@@ -53,6 +53,7 @@ const TARGETS: ReadonlyArray<{ target: Target; label: string; path: string; cook
   { target: 'twin', label: 'twin, no session check', path: '/bench/profile', cookie: 'session' },
   { target: 'bare', label: 'bare twin, no middleware at all', path: '/bench/bare', cookie: 'session' },
   { target: 'public', label: 'public page', path: '/', cookie: 'none' },
+  { target: 'publicSignedIn', label: 'public page, signed in (nonce-only middleware)', path: '/', cookie: 'session' },
   { target: 'api', label: 'JSON API', path: '/api/me', cookie: 'session' },
 ]
 
@@ -124,6 +125,7 @@ function throughputSection(r: Results): string {
     int(c.rounds.bare.rps),
     ratio(c.bareRatio),
     int(c.rounds.public.rps),
+    int(c.rounds.publicSignedIn.rps),
     int(c.rounds.api.rps),
   ])
   return [
@@ -143,7 +145,7 @@ function throughputSection(r: Results): string {
       'with no middleware at all, a bare Next.js page that reads a cookie. What separates it from the twin is Next\'s middleware ' +
       'hop itself, which the design fixes (an Edge `middleware.ts`): a middleware that only calls `NextResponse.next()` costs the same.',
     '',
-    table(['cycle', 'order', 'private req/s', 'twin req/s', 'private/twin', 'bare req/s', 'private/bare', 'public req/s', 'api req/s'], perRound),
+    table(['cycle', 'order', 'private req/s', 'twin req/s', 'private/twin', 'bare req/s', 'private/bare', 'public req/s', 'public signed-in req/s', 'api req/s'], perRound),
     '',
     'Each cycle signs in afresh, so the idle clock in the cookie stays under the middleware\'s one-minute rewrite interval ' +
       '(checked after each cycle: no Set-Cookie on `/profile`); a browser would store the rewritten cookie once a minute, a load generator would not.',

@@ -10,13 +10,13 @@ import type { Pair } from './pair.ts'
 import { sessionSize } from './session-size.ts'
 import { LOAD, TOUCH_INTERVAL_S } from './settings.ts'
 
-const PATHS: Record<Target, string> = { private: '/profile', twin: '/bench/profile', bare: '/bench/bare', public: '/', api: '/api/me' }
+const PATHS: Record<Target, string> = { private: '/profile', twin: '/bench/profile', bare: '/bench/bare', public: '/', publicSignedIn: '/', api: '/api/me' }
 
 /**
  * The order reverses every cycle (ABBA), so neither of a compared pair always runs first.
  */
 function cycleOrder(cycle: number): Target[] {
-  const order: Target[] = ['private', 'twin', 'bare', 'public', 'api']
+  const order: Target[] = ['private', 'twin', 'bare', 'public', 'publicSignedIn', 'api']
   return cycle % 2 === 0 ? order : order.reverse()
 }
 
