@@ -78,7 +78,6 @@ export async function middleware(request: NextRequest) {
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers)
   requestHeaders.set('content-security-policy', csp)
-  requestHeaders.set('x-nonce', nonce)
 
   const response = isPrivate(request.nextUrl.pathname)
     ? await guard(request, config, requestHeaders)

@@ -45,7 +45,7 @@ function asLoginError(error: unknown): LoginError {
  * The error page for a failed login, with a link that starts over and returns
  * to where the user was going. Logged as one line, without tokens or codes.
  */
-export function loginFailure(request: Request, error: unknown, appBaseUrl: URL, returnTo = '/'): NextResponse {
+export function loginFailure(error: unknown, appBaseUrl: URL, returnTo = '/'): NextResponse {
   const loginError = asLoginError(error)
   const log = loginError.status >= 500 ? console.error : console.warn
   log(`[auth] ${describeForLog(loginError)}`)

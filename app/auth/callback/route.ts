@@ -37,7 +37,7 @@ export async function GET(request: NextRequest) {
       'invalid_request',
       'This sign-in was not started in this browser, or it took longer than 10 minutes. Please sign in again.',
     )
-    const response = loginFailure(request, error, config.appBaseUrl)
+    const response = loginFailure(error, config.appBaseUrl)
     if (cookieName) response.cookies.set(cookieName, '', transactionCookieOptions(config, 0))
     return response
   }
@@ -53,7 +53,7 @@ export async function GET(request: NextRequest) {
     response.cookies.set(cookieName, '', spent)
     return await storeSession(response, session, config)
   } catch (error) {
-    const response = loginFailure(request, error, config.appBaseUrl, transaction.returnTo)
+    const response = loginFailure(error, config.appBaseUrl, transaction.returnTo)
     response.cookies.set(cookieName, '', spent)
     return response
   }

@@ -37,7 +37,7 @@ export async function GET(request: NextRequest) {
   try {
     destination = await authorizationUrl(transaction)
   } catch (error) {
-    return loginFailure(request, error, config.appBaseUrl, returnTo)
+    return loginFailure(error, config.appBaseUrl, returnTo)
   }
 
   const response = redirectTo(destination)
