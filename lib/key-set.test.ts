@@ -55,25 +55,27 @@ async function verify(cache: KeySetCache, response: Response): Promise<void> {
   }
 }
 
+/** A provider publishing one fresh key, and a cache that has verified one token with it (one fetch). */
+async function warmCache(kid: string) {
+  const key = await signingKey(kid)
+  published = [key.jwk]
+  fetches = 0
+  const cache = new KeySetCache()
+  await verify(cache, await tokenResponse(key))
+  expect(fetches).toBe(1)
+  return { key, cache }
+}
+
 describe('the key-set cache', () => {
   it('fetches the key set once, and not again after oauth4webapi’s five minutes', async () => {
-    const key = await signingKey('k1')
-    published = [key.jwk]
-    fetches = 0
-    const cache = new KeySetCache()
-    await verify(cache, await tokenResponse(key))
-    expect(fetches).toBe(1)
+    const { key, cache } = await warmCache('k1')
     vi.useFakeTimers({ now: Date.now() + 60 * 60 * 1000, toFake: ['Date'] })
     await verify(cache, await tokenResponse(key))
     expect(fetches).toBe(1)
   })
 
   it('fetches again when a token names a key it lacks (rotation), through forget()', async () => {
-    const old = await signingKey('k-old')
-    published = [old.jwk]
-    fetches = 0
-    const cache = new KeySetCache()
-    await verify(cache, await tokenResponse(old))
+    const { key: old, cache } = await warmCache('k-old')
     const rotated = await signingKey('k-new')
     published = [old.jwk, rotated.jwk]
     await expect(verify(cache, await tokenResponse(rotated))).rejects.toThrow(/no applicable keys/)
@@ -83,11 +85,7 @@ describe('the key-set cache', () => {
   })
 
   it('fetches again once the key set is older than its maximum age, so a withdrawn key stops being trusted', async () => {
-    const key = await signingKey('k2')
-    published = [key.jwk]
-    fetches = 0
-    const cache = new KeySetCache()
-    await verify(cache, await tokenResponse(key))
+    const { key, cache } = await warmCache('k2')
     published = []
     vi.useFakeTimers({ now: Date.now() + (KEY_SET_MAX_AGE + 60) * 1000, toFake: ['Date'] })
     await expect(verify(cache, await tokenResponse(key))).rejects.toThrow(/no applicable keys/)
