@@ -14,6 +14,8 @@ export default function nextConfig(phase: string): NextConfig {
     // A self-contained server (.next/standalone/server.js) for Node hosts and the Dockerfile.
     output: 'standalone',
     poweredByHeader: false,
+    // The Redis client (lib/session-store) is loaded from node_modules, not bundled: one copy, one connection per process.
+    serverExternalPackages: ['redis', '@redis/client'],
     reactStrictMode: true,
     async headers() {
       return [

@@ -32,6 +32,13 @@ export interface SessionConfig {
   readonly absoluteTimeout: number
   /** A session unused for this many seconds is over (SESSION_IDLE_TIMEOUT). */
   readonly idleTimeout: number
+  /**
+   * Origins a form on our pages may end up at besides our own: the provider's
+   * (OIDC_ISSUER, OIDC_END_SESSION_ENDPOINT). Signing out is a form POST that the
+   * app answers with a redirect to the provider's end-session endpoint, and
+   * browsers hold that redirect to the CSP's `form-action` too.
+   */
+  readonly providerOrigins: readonly string[]
 }
 
 export interface OidcConfig {
@@ -71,9 +78,16 @@ export interface OidcConfig {
 
 export type LogoutStyle = 'standard' | 'cognito'
 
+/**
+ * Where the shared session store lives: in this process (the default, exact on
+ * one instance), or in Redis (REDIS_URL), shared by every instance.
+ */
+export type StoreConfig = { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: URL }
+
 export interface AppConfig {
   readonly session: SessionConfig
   readonly oidc: OidcConfig
+  readonly store: StoreConfig
   /** The API `/api/call-api` calls with the user's access token (API_ENDPOINT), if any. */
   readonly apiEndpoint: URL | undefined
 }
@@ -192,6 +206,15 @@ function parseSeconds(env: Env, name: string, fallback: number, problems: string
   return value
 }
 
+/** The origins of the provider URLs a sign-out form is redirected to; malformed ones are parseConfig's to report. */
+function providerOrigins(env: Env): string[] {
+  const origins = ['OIDC_ISSUER', 'OIDC_END_SESSION_ENDPOINT'].map((name) => {
+    const raw = read(env, name)
+    return raw ? parseUrl(raw)?.origin : undefined
+  })
+  return [...new Set(origins.filter((origin): origin is string => origin !== undefined))]
+}
+
 /** The part of the configuration that middleware needs: sealing, cookies, and the base URL. */
 export function parseSessionConfig(env: Env, problems: string[] = []): SessionConfig | undefined {
   const appBaseUrl = parseAppBaseUrl(env, problems)
@@ -215,6 +238,44 @@ export function parseSessionConfig(env: Env, problems: string[] = []): SessionCo
     sessionCookieName: secureCookies ? '__Host-session' : 'session',
     absoluteTimeout,
     idleTimeout,
+    providerOrigins: providerOrigins(env),
+  }
+}
+
+/**
+ * REDIS_URL: any Redis 6+ endpoint, `redis://` or `rediss://` (TLS), with an
+ * optional database number. Unset: the in-process store.
+ */
+function parseStore(env: Env, problems: string[]): StoreConfig {
+  const raw = read(env, 'REDIS_URL')
+  if (!raw) return { kind: 'memory' }
+  const example = 'such as redis://localhost:6379, rediss://user:password@redis.example.com:6380 or redis://localhost:6379/2'
+  let url: URL | undefined
+  try {
+    url = new URL(raw)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL ${example}; got "${redact(raw)}".`)
+    return { kind: 'memory' }
+  }
+  if (!/^\/?(\d+)?$/.test(url.pathname) || url.search || url.hash) {
+    problems.push(`REDIS_URL may name a database number after the host and nothing else (${example}); got "${redact(raw)}".`)
+    return { kind: 'memory' }
+  }
+  return { kind: 'redis', url }
+}
+
+/** A Redis URL as it may be printed or logged: without its password. */
+export function redact(raw: string): string {
+  try {
+    const url = new URL(raw)
+    if (url.password) url.password = '***'
+    return url.href
+  } catch {
+    // Not a URL: hide whatever sits between the scheme and an @.
+    return raw.replace(/\/\/[^@]*@/, '//***@')
   }
 }
 
@@ -360,6 +421,8 @@ export function parseConfig(env: Env): AppConfig {
     problems.push(`OIDC_LOGOUT_STYLE must be "standard" or "cognito"; got "${styleRaw}".`)
   }
 
+  const store = parseStore(env, problems)
+
   const apiRaw = read(env, 'API_ENDPOINT')
   const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
   if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
@@ -372,6 +435,7 @@ export function parseConfig(env: Env): AppConfig {
   const usesHttp = issuer.protocol === 'http:' || expectedIssuer.protocol === 'http:'
   return {
     session,
+    store,
     apiEndpoint,
     oidc: {
       issuer,

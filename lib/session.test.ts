@@ -1,7 +1,7 @@
 import { sealData } from 'iron-session'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from './config'
-import { nowSeconds, openSession, sealSession, sessionUser, SessionTooLargeError, unsealSession, type Session } from './session'
+import { newSessionId, nowSeconds, openSession, sealSession, sessionUser, SessionTooLargeError, unsealSession, type Session } from './session'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) }) as SessionConfig
 /** An unsigned token of the right shape: these tests are about cookies, not signatures. */
@@ -15,6 +15,7 @@ function session(overrides: Partial<Session> = {}): Session {
   const now = nowSeconds()
   return {
     v: 1,
+    id: newSessionId(),
     idToken: ID_TOKEN,
     claims: { email: 'alice@example.com' },
     accessToken: 'opaque-access-token',

@@ -18,6 +18,12 @@ export type UserClaims = { readonly sub: string } & Readonly<Record<string, Clai
 export interface Session {
   /** Shape version, so a cookie from an older release is recognised and refused cleanly. */
   readonly v: 1
+  /**
+   * A random id given at sign-in, sealed with the rest: how the session store
+   * names this session, so that signing out, the provider's back-channel logout
+   * and "sign out everywhere" can end it wherever a copy of the cookie turns up.
+   */
+  readonly id: string
   /** Kept for RP-initiated logout (`id_token_hint`) and as the source of the user's claims. */
   readonly idToken: string
   /** Userinfo claims the ID token does not already carry (never stored twice: cookies are small). */
@@ -52,6 +58,14 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000)
 }
 
+/** 128 random bits, base64url: 22 characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
+
+export function newSessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -67,6 +81,9 @@ function isOptional(value: unknown, type: 'string' | 'number'): boolean {
 export function isSession(value: unknown): value is Session {
   if (!isRecord(value) || value.v !== 1) return false
   return (
+    // A session from before sessions had ids cannot be ended by the store: it reads as signed out.
+    typeof value.id === 'string' &&
+    SESSION_ID.test(value.id) &&
     typeof value.idToken === 'string' &&
     value.idToken.split('.').length === 3 &&
     isRecord(value.claims) &&
@@ -114,6 +131,38 @@ function base64UrlJson(segment: string): unknown {
 export function decodeIdToken(idToken: string): { header: Record<string, Claim>; claims: Record<string, Claim> } {
   const [header = '', payload = ''] = idToken.split('.')
   return { header: base64UrlJson(header) as Record<string, Claim>, claims: base64UrlJson(payload) as Record<string, Claim> }
+}
+
+/**
+ * What the session store needs to know of a session: its id, whose it is (the
+ * ID token's `sub`), the provider session it belongs to (the ID token's `sid`,
+ * which back-channel logout names), and when it began and must end.
+ */
+export interface SessionRef {
+  readonly id: string
+  readonly sub: string
+  readonly sid: string | undefined
+  readonly createdAt: number
+  readonly expiresAt: number
+}
+
+/** Decoded once per session object: a remembered session (see openSession) is the same object on every request. */
+const refs = new WeakMap<Session, SessionRef>()
+
+export function sessionRef(session: Session): SessionRef {
+  let ref = refs.get(session)
+  if (!ref) {
+    const { claims } = decodeIdToken(session.idToken)
+    ref = {
+      id: session.id,
+      sub: String(claims.sub),
+      sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+      createdAt: session.createdAt,
+      expiresAt: session.expiresAt,
+    }
+    refs.set(session, ref)
+  }
+  return ref
 }
 
 /** Claims that describe the token rather than the user: not shown as the user's. */

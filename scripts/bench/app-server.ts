@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../../idp/local-client.ts'
+import { stopper } from '../stop-child.ts'
 import { BENCH_SESSION_SECRET, HOST, START_POLL_MS, START_TIMEOUT_MS, STANDALONE_SERVER, STOP_GRACE_MS } from './settings.ts'
 
 /** The log is for diagnosis; the last 256 KB are plenty. */
@@ -82,23 +83,6 @@ function captureOutput(child: ChildProcess): () => string {
   return () => log
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within the grace period. */
-function stopper(child: ChildProcess): () => Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve()
-    else child.once('exit', () => resolve())
-  })
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = sleep(STOP_GRACE_MS, 'timeout' as const)
-    if ((await Promise.race([exited, timer])) === 'timeout') {
-      child.kill('SIGKILL')
-      await exited
-    }
-  }
-}
-
 /** Polls until the server answers, the process exits, or the time is up. */
 async function waitForFirstAnswer(child: ChildProcess, url: string, spawnedAt: number): Promise<{ ms: number; status: number }> {
   const attempts = Math.ceil(START_TIMEOUT_MS / START_POLL_MS)
@@ -126,7 +110,7 @@ export async function startAppServer(options: AppOptions, register: (stop: () =>
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   const child = spawn(process.execPath, [...profile, STANDALONE_SERVER], { env: serverEnv(options), stdio: ['ignore', 'pipe', 'pipe'] })
   const log = captureOutput(child)
-  const stop = stopper(child)
+  const stop = stopper(child, STOP_GRACE_MS)
   register(stop)
   try {
     // The public page, not /api/health: the health check loads the provider's discovery, which would
