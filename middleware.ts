@@ -74,7 +74,11 @@ export async function middleware(request: NextRequest) {
   }
 
   const nonce = createNonce()
-  const csp = contentSecurityPolicy(nonce, { appBaseUrl: config.appBaseUrl, development: process.env.NODE_ENV === 'development' })
+  const csp = contentSecurityPolicy(nonce, {
+    appBaseUrl: config.appBaseUrl,
+    development: process.env.NODE_ENV === 'development',
+    providerOrigins: config.providerOrigins,
+  })
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers)
   requestHeaders.set('content-security-policy', csp)

@@ -1,11 +1,11 @@
 import Link from 'next/link'
-import { getSession } from '@/lib/current-session'
+import { getSessionState } from '@/lib/current-session'
 import { Frame } from './components/frame'
 
 /** Outside the `(site)` layout (it also answers unknown addresses), so it brings its own frame. */
 export default async function NotFound() {
   return (
-    <Frame session={await getSession()}>
+    <Frame state={await getSessionState()}>
       <div className="space-y-3">
         <h1 className="text-2xl font-bold">Page not found</h1>
         <p className="text-slate-600">There is nothing at this address.</p>

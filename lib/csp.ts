@@ -23,7 +23,10 @@ export function createNonce(): string {
   return btoa(String.fromCharCode(...bytes))
 }
 
-export function contentSecurityPolicy(nonce: string, options: { appBaseUrl: URL; development: boolean }): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  options: { appBaseUrl: URL; development: boolean; providerOrigins?: readonly string[] | undefined },
+): string {
   // The embedded provider serves avatars over http on loopback; real providers' pictures are https.
   const localImages = options.appBaseUrl.protocol === 'http:' ? ' http://127.0.0.1:* http://localhost:*' : ''
   const directives = [
@@ -36,14 +39,21 @@ export function contentSecurityPolicy(nonce: string, options: { appBaseUrl: URL;
     `img-src 'self' data: https:${localImages}`,
     "font-src 'self'",
     `connect-src 'self'${options.development ? ' ws: wss:' : ''}`,
-    ...LOCKED_DOWN,
+    ...lockedDown(options.providerOrigins),
   ]
   if (options.appBaseUrl.protocol === 'https:') directives.push('upgrade-insecure-requests')
   return directives.join('; ')
 }
 
-/** Shared by the policies: nothing framed, no plugins, no <base>, forms only to us. */
-const LOCKED_DOWN = ["object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"]
+/**
+ * Shared by the policies: nothing framed, no plugins, no <base>, forms only to
+ * us, and on to the provider where a form of ours is answered with a redirect
+ * there (signing out ends at its end-session endpoint; browsers apply
+ * `form-action` to a form's redirects too).
+ */
+function lockedDown(providerOrigins: readonly string[] = []): string[] {
+  return ["object-src 'none'", "base-uri 'none'", ["form-action 'self'", ...providerOrigins].join(' '), "frame-ancestors 'none'"]
+}
 
 export function anonymousContentSecurityPolicy(options: { development: boolean }): string {
   return [
@@ -53,10 +63,11 @@ export function anonymousContentSecurityPolicy(options: { development: boolean }
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self'${options.development ? ' ws: wss:' : ''}`,
-    ...LOCKED_DOWN,
+    ...lockedDown(),
   ].join('; ')
 }
 
-export function errorPageContentSecurityPolicy(nonce: string): string {
-  return ["default-src 'none'", `style-src 'nonce-${nonce}'`, ...LOCKED_DOWN].join('; ')
+/** Our small HTML pages (login errors, sign-out, unavailable): no script, one style by nonce, forms as above. */
+export function errorPageContentSecurityPolicy(nonce: string, providerOrigins?: readonly string[]): string {
+  return ["default-src 'none'", `style-src 'nonce-${nonce}'`, ...lockedDown(providerOrigins)].join('; ')
 }

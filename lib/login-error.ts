@@ -25,6 +25,8 @@ export type LoginErrorKind =
   | 'provider_unreachable'
   /** The provider did not answer in time. */
   | 'provider_timeout'
+  /** The sign-in worked, but the session store could not record the session. */
+  | 'store_unavailable'
 
 const STATUS: Record<LoginErrorKind, number> = {
   invalid_request: 400,
@@ -35,6 +37,7 @@ const STATUS: Record<LoginErrorKind, number> = {
   insufficient_authentication: 403,
   provider_unreachable: 503,
   provider_timeout: 504,
+  store_unavailable: 503,
 }
 
 const TITLE: Record<LoginErrorKind, string> = {
@@ -46,6 +49,7 @@ const TITLE: Record<LoginErrorKind, string> = {
   insufficient_authentication: 'You were not signed in strongly enough',
   provider_unreachable: 'The identity provider is not reachable',
   provider_timeout: 'The identity provider did not answer in time',
+  store_unavailable: 'Sessions cannot be recorded right now',
 }
 
 export class LoginError extends Error {

@@ -2,11 +2,13 @@
  * Start-up checks, Node runtime only. A bad or missing variable stops the app
  * with a message that says what to fix, instead of failing on the first login.
  * Then the provider is looked up once, so the first login does not pay for
- * discovery and a wrong issuer shows up in the log straight away.
+ * discovery and a wrong issuer shows up in the log straight away, and the
+ * session store in use is named (and, for Redis, connected).
  */
 import { ConfigError, getConfig } from './config'
 import { LoginError } from './login-error'
 import { getProvider } from './oidc'
+import { describeStore, getSessionStore } from './session-store'
 
 export async function checkAtStartup(): Promise<void> {
   let issuer: string
@@ -16,6 +18,22 @@ export async function checkAtStartup(): Promise<void> {
     if (!(error instanceof ConfigError)) throw error
     console.error(`\n${error.message}\n`)
     process.exit(1)
+  }
+
+  console.log(`[store] sessions are tracked ${describeStore()}`)
+  const store = getSessionStore()
+  if (store.kind === 'memory' && process.env.VERCEL) {
+    console.warn(
+      '[store] this runs on Vercel, where every function instance is a process of its own: a session ended on one is ' +
+        'not ended on the others, and refreshes are not shared. Set REDIS_URL (e.g. a Redis from the Vercel Marketplace).',
+    )
+  }
+  // Not awaited: the store connects in the background and says in the log whether it could.
+  if (store.kind === 'redis') {
+    store.ping().then(
+      () => console.log('[store] Redis is reachable'),
+      () => console.warn('[store] Redis is not reachable yet; private pages answer 503 until it is'),
+    )
   }
 
   if (process.env.BENCH_TWIN === '1') {

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react'
 import { Frame } from '@/app/components/frame'
-import { getSession } from '@/lib/current-session'
+import { getSessionState } from '@/lib/current-session'
 
 /** Every page of the site: the header shows who is signed in, from the session. */
 export default async function SiteLayout({ children }: { children: ReactNode }) {
-  return <Frame session={await getSession()}>{children}</Frame>
+  return <Frame state={await getSessionState()}>{children}</Frame>
 }

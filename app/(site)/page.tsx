@@ -6,7 +6,7 @@ const STEPS = [
   ['Sign in on the server', 'Authorization code flow with PKCE, state and nonce; tokens are exchanged and validated by route handlers, never in the browser.'],
   ['An encrypted cookie', 'The session is sealed with iron-session: HttpOnly, SameSite=Lax, Secure on https, with an absolute lifetime.'],
   ['Private pages', 'Middleware opens the cookie before a private page renders, with no network call; pages check again.'],
-  ['Sign out everywhere', 'Signing out ends the session here and at the provider (RP-Initiated Logout).'],
+  ['Signing out ends it everywhere', 'Signing out ends the session on every instance, for every copy of its cookie, and at the provider (RP-Initiated Logout); the provider can end it too (back-channel logout).'],
 ] as const
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

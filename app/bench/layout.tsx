@@ -7,5 +7,5 @@ import { twinSession } from '@/lib/bench-twin'
 export default async function BenchLayout({ children }: { children: ReactNode }) {
   const session = await twinSession()
   if (!session) notFound()
-  return <Frame session={session}>{children}</Frame>
+  return <Frame state={{ status: 'active', session }}>{children}</Frame>
 }

@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react'
-import type { Session } from '@/lib/session'
+import type { SessionState } from '@/lib/current-session'
 import { Header } from './header'
 
 /** The header and the main column around a page. */
-export function Frame({ session, children }: { session: Session | null; children: ReactNode }) {
+export function Frame({ state, children }: { state: SessionState; children: ReactNode }) {
   return (
     <>
-      <Header session={session} />
+      <Header state={state} />
       <main className="mx-auto max-w-4xl px-6 py-10">{children}</main>
     </>
   )

@@ -1,15 +1,16 @@
 import Link from 'next/link'
-import { sessionUser, type Session } from '@/lib/session'
+import type { SessionState } from '@/lib/current-session'
+import { sessionUser } from '@/lib/session'
 import { displayName } from '@/lib/user'
 import { Avatar } from './avatar'
 
 /**
- * The top bar. Links to auth and private routes are plain <a>: a <Link> would
- * prefetch /auth/logout (signing the user out), and a client-side fetch that
- * bounces to the provider is blocked by the CSP's connect-src.
+ * The top bar. Links to auth and private routes are plain <a>: a client-side
+ * fetch that bounces to the provider is blocked by the CSP's connect-src.
+ * Sign out is a form POST: only our own pages can sign a user out.
  */
-export function Header({ session }: { session: Session | null }) {
-  const user = session && sessionUser(session)
+export function Header({ state }: { state: SessionState }) {
+  const user = state.status === 'active' ? sessionUser(state.session) : null
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-6 py-3">
@@ -30,10 +31,16 @@ export function Header({ session }: { session: Session | null }) {
             <span data-testid="user-name" className="font-medium">
               {displayName(user)}
             </span>
-            <a href="/auth/logout" className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100">
-              Sign out
-            </a>
+            <form method="post" action="/auth/logout">
+              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
           </div>
+        ) : state.status === 'unverifiable' ? (
+          <span role="status" data-testid="sessions-unavailable" className="text-sm text-amber-800">
+            Signing in is paused: sessions cannot be checked right now
+          </span>
         ) : (
           <a href="/auth/login" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
             Sign in

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
+import { YourSessions } from '@/app/components/your-sessions'
 import { getSessionConfig } from '@/lib/config'
 import { decodeIdToken, nowSeconds, sessionEndsAt, sessionUser, type Claim, type Session } from '@/lib/session'
 import { displayName, stringClaim } from '@/lib/user'
@@ -124,6 +125,8 @@ export function ProfileView({ session }: { session: Session }) {
         <h3 className="pt-2 font-semibold">ID token claims</h3>
         <ClaimsTable claims={idToken.claims} testId="id-token-claims" />
       </section>
+
+      <YourSessions session={session} />
 
       <section className="rounded-xl border border-slate-200 bg-white p-5 text-sm">
         <a href="/profile/security" className="font-semibold text-indigo-600 hover:underline">

@@ -2,14 +2,15 @@
  * GET /api/call-api
  * Calls API_ENDPOINT with the session's access token and answers
  * `{ "status": <the API's status>, "body": <its body, parsed when JSON> }`.
- * A 401 from the API triggers one refresh and one retry. Without a session: 401 JSON.
+ * A 401 from the API triggers one refresh and one retry. Without a live session:
+ * 401 JSON; 503 JSON when the session store cannot be reached.
  * The access token itself never reaches the browser.
  */
 import { NextResponse } from 'next/server'
 import { callApi } from '@/lib/api-client'
 import { storeSession } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
-import { getSession } from '@/lib/current-session'
+import { apiSession } from '@/lib/current-session'
 import { refreshSession } from '@/lib/refresh'
 import type { Session } from '@/lib/session'
 import { clearSessionCookie } from '@/lib/session-cookie'
@@ -19,8 +20,9 @@ const noStore = { 'cache-control': 'no-store' }
 
 export async function GET() {
   const { session: config, apiEndpoint } = getConfig()
-  const session = await getSession()
-  if (!session) return unauthorizedJson()
+  const signedIn = await apiSession()
+  if ('refusal' in signedIn) return signedIn.refusal
+  const { session } = signedIn
   if (!apiEndpoint) {
     return NextResponse.json(
       { status: null, body: null, error: 'not_configured', error_description: 'Set API_ENDPOINT to the URL of the API to call.' },

@@ -1,26 +1,27 @@
 /**
  * GET /api/me
  * The signed-in user as JSON: `{ user, session: { createdAt, expiresAt, idleExpiresAt } }`,
- * or 401 with `{ error, error_description }` without a valid session. Tokens are never included.
+ * or 401 with `{ error, error_description }` without a live session (a dead
+ * cookie is cleared), or 503 when the session store cannot be reached. Tokens are never included.
  */
 import { NextResponse } from 'next/server'
-import { getSessionConfig } from '@/lib/config'
-import { getSession } from '@/lib/current-session'
+import { getConfig } from '@/lib/config'
+import { apiSession } from '@/lib/current-session'
 import { sessionEndsAt, sessionUser } from '@/lib/session'
-import { unauthorizedJson } from '@/lib/unauthorized'
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 
 export async function GET() {
-  const session = await getSession()
-  if (!session) return unauthorizedJson()
+  const current = await apiSession()
+  if ('refusal' in current) return current.refusal
+  const { session } = current
   return NextResponse.json(
     {
       user: sessionUser(session),
       session: {
         createdAt: iso(session.createdAt),
         expiresAt: iso(session.expiresAt),
-        idleExpiresAt: iso(sessionEndsAt(session, getSessionConfig())),
+        idleExpiresAt: iso(sessionEndsAt(session, getConfig().session)),
       },
     },
     { headers: { 'cache-control': 'no-store' } },

@@ -1,8 +1,9 @@
 /**
  * GET /auth/callback
  * The provider sends the browser back here. Find this login's transaction by
- * `state`, validate the response, exchange the code, validate the tokens, store
- * the session, and go where the user was going.
+ * `state`, validate the response, exchange the code, validate the tokens, give
+ * the session its id and record it in the session store, seal it into the
+ * cookie, and go where the user was going.
  */
 import type { NextRequest } from 'next/server'
 import { loginFailure, redirectTo, storeSession } from '@/lib/auth-response'
@@ -10,7 +11,9 @@ import { getConfig } from '@/lib/config'
 import { LoginError } from '@/lib/login-error'
 import { completeLogin } from '@/lib/oidc'
 import { returnToUrl } from '@/lib/return-to'
-import { nowSeconds, sealSession, type Session } from '@/lib/session'
+import { newSessionId, nowSeconds, sealSession, sessionRef, type Session } from '@/lib/session'
+import { getSessionStore } from '@/lib/session-store'
+import { describeUserAgent } from '@/lib/user-agent'
 import {
   isWellFormedState,
   transactionCookieName,
@@ -47,8 +50,10 @@ export async function GET(request: NextRequest) {
   try {
     const tokens = await completeLogin(params, transaction)
     const now = nowSeconds()
-    const session: Session = { v: 1, ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
+    const session: Session = { v: 1, id: newSessionId(), ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
     await sealSession(session, config) // too large for cookies? fail here, before any cookie is written
+    // Live in the store before the browser holds it: with Redis, only sessions the store holds are live.
+    await getSessionStore().begin(sessionRef(session), describeUserAgent(request.headers.get('user-agent')))
     const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
     response.cookies.set(cookieName, '', spent)
     return await storeSession(response, session, config)

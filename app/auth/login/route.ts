@@ -2,16 +2,19 @@
  * GET /auth/login?returnTo=/path[&prompt=…&max_age=…&acr_values=…&ui_locales=…&login_hint=…&claims=…]
  * Starts a login: remembers state, nonce, PKCE verifier and the options in a
  * sealed cookie of its own, then sends the browser to the provider's
- * authorization endpoint. Only the allow-listed options are passed on.
+ * authorization endpoint. Only the allow-listed options are passed on. A
+ * session cookie that no longer opens, or whose session has ended, is dropped.
  */
 import type { NextRequest } from 'next/server'
 import * as oauth from 'oauth4webapi'
 import { authorizationOptions } from '@/lib/auth-params'
 import { loginFailure, redirectTo } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
+import { requestSessionState } from '@/lib/current-session'
 import { authorizationUrl } from '@/lib/oidc'
 import { safeReturnTo } from '@/lib/return-to'
 import { nowSeconds } from '@/lib/session'
+import { clearSessionCookie, hasSessionCookie } from '@/lib/session-cookie'
 import {
   sealTransaction,
   staleTransactionCookies,
@@ -41,6 +44,11 @@ export async function GET(request: NextRequest) {
   }
 
   const response = redirectTo(destination)
+  // Private pages send a session that was ended elsewhere here: its dead cookie goes now.
+  if (hasSessionCookie(request.cookies, config)) {
+    const state = await requestSessionState(request)
+    if (state.status === 'signed-out' && state.clearCookie) clearSessionCookie(response.cookies, config)
+  }
   for (const name of await staleTransactionCookies(request.cookies.getAll(), config)) {
     response.cookies.set(name, '', transactionCookieOptions(config, 0))
   }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
-import { getSession } from '@/lib/current-session'
+import { requireSession } from '@/lib/current-session'
 import { nowSeconds, sessionUser } from '@/lib/session'
 
 export const metadata: Metadata = { title: 'Security settings' }
@@ -15,9 +15,9 @@ const STEP_UP_MAX_AGE = 5 * 60
  * `auth_time` before letting them in.
  */
 export default async function SecurityPage() {
-  const session = await getSession()
-  const stepUp = `/auth/login?returnTo=${encodeURIComponent('/profile/security')}&prompt=login&max_age=${STEP_UP_MAX_AGE}`
-  if (!session) redirect(stepUp)
+  const stepUpOptions = { prompt: 'login', max_age: String(STEP_UP_MAX_AGE) }
+  const stepUp = `/auth/login?${new URLSearchParams({ returnTo: '/profile/security', ...stepUpOptions })}`
+  const session = await requireSession('/profile/security', stepUpOptions)
 
   const authTime = sessionUser(session).auth_time
   const age = typeof authTime === 'number' ? nowSeconds() - authTime : undefined
