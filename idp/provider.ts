@@ -66,6 +66,11 @@ function signingKey() {
   return { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' }
 }
 
+function isLoopbackUrl(url: string | URL): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let body = ''
   for await (const chunk of req) {
@@ -90,6 +95,9 @@ function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType
         client_name: CLIENT_NAME,
         redirect_uris: [`${appBase}/auth/callback`],
         post_logout_redirect_uris: [`${appBase}/`],
+        // Signing out here (or ending the session here) tells the app, server to server, with the session's `sid`.
+        backchannel_logout_uri: `${appBase}/auth/backchannel-logout`,
+        backchannel_logout_session_required: true,
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -135,6 +143,7 @@ function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
       userinfo: { enabled: !options.bigTokens },
       resourceIndicators: options.bigTokens
         ? {
@@ -164,6 +173,12 @@ function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType
       },
     },
     jwks: { keys: [key] },
+    // oidc-provider refuses to call special-use addresses (SSRF protection), loopback among them;
+    // this provider's relying parties (the app, for back-channel logout) live on loopback, and only there is that lifted.
+    fetch: (url, init) => {
+      const { dispatcher: _ssrfGuard, ...rest } = init as RequestInit & { dispatcher?: unknown }
+      return globalThis.fetch(url, isLoopbackUrl(url instanceof Request ? url.url : url) ? rest : init)
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: {
       AccessToken: options.accessTokenTtl ?? 300,
@@ -312,6 +327,9 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   // The demo API verifies JWT access tokens (big-token mode) with the provider's own public key.
   const apiKeys = createLocalJWKSet({ keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: key.alg, use: key.use }] })
   const oidc = provider.callback()
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    console.warn(`Back-channel logout to ${String(client.backchannelLogoutUri)} failed: ${error instanceof Error ? error.message : String(error)}`)
+  })
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     options.onRequest?.(req)

@@ -46,6 +46,23 @@ export class KeySetCache {
     }
   }
 
+  /**
+   * The key set held now, if it is still trusted: for verifying what
+   * oauth4webapi does not (back-channel logout tokens, lib/logout-token.ts).
+   */
+  current(): oauth.JWKS | undefined {
+    this.noteDownload()
+    return this.held && now() - this.fetchedAt < KEY_SET_MAX_AGE ? this.held : undefined
+  }
+
+  /** A key set downloaded outside oauth4webapi: later verifications of either kind use it. */
+  keep(jwks: oauth.JWKS): void {
+    this.cache.jwks = jwks
+    this.cache.uat = now()
+    this.held = jwks
+    this.fetchedAt = now()
+  }
+
   /** A token named a key we lack: the next verification downloads the key set. */
   forget(): void {
     delete this.cache.jwks
