@@ -2,8 +2,10 @@
  * Playwright runs against the production build (`next start`, built by
  * e2e/build.ts) and real providers, each a real process on loopback:
  * - the embedded oidc-provider, with the app on :3100 (the login flows);
- * - the misbehaving provider (e2e/hostile), with three more app instances that
- *   trust it: per-login defects, a discovery issuer mismatch, a flaky discovery.
+ * - the misbehaving provider (e2e/hostile), with the app instances that trust
+ *   it: per-login defects, a discovery issuer mismatch, a flaky discovery, and
+ *   the shapes of Oracle, Google, Cognito and Entra ID;
+ * - a redis-server, and two app instances sharing it (the session store).
  *
  * Where Debian's Chromium is installed (CI here, many Linux boxes) it is used;
  * elsewhere Playwright's own browser (scripts/ensure-browser.ts fetches it).
@@ -24,6 +26,9 @@ import {
   IDP_PORT,
   pairUrls,
   PRIVATE_CA,
+  REDIS_CONTROL,
+  REDIS_URL,
+  SHARED,
   TEST_SESSION_SECRET,
   TOKEN_PAIRS,
   type HostileTenant,
@@ -158,6 +163,65 @@ function clientStyleApps() {
 }
 
 /**
+ * Redis (with its control server), a local provider, two instances of one app
+ * that share the Redis, the secret and one public origin (APP_BASE_URL), and an
+ * app on the in-process store at the same provider.
+ */
+function sharedSessionServers() {
+  const { inProcess } = SHARED
+  const env = {
+    APP_BASE_URL: SHARED.baseUrl,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    OIDC_ISSUER: SHARED.issuer,
+    OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+    OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+    API_ENDPOINT: SHARED.api,
+    REDIS_URL,
+  }
+  const inProcessClient = {
+    client_id: inProcess.clientId,
+    client_secret: inProcess.clientSecret,
+    redirect_uris: [`${inProcess.url}/auth/callback`],
+    post_logout_redirect_uris: [`${inProcess.url}/`],
+    backchannel_logout_uri: `${inProcess.url}/auth/backchannel-logout`,
+    backchannel_logout_session_required: true,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  }
+  return [
+    {
+      command: 'node --experimental-strip-types e2e/redis-control.ts',
+      url: `${REDIS_CONTROL}/status`,
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    {
+      command: 'node --experimental-strip-types idp/main.ts',
+      url: `${SHARED.issuer}/.well-known/openid-configuration`,
+      env: {
+        LOCAL_IDP_PORT: String(SHARED.idpPort),
+        APP_BASE_URL: SHARED.baseUrl,
+        LOCAL_IDP_ACCESS_TOKEN_TTL: String(SHARED.accessTokenTtl),
+        LOCAL_IDP_EXTRA_CLIENTS: JSON.stringify([inProcessClient]),
+      },
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    app('shared-a', SHARED.instances.a.port, env),
+    app('shared-b', SHARED.instances.b.port, env),
+    app('in-process', inProcess.port, {
+      ...env,
+      APP_BASE_URL: inProcess.url,
+      OIDC_CLIENT_ID: inProcess.clientId,
+      OIDC_CLIENT_SECRET: inProcess.clientSecret,
+      REDIS_URL: '',
+    }),
+  ]
+}
+
+/**
  * The local provider on https, its certificate issued by a CA made for this run
  * (only in the main process: workers load this file too, but start no servers).
  */
@@ -229,6 +293,7 @@ export default defineConfig({
     ...tokenPair('big'),
     ...clientStyleApps(),
     ...privateCaServers(),
+    ...sharedSessionServers(),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),

@@ -117,3 +117,28 @@ export const PRIVATE_CA = {
   untrustingPort: 3125,
   dir: '.e2e-logs/tls',
 } as const
+
+/**
+ * A real redis-server for the session store (e2e/redis-control.ts starts it,
+ * and stops and restarts it when a test asks), and two instances of one app
+ * sharing it and the secret behind one public origin, as behind a load
+ * balancer: instance B answers on its own port, but every URL it builds starts
+ * at APP_BASE_URL, instance A's. They trust a local provider of their own, with
+ * 8-second access tokens so a refresh falls due within a test.
+ */
+export const REDIS_PORT = 6390
+export const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`
+export const REDIS_CONTROL = 'http://127.0.0.1:4530'
+export const SHARED = {
+  idpPort: 4504,
+  issuer: 'http://127.0.0.1:4504',
+  api: 'http://127.0.0.1:4504/demo-api/whoami',
+  baseUrl: 'http://localhost:3130',
+  instances: { a: { port: 3130, url: 'http://localhost:3130' }, b: { port: 3131, url: 'http://localhost:3131' } },
+  accessTokenTtl: 8,
+  /**
+   * One more app at the same provider, on the in-process store: the
+   * single-instance tests run against both stores, with users no other suite signs out.
+   */
+  inProcess: { port: 3132, url: 'http://localhost:3132', clientId: 'e2e-in-process', clientSecret: 'e2e-in-process-client-secret-0123456789' },
+} as const

@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test'
+import { randomBytes } from 'node:crypto'
+import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test'
 import { unsealData } from 'iron-session'
 import { decompress } from '../lib/session-codec.ts'
 import { DEMO_USERS, type DemoUser } from '../idp/users.ts'
@@ -41,4 +42,18 @@ export async function openSealedSession<T>(sealed: string, password: string): Pr
   const data = await unsealData<{ z?: string }>(sealed, { password })
   if (typeof data.z !== 'string') throw new Error('not a compact session')
   return (decompress(data.z, ['idToken', 'accessToken', 'refreshToken'])) as T
+}
+
+/** A session id of the shape the app gives (lib/session.ts), for sessions a test seals itself. */
+export function randomSessionId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** Signs out as the header's button does: a same-origin POST to /auth/logout (redirects not followed). */
+export function signOut(request: APIRequestContext, appBaseUrl: string, scope?: 'this' | 'others' | 'all', origin = appBaseUrl): Promise<APIResponse> {
+  return request.post(`${appBaseUrl}/auth/logout`, {
+    headers: { origin },
+    ...(scope ? { form: { scope } } : {}),
+    maxRedirects: 0,
+  })
 }

@@ -169,6 +169,7 @@ test.describe('discovery', () => {
     expect(await unhealthy.json()).toEqual({
       status: 'degraded',
       provider: { issuer: `${app.issuer}/`, discovery: 'unreachable', reason: 'provider_unreachable' },
+      store: { kind: 'memory', status: 'reachable' },
     })
     for (const fault of FAULTS) {
       await setDiscovery(request, fault)
@@ -185,7 +186,11 @@ test.describe('discovery', () => {
     await setDiscovery(request, 'ok')
     const healthy = await request.get(`${app.baseUrl}/api/health`)
     expect(healthy.status()).toBe(200)
-    expect(await healthy.json()).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}/`, discovery: 'reachable' } })
+    expect(await healthy.json()).toEqual({
+      status: 'ok',
+      provider: { issuer: `${app.issuer}/`, discovery: 'reachable' },
+      store: { kind: 'memory', status: 'reachable' },
+    })
     const { callback } = await login(request, 'flaky')
     expect(callback.status(), await callback.text()).toBe(303)
     expect((await me(request, 'flaky')).status()).toBe(200)

@@ -19,7 +19,7 @@ import {
 } from './environment.ts'
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/provider.ts'
-import { openSealedSession } from './helpers.ts'
+import { openSealedSession, randomSessionId } from './helpers.ts'
 import { compress } from '../lib/session-codec.ts'
 
 const main = HOSTILE_APPS.main
@@ -43,7 +43,7 @@ function sealSession(secret: string, overrides: Record<string, unknown> = {}): P
     .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
     .concat('signature')
     .join('.')
-  const session = { v: 1, idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
+  const session = { v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
   return sealData({ z: compress(session, ['idToken', 'accessToken', 'refreshToken']) }, { password: secret, ttl: 3600 })
 }
 
@@ -222,7 +222,7 @@ test.describe('behind a proxy', () => {
     expect(profile.headers().location).not.toContain('evil.example')
 
     await login(request, 'main')
-    const logout = await request.get(`${main.baseUrl}/auth/logout`, { headers: lies, maxRedirects: 0 })
+    const logout = await request.post(`${main.baseUrl}/auth/logout`, { headers: { ...lies, origin: main.baseUrl }, maxRedirects: 0 })
     expect(new URL(logout.headers().location!).searchParams.get('post_logout_redirect_uri')).toBe(`${main.baseUrl}/`)
   })
 })

@@ -7,7 +7,7 @@ import { sealData } from 'iron-session'
 import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, providerRecord, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/provider.ts'
-import { openSealedSession } from './helpers.ts'
+import { openSealedSession, randomSessionId } from './helpers.ts'
 
 const main = HOSTILE_APPS.main
 
@@ -95,7 +95,7 @@ test.describe('session timeouts', () => {
     .concat('signature')
     .join('.')
   const seal = (fields: Record<string, number>) =>
-    sealData({ v: 1, idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields }, { password: HOSTILE_SESSION_SECRET, ttl: 7200 })
+    sealData({ v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields }, { password: HOSTILE_SESSION_SECRET, ttl: 7200 })
 
   test('a session idle longer than SESSION_IDLE_TIMEOUT (default 30 min) is over', async ({ playwright }) => {
     const idle = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1801 })}` } })

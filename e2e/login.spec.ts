@@ -74,7 +74,7 @@ test('signing out ends the session here and at the provider', async ({ page }) =
   await signInAtProvider(page, alice)
   await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
 
-  await page.getByRole('link', { name: 'Sign out' }).click()
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
   // The provider asks to confirm (RP-Initiated Logout), then sends us home.
   await expect(page).toHaveURL(new RegExp(`^${IDP_ISSUER}/session/end`))
   await page.getByRole('button', { name: 'Yes, sign me out' }).click()

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL } from './environment.ts'
 import { expectRefused, login, me } from './hostile/client.ts'
 import { ENTRA_TENANT_ID, MISMATCHED_ISSUER } from './hostile/provider.ts'
+import { signOut } from './helpers.ts'
 
 test.describe('Oracle IDCS / OCI Identity Domains', () => {
   test('an issuer named https://identity.oraclecloud.com/ signs in with OIDC_TOKEN_ISSUER set', async ({ request }) => {
@@ -49,7 +50,7 @@ test.describe('logout styles', () => {
   test('standard (Keycloak, Okta, Auth0, Entra, IDCS): id_token_hint, post_logout_redirect_uri and client_id', async ({ request }) => {
     const app = HOSTILE_APPS.main
     await login(request, 'main')
-    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    const logout = await signOut(request, app.baseUrl)
     const to = new URL(logout.headers().location!)
     expect(`${to.origin}${to.pathname}`).toBe(`${app.issuer}/logout`)
     expect(to.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3)
@@ -60,7 +61,7 @@ test.describe('logout styles', () => {
   test('Google, without an end_session_endpoint: signed out here, and the page says the provider session may live on', async ({ request }) => {
     const app = HOSTILE_APPS.google
     await login(request, 'google')
-    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    const logout = await signOut(request, app.baseUrl)
     expect(logout.headers().location).toBe(`${app.baseUrl}/?signed_out=local`)
     expect((await me(request, 'google')).status()).toBe(401)
     const home = await (await request.get(logout.headers().location!)).text()
@@ -83,7 +84,7 @@ test.describe('logout styles', () => {
   test('Amazon Cognito: its own /logout, with client_id and logout_uri only', async ({ request }) => {
     const app = HOSTILE_APPS.cognito
     await login(request, 'cognito')
-    const logout = await request.get(`${app.baseUrl}/auth/logout`, { maxRedirects: 0 })
+    const logout = await signOut(request, app.baseUrl)
     const to = new URL(logout.headers().location!)
     expect(`${to.origin}${to.pathname}`).toBe(`${app.issuer}/cognito-logout`)
     expect(Object.fromEntries(to.searchParams)).toEqual({ client_id: app.clientId, logout_uri: `${app.baseUrl}/` })
@@ -101,6 +102,6 @@ test('the health check reports a reachable provider, without secrets', async ({ 
   const health = await request.get(`${app.baseUrl}/api/health`)
   expect(health.status()).toBe(200)
   const body = await health.json()
-  expect(body).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}`, discovery: 'reachable' } })
+  expect(body).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}`, discovery: 'reachable' }, store: { kind: 'memory', status: 'reachable' } })
   expect(JSON.stringify(body)).not.toContain(app.clientSecret)
 })

@@ -53,7 +53,7 @@ test('npm run dev: demo users printed, sign in, profile steady, API call, sign o
   await page.getByRole('button', { name: 'Call the API' }).click()
   await expect(page.getByTestId('api-result')).toContainText('"status": 200')
 
-  await page.getByRole('link', { name: 'Sign out' }).click()
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
   await page.getByRole('button', { name: 'Yes, sign me out' }).click()
   await expect(page).toHaveURL(`${APP}/`)
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()

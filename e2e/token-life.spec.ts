@@ -124,7 +124,7 @@ test.describe('sign-out', () => {
     const session = await signIn(page, 'short')
     expect(await introspect(page, 'short', session.refreshToken!)).toBe(true)
 
-    await page.getByRole('link', { name: 'Sign out' }).click()
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
     // At the provider's logout confirmation its own session is still alive, so
     // only the app can have revoked the tokens (ending that session would too).
     await page.waitForURL((url) => url.origin === pairUrls('short').issuer && url.pathname.startsWith('/session/end'))
@@ -216,7 +216,7 @@ test.describe('big tokens', () => {
     await expect(page.getByTestId('api-result')).toContainText('"status": 200')
     expect((await page.request.get(`${app}/api/me`)).status()).toBe(200)
 
-    await page.getByRole('link', { name: 'Sign out' }).click()
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('button', { name: 'Yes, sign me out' }).click()
     await expect(page).toHaveURL(`${app}/`)
     expect((await page.context().cookies()).filter((c) => c.name.startsWith('session'))).toEqual([])

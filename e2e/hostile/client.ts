@@ -4,7 +4,7 @@
  */
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL, type HostileTenant } from '../environment.ts'
-import type { Defect, DiscoveryMode, LoginRecord } from './defects.ts'
+import type { BackchannelResult, Defect, DiscoveryMode, LoginRecord, LogoutTokenDefect } from './defects.ts'
 
 export interface HostileLogin {
   readonly state: string
@@ -13,8 +13,9 @@ export interface HostileLogin {
   readonly callback: APIResponse
 }
 
-export async function setDefect(request: APIRequestContext, tenant: HostileTenant, state: string, defect: Defect): Promise<void> {
-  expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`, { data: { defect } })).ok()).toBe(true)
+/** Tells the provider how to get this login wrong; `sub` signs in a user of the test's own instead of the shared one. */
+export async function setDefect(request: APIRequestContext, tenant: HostileTenant, state: string, defect: Defect, sub?: string): Promise<void> {
+  expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`, { data: { defect, ...(sub ? { sub } : {}) } })).ok()).toBe(true)
 }
 
 export async function setDiscovery(request: APIRequestContext, mode: DiscoveryMode): Promise<void> {
@@ -51,10 +52,11 @@ export async function login(
   defect: Defect = 'none',
   returnTo?: string,
   options: Record<string, string> = {},
+  sub?: string,
 ): Promise<HostileLogin> {
   const authorize = await startLogin(request, tenant, returnTo, options)
   const state = authorize.searchParams.get('state')!
-  await setDefect(request, tenant, state, defect)
+  await setDefect(request, tenant, state, defect, sub)
   const approved = await request.get(authorize.href, { maxRedirects: 0 })
   expect(approved.status(), await approved.text()).toBe(302)
   const callbackUrl = approved.headers().location!
@@ -84,4 +86,17 @@ export async function expectRefused(response: APIResponse, status: number, words
 /** GET /api/me with whatever cookies the context holds. */
 export async function me(request: APIRequestContext, tenant: HostileTenant): Promise<APIResponse> {
   return request.get(`${HOSTILE_APPS[tenant].baseUrl}/api/me`, { maxRedirects: 0 })
+}
+
+/** Has the provider send the app a back-channel logout for this login (`again`: the previous token once more). */
+export async function backchannelLogout(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  state: string,
+  defect: LogoutTokenDefect,
+  again = false,
+): Promise<BackchannelResult> {
+  const response = await request.post(`${HOSTILE_CONTROL}/${tenant}/backchannel/${state}`, { data: { defect, again } })
+  expect(response.ok()).toBe(true)
+  return response.json()
 }

@@ -71,3 +71,35 @@ export interface LoginRecord {
   /** Calls the protected API received, and what it answered. */
   api: number[]
 }
+
+/**
+ * Back-channel logout tokens the app must refuse (Back-Channel Logout 1.0 §2.4-2.6),
+ * each sent by the provider to the app's /auth/backchannel-logout for one login.
+ */
+export const REFUSED_LOGOUT_TOKENS = [
+  'bad-signature',
+  'alg-none',
+  'alg-hs256-key-confusion',
+  'wrong-iss',
+  'wrong-aud',
+  'no-events',
+  'wrong-event',
+  'nonce',
+  'no-sid-no-sub',
+  'iat-far-past',
+  'iat-future',
+  'typ-id-token',
+  'no-jti',
+] as const
+
+/** Logout tokens the app must accept: with `sid` (the provider session), or with only `sub` (every session of the user). */
+export const ACCEPTED_LOGOUT_TOKENS = ['none', 'sub-only'] as const
+
+export type LogoutTokenDefect = (typeof REFUSED_LOGOUT_TOKENS)[number] | (typeof ACCEPTED_LOGOUT_TOKENS)[number]
+
+/** What the app answered the provider's back-channel logout. */
+export interface BackchannelResult {
+  readonly status: number
+  readonly body: unknown
+  readonly cacheControl: string | null
+}

@@ -13,7 +13,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import * as jose from 'jose'
-import type { Defect, DiscoveryMode, LoginRecord } from './defects.ts'
+import type { BackchannelResult, Defect, DiscoveryMode, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import { forgeLogoutToken } from './logout-tokens.ts'
 
 export interface HostileClient {
   readonly clientId: string
@@ -77,7 +78,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /** One issuer: its keys, its logins, and what it was asked. */
 class Tenant {
-  readonly logins = new Map<string, LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string }>()
+  readonly logins = new Map<string, LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }>()
   readonly counts = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0, logout: 0 }
   readonly issued: string[] = []
   private readonly codes = new Map<string, { state: string; used: boolean }>()
@@ -117,7 +118,7 @@ class Tenant {
     return `${this.client.appBaseUrl}/auth/callback`
   }
 
-  login(state: string): LoginRecord & { nonce?: string; challenge?: string } {
+  login(state: string): LoginRecord & { nonce?: string; challenge?: string; sid?: string; sub?: string; lastLogoutToken?: string } {
     let record = this.logins.get(state)
     if (!record) {
       record = { defect: 'none', token: [], userinfo: [], refreshes: 0, api: [] }
@@ -191,6 +192,8 @@ class Tenant {
       code_challenge_methods_supported: ['S256'],
       scopes_supported: ['openid', 'profile', 'email'],
       authorization_response_iss_parameter_supported: !this.tenantTemplate,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
     })
   }
 
@@ -213,7 +216,8 @@ class Tenant {
       return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256, state and nonce are required' })
     }
     const record = this.login(q.state)
-    Object.assign(record, { authorize: q, nonce: q.nonce, challenge: q.code_challenge })
+    // Each login is a provider session of its own, named in the ID token's `sid` (back-channel logout uses it).
+    Object.assign(record, { authorize: q, nonce: q.nonce, challenge: q.code_challenge, sid: record.sid ?? random() })
 
     const back = new URL(this.redirectUri)
     const defect = record.defect
@@ -327,13 +331,41 @@ class Tenant {
     json(res, 200, { ...this.issueTokens(code.state), id_token: idToken })
   }
 
-  private async idToken(record: LoginRecord & { nonce?: string }): Promise<string> {
+  /**
+   * Back-channel logout for one login: a logout token (wrong in the way asked,
+   * or the previous one again) POSTed to the app, as a provider does when the
+   * user's session there ends. Returns what the app answered.
+   */
+  async backchannelLogout(state: string, defect: LogoutTokenDefect, again: boolean): Promise<BackchannelResult> {
+    const record = this.login(state)
+    const token =
+      again && record.lastLogoutToken
+        ? record.lastLogoutToken
+        : await forgeLogoutToken({ issuer: this.announcedIssuer, clientId: this.client.clientId, sub: record.sub ?? HOSTILE_USER.sub, sid: record.sid, key: this.keys.rsa1 }, defect)
+    record.lastLogoutToken = token
+    const response = await fetch(`${this.client.appBaseUrl}/auth/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: token }),
+      redirect: 'manual',
+    })
+    const text = await response.text()
+    let body: unknown = text
+    try {
+      body = text ? JSON.parse(text) : null
+    } catch {
+      // not JSON: kept as text
+    }
+    return { status: response.status, body, cacheControl: response.headers.get('cache-control') }
+  }
+
+  private async idToken(record: LoginRecord & { nonce?: string; sid?: string; sub?: string }): Promise<string> {
     const now = Math.floor(Date.now() / 1000)
     const d = record.defect
     const tokenIssuer = this.tenantTemplate ? this.announcedIssuer.replace('{tenantid}', ENTRA_TENANT_ID) : this.announcedIssuer
     const claims: jose.JWTPayload & Record<string, unknown> = {
       iss: d === 'wrong-iss' ? 'https://evil.example' : tokenIssuer,
-      sub: HOSTILE_USER.sub,
+      sub: record.sub ?? HOSTILE_USER.sub,
       aud: d === 'wrong-aud' ? 'someone-else' : d.startsWith('multi-aud') ? [this.client.clientId, 'another-client'] : this.client.clientId,
       exp: d === 'expired' ? now - 120 : d === 'clock-behind-within-tolerance' ? now - 10 : now + 300,
       iat: d === 'iat-future' ? now + 3600 : d === 'clock-ahead-within-tolerance' ? now + 20 : d === 'expired' ? now - 600 : now,
@@ -341,6 +373,7 @@ class Tenant {
       name: HOSTILE_USER.name,
       auth_time: d === 'old-auth-time' ? now - 3600 : now,
       acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
+      sid: record.sid,
     }
     if (d === 'multi-aud-wrong-azp') claims.azp = 'another-client'
     if (this.tenantTemplate) claims.tid = d === 'tid-mismatch' ? OTHER_TENANT_ID : ENTRA_TENANT_ID
@@ -393,7 +426,7 @@ class Tenant {
       return
     }
     json(res, 200, {
-      sub: record.defect === 'userinfo-sub-mismatch' ? 'someone-else-entirely' : HOSTILE_USER.sub,
+      sub: record.defect === 'userinfo-sub-mismatch' ? 'someone-else-entirely' : (record.sub ?? HOSTILE_USER.sub),
       name: HOSTILE_USER.name,
       email: HOSTILE_USER.email,
       email_verified: true,
@@ -454,13 +487,18 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     if (!tenant) return json(res, 404, { error: 'no such tenant' })
     const [, , what, key] = parts
     if (what === 'logins' && key && req.method === 'POST') {
-      tenant.login(key).defect = JSON.parse(await readBody(req)).defect as Defect
+      const { defect, sub } = JSON.parse(await readBody(req)) as { defect: Defect; sub?: string }
+      Object.assign(tenant.login(key), { defect, ...(sub ? { sub } : {}) })
       return json(res, 200, { ok: true })
     }
     if (what === 'logins' && key) return json(res, 200, tenant.logins.get(key) ?? null)
     if (what === 'api-refuses' && key && req.method === 'POST') {
       tenant.refuseAtApi(key, JSON.parse(await readBody(req)).all === true)
       return json(res, 200, { ok: true })
+    }
+    if (what === 'backchannel' && key && req.method === 'POST') {
+      const { defect, again } = JSON.parse(await readBody(req)) as { defect: LogoutTokenDefect; again?: boolean }
+      return json(res, 200, await tenant.backchannelLogout(key, defect, again === true))
     }
     if (what === 'counts') return json(res, 200, tenant.counts)
     if (what === 'issued') return json(res, 200, tenant.issued)
