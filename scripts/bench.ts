@@ -3,6 +3,7 @@
  * loopback and prints one Markdown report, also written to bench-results.md:
  * - requests/s and latency of the private page, of its twins without the session
  *   check (BENCH_TWIN=1), of the public page (without and with a session) and of the JSON API;
+ * - the private page with the Redis session store (a local redis-server), and Redis's memory per session;
  * - full logins over HTTP, and what each asks of the provider;
  * - the session cookie's size with normal and with Oracle-sized tokens;
  * - the compiled middleware's size, and that the OIDC client stays out of it;
@@ -10,11 +11,12 @@
  * Exits 0 when it measured (budgets missed included: they are printed as MISS),
  * 1 when it could not (no build, a failed login, a page that did not answer 200).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { AppServerError } from './bench/app-server.ts'
-import { cleanUp, cleanUpOnSignals } from './bench/cleanup.ts'
+import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
 import { countedLogin, runLogins } from './bench/logins.ts'
 import { middlewareReach } from './bench/middleware-reach.ts'
@@ -22,8 +24,11 @@ import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
 import { sessionSize } from './bench/session-size.ts'
-import { LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER } from './bench/settings.ts'
+import { LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
+import { compareStores } from './bench/store-compare.ts'
+import { storeMemory } from './bench/store-memory.ts'
 import { runThroughput } from './bench/throughput.ts'
+import { freePort, startRedisServer } from './redis-server.ts'
 
 function requireBuild(): void {
   if (!existsSync(STANDALONE_SERVER)) {
@@ -48,6 +53,18 @@ function machine(): Results['machine'] {
   }
 }
 
+/** A redis-server of the benchmark's own, on a free loopback port, removed afterwards. */
+async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'))
+  const redis = await startRedisServer({ port: await freePort(), dir })
+  const stop = async () => {
+    await redis.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  onCleanup('redis-server', stop)
+  return { url: redis.url, stop }
+}
+
 /** Everything measured with normal tokens: start-up, logins, throughput. */
 async function measureNormal() {
   const pair = await startPair('normal')
@@ -64,6 +81,21 @@ async function measureNormal() {
   // Stopped before the big-token pair starts, so its start-up time has the machine to itself too.
   await pair.stop()
   return { start, logins, session, cycles, otherPaths, reach }
+}
+
+/** The session stores: the private page with Redis against the in-process store, and Redis's memory per session. */
+async function measureStores() {
+  const redis = await startRedis()
+  progress(`session store comparison: ${STORE_COMPARE.runs} runs of fresh server pairs…`)
+  const comparison = await compareStores(redis.url, (r) =>
+    progress(`run ${r.run + 1}: in-process ${r.inProcess.toFixed(0)} req/s, Redis ${r.redis.toFixed(0)} req/s (${r.ratio.toFixed(2)})`),
+  )
+  progress(`${STORE_SESSIONS} sign-ins for Redis's memory per session…`)
+  const pair = await startPair('redis', redis.url)
+  const memory = await storeMemory(redis.url, pair, STORE_SESSIONS)
+  await pair.stop()
+  await redis.stop()
+  return { comparison, memory }
 }
 
 /** With Oracle-sized tokens: start-up, one login, the session's size. */
@@ -86,6 +118,7 @@ async function measure(): Promise<Results> {
   const middleware = measureMiddleware()
   const normal = await measureNormal()
   const big = await measureBig()
+  const store = await measureStores()
   return {
     date,
     machine: machine(),
@@ -99,6 +132,7 @@ async function measure(): Promise<Results> {
     otherPaths: [...normal.otherPaths, ...big.otherPaths],
     sessions: { normal: normal.session, big: big.session },
     cycles: normal.cycles,
+    store,
   }
 }
 

@@ -29,6 +29,8 @@ interface AppOptions {
   readonly port: number
   readonly issuer: string
   readonly apiEndpoint: string
+  /** The Redis session store; without it, the in-process one. */
+  readonly redisUrl?: string | undefined
 }
 
 export function appBaseUrl(port: number): string {
@@ -53,6 +55,7 @@ function serverEnv(options: AppOptions): NodeJS.ProcessEnv {
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     API_ENDPOINT: options.apiEndpoint,
     BENCH_TWIN: '1',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   }
 }
 

@@ -8,7 +8,9 @@ import type { LoginRun } from './logins.ts'
 import type { MiddlewareSize } from './middleware-size.ts'
 import { ENDPOINTS, type EndpointCounts } from './provider.ts'
 import type { SessionSize } from './session-size.ts'
-import { LOAD, LOGIN_COUNT } from './settings.ts'
+import type { StoreComparison } from './store-compare.ts'
+import type { StoreMemory } from './store-memory.ts'
+import { LOAD, LOGIN_COUNT, STORE_COMPARE } from './settings.ts'
 import { median, percentile } from './stats.ts'
 import type { Cycle } from './throughput.ts'
 
@@ -40,6 +42,8 @@ export interface Results {
   readonly otherPaths: readonly string[]
   readonly sessions: { readonly normal: SessionSize; readonly big: SessionSize }
   readonly cycles: readonly Cycle[]
+  /** The session stores: the private page with Redis against the in-process store; Redis's memory per session. */
+  readonly store: { readonly comparison: StoreComparison; readonly memory: StoreMemory }
 }
 
 interface Budget {
@@ -214,6 +218,28 @@ function sessionSection(r: Results): string {
   ].join('\n')
 }
 
+function storeSection(r: Results): string {
+  const { comparison: c, memory: m } = r.store
+  return [
+    '## Session stores',
+    '',
+    `\`/profile\` on two fresh servers of the same build side by side, one with the in-process store and one with REDIS_URL ` +
+      `(a local redis-server), each signed in ${STORE_COMPARE.sessions} times (the profile lists the user's sessions) and warmed on the same pages; ` +
+      `${STORE_COMPARE.rounds} alternating ${STORE_COMPARE.roundSeconds} s rounds per run, ${STORE_COMPARE.runs} runs, each with a new pair. ` +
+      'With Redis every render asks whether the session is live (one round trip: a Lua script that also notes the last sight at most once a minute) ' +
+      'and lists the user\'s sessions (two round trips).',
+    '',
+    table(['store', 'req/s (median)'], [['in-process', int(c.inProcessRps)], ['Redis', int(c.redisRps)]]),
+    '',
+    `Redis/in-process: **${ratio(c.ratio)}** (median of the per-round ratios).`,
+    '',
+    table(['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process'], c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio)])),
+    '',
+    `Redis memory: \`used_memory\` before and after ${m.sessions} sign-ins (each a live session, and a provider session of its own): ` +
+      `**${int(m.bytesPerSession)} bytes per session**, ${m.keysPerSession.toFixed(2)} keys per session (its record and its provider session's index; the user's index is shared).`,
+  ].join('\n')
+}
+
 function buildSection(r: Results): string {
   const mw = r.middleware
   const starts = r.starts.map((s) => [s.name, ms(s.ms), String(s.status)])
@@ -250,6 +276,11 @@ export function budgets(r: Results): Budget[] {
     { budget: 'big session: whole Cookie header < 8192 bytes', measured: int(big.headerBytes), pass: big.headerBytes < 8192 },
     { budget: 'big session: whole Cookie header ≤ 16384 bytes', measured: int(big.headerBytes), pass: big.headerBytes <= 16384 },
     { budget: 'private/twin req/s ≥ 0.90', measured: ratio(ratios.medianPerRound), pass: ratios.medianPerRound >= 0.9 },
+    {
+      budget: 'private page with the Redis store ≥ 0.90 of its req/s with the in-process store',
+      measured: ratio(r.store.comparison.ratio),
+      pass: r.store.comparison.ratio >= 0.9,
+    },
     ...r.reach.map((probe) => ({
       budget: `${probe.request}: middleware ${probe.expected ? 'runs' : 'does not run'}`,
       measured: probe.ran ? 'ran' : 'did not run',
@@ -275,5 +306,5 @@ function budgetSection(list: readonly Budget[]): string {
 }
 
 export function renderReport(r: Results): string {
-  return [header(r), throughputSection(r), loginSection(r), providerSection(r), sessionSection(r), buildSection(r), budgetSection(budgets(r))].join('\n\n') + '\n'
+  return [header(r), throughputSection(r), loginSection(r), providerSection(r), sessionSection(r), storeSection(r), buildSection(r), budgetSection(budgets(r))].join('\n\n') + '\n'
 }

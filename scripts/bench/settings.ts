@@ -5,10 +5,16 @@
  */
 export const HOST = '127.0.0.1'
 
-/** Two provider/app pairs: normal tokens, and Oracle IDCS-sized tokens. */
+/**
+ * Provider/app pairs: normal tokens, Oracle IDCS-sized tokens, and for the
+ * session store comparison two more with normal tokens: the in-process store
+ * and the Redis store (REDIS_URL).
+ */
 export const PAIRS = {
   normal: { appPort: 3300, idpPort: 4700, bigTokens: false },
   big: { appPort: 3301, idpPort: 4701, bigTokens: true },
+  redis: { appPort: 3302, idpPort: 4702, bigTokens: false },
+  inProcess: { appPort: 3303, idpPort: 4703, bigTokens: false },
 } as const
 
 export type PairName = keyof typeof PAIRS
@@ -27,6 +33,13 @@ export const MIDDLEWARE_MANIFEST = '.next/server/middleware-manifest.json'
 export const RESULTS_FILE = 'bench-results.md'
 
 export const LOGIN_COUNT = 30
+/** Sign-ins whose Redis memory is measured, to report the store's bytes per live session. */
+export const STORE_SESSIONS = 50
+/**
+ * The session store comparison (scripts/bench/store-compare.ts): fresh server
+ * pairs per run, each with a few sessions of the same user (the profile lists them).
+ */
+export const STORE_COMPARE = { runs: 3, rounds: 4, sessions: 4, warmupSeconds: 1, roundSeconds: 3 } as const
 export const LOAD = {
   connections: 10,
   warmupSeconds: 2,
