@@ -171,4 +171,27 @@ describe('parseConfig', () => {
     expect(config.oidc.expectedIssuer.href).toBe('https://identity.oraclecloud.com/')
     expect(config.oidc.tokenIssuerOverridden).toBe(true)
   })
+
+  it('keeps sessions in this process without REDIS_URL, and in Redis with one', () => {
+    expect(parseConfig(valid).store).toEqual({ kind: 'memory' })
+    expect(parseConfig({ ...valid, REDIS_URL: ' ' }).store).toEqual({ kind: 'memory' })
+    for (const url of ['redis://localhost:6379', 'rediss://default:s3cret@redis.example.com:6380', 'redis://127.0.0.1:6379/2', 'redis://[::1]:6379']) {
+      const store = parseConfig({ ...valid, REDIS_URL: url }).store
+      expect(store.kind === 'redis' && store.url.href, url).toBe(new URL(url).href)
+    }
+  })
+
+  it('refuses a REDIS_URL it cannot use, saying what a good one looks like, without printing its password', () => {
+    for (const url of ['localhost:6379', 'http://redis.example.com', 'redis://', 'redis://host:6379/cache', 'redis://host:6379/?db=2']) {
+      expect(problemsOf({ ...valid, REDIS_URL: url })[0], url).toMatch(/REDIS_URL .*redis:\/\/localhost:6379/)
+    }
+    const problem = problemsOf({ ...valid, REDIS_URL: 'rediss://default:hunter2-secret@redis.example.com:6380/x' })[0]!
+    expect(problem).toContain('***')
+    expect(problem).not.toContain('hunter2')
+  })
+
+  it('allows forms to end at the provider (sign-out redirects there): its issuer and end-session origins', () => {
+    const origins = parseConfig({ ...valid, OIDC_END_SESSION_ENDPOINT: 'https://auth.example.com/logout' }).session.providerOrigins
+    expect(origins).toEqual(['https://login.example.com', 'https://auth.example.com'])
+  })
 })

@@ -33,11 +33,15 @@ async function liveSessions(session: Session): Promise<StoredSession[] | undefin
 }
 
 const BUTTON = 'rounded-md border px-4 py-2 text-sm font-semibold disabled:opacity-50'
+/** A person has a handful of sessions; beyond this many, the most recently seen are shown and the rest counted. */
+const SHOWN = 10
 
 export async function YourSessions({ session }: { session: Session }) {
   const sessions = await liveSessions(session)
   const now = nowSeconds()
   const others = sessions?.filter((s) => s.id !== session.id).length ?? 0
+  // This device first, then the most recently seen.
+  const shown = sessions && [...sessions].sort((a, b) => Number(b.id === session.id) - Number(a.id === session.id)).slice(0, SHOWN)
   const perProcess = getSessionStore().kind === 'memory'
   return (
     <section id="sessions" className="space-y-3" data-testid="sessions">
@@ -50,7 +54,7 @@ export async function YourSessions({ session }: { session: Session }) {
         <p role="status" className="text-sm text-amber-800">The list of your sessions cannot be loaded right now.</p>
       ) : (
         <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
-          {sessions.map((s) => (
+          {shown!.map((s) => (
             <li key={s.id} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3" data-testid="session-row">
               <span className="font-medium">
                 {s.device}
@@ -67,6 +71,11 @@ export async function YourSessions({ session }: { session: Session }) {
             </li>
           ))}
         </ul>
+      )}
+      {sessions && sessions.length > SHOWN && (
+        <p className="text-sm text-slate-500" data-testid="sessions-more">
+          and {sessions.length - SHOWN} more, seen less recently
+        </p>
       )}
       <div className="flex flex-wrap gap-3">
         <form method="post" action="/auth/logout">

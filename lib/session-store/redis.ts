@@ -124,12 +124,9 @@ export class RedisSessionStore implements SessionStore {
   list(sub: string): Promise<StoredSession[]> {
     const user = this.key('u', sub)
     return this.call(async (client) => {
-      // Two round trips: the user's index (pruned of ended sessions), then each session's record.
-      const [, ids] = (await client.multi().zRemRangeByScore(user, '-inf', nowSeconds()).zRange(user, -MAX_LISTED, -1).exec()) as unknown as [number, string[]]
-      if (ids.length === 0) return []
-      const multi = client.multi()
-      for (const id of ids) multi.hmGet(this.key('s', id), ['created', 'seen', 'device'])
-      const records = (await multi.exec()) as unknown as Array<Array<string | null>>
+      // Two round trips, each pipelined: the user's index (pruned of expired sessions), then each session's record.
+      const [, ids] = await Promise.all([client.zRemRangeByScore(user, '-inf', nowSeconds()), client.zRange(user, -MAX_LISTED, -1)])
+      const records = await Promise.all(ids.map((id) => client.hmGet(this.key('s', id), ['created', 'seen', 'device'])))
       const live: StoredSession[] = []
       const gone: string[] = []
       records.forEach(([created, seen, device], i) => {
