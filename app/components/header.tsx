@@ -32,7 +32,7 @@ export function Header({ state }: { state: SessionState }) {
               {displayName(user)}
             </span>
             <form method="post" action="/auth/logout">
-              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100">
                 Sign out
               </button>
             </form>
