@@ -188,14 +188,20 @@ test.describe('session secret rotation', () => {
     await browser.dispose()
   })
 
-  for (const [name, secret, message, port] of [
-    ['short', 'too-short', /SESSION_SECRET is 9 characters long; it must be at least 32/, 3109],
-    ['missing', '', /SESSION_SECRET is not set.*openssl rand -base64 32/, 3110],
-    ['one of several too short', `${HOSTILE_SESSION_SECRET},short`, /second secret in SESSION_SECRET is 5 characters long/, 3111],
+  for (const [name, env, message, port] of [
+    ['a short secret', { SESSION_SECRET: 'too-short' }, /SESSION_SECRET is 9 characters long; it must be at least 32/, 3109],
+    ['a missing secret', { SESSION_SECRET: '' }, /SESSION_SECRET is not set.*openssl rand -base64 32/, 3110],
+    ['one of several secrets too short', { SESSION_SECRET: `${HOSTILE_SESSION_SECRET},short` }, /second secret in SESSION_SECRET is 5 characters long/, 3111],
+    [
+      'a REDIS_URL that is not one',
+      { SESSION_SECRET: HOSTILE_SESSION_SECRET, REDIS_URL: 'https://default:hunter2@redis.example.com' },
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/localhost:6379.*got "https:\/\/default:\*\*\*@redis.example.com\/"/,
+      3112,
+    ],
   ] as const) {
-    test(`a ${name} secret stops the app at start with a message that says what to do`, async () => {
+    test(`${name} stops the app at start with a message that says what to do`, async () => {
       const app = spawn(process.execPath, ['.next/standalone/server.js'], {
-        env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), APP_BASE_URL: `http://localhost:${port}`, SESSION_SECRET: secret, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId },
+        env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), APP_BASE_URL: `http://localhost:${port}`, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''
@@ -206,6 +212,7 @@ test.describe('session secret rotation', () => {
       clearTimeout(timer)
       expect(code).toBe(1)
       expect(output).toMatch(message)
+      expect(output).not.toContain('hunter2')
       expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/)
     })
   }
