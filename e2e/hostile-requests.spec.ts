@@ -218,6 +218,35 @@ test.describe('session secret rotation', () => {
   }
 })
 
+test('on Vercel without REDIS_URL, the server warns at start that instances share no session store', async () => {
+  const port = 3113
+  const app = spawn(process.execPath, ['.next/standalone/server.js'], {
+    env: {
+      ...process.env,
+      HOSTNAME: '127.0.0.1',
+      PORT: String(port),
+      APP_BASE_URL: `http://localhost:${port}`,
+      OIDC_ISSUER: main.issuer,
+      OIDC_CLIENT_ID: main.clientId,
+      OIDC_CLIENT_SECRET: main.clientSecret,
+      SESSION_SECRET: HOSTILE_SESSION_SECRET,
+      VERCEL: '1',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
+  app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
+  try {
+    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/on Vercel.*Set REDIS_URL/)
+    expect(output).toContain('[store] sessions are tracked in this process')
+  } finally {
+    app.kill('SIGTERM')
+    await new Promise((resolve) => app.once('exit', resolve))
+  }
+})
+
 test.describe('behind a proxy', () => {
   test('a lying Host or X-Forwarded-Host never shapes a URL the app builds', async ({ request }) => {
     const lies = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' }
