@@ -13,6 +13,7 @@ import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import { isLoopbackHost } from '../lib/config.ts'
 import { findUserByCredentials, findUserBySub, findUserByUsername } from './users.ts'
 import { avatarSvg, consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.ts'
 
@@ -64,11 +65,6 @@ const BIG_GROUPS = Array.from({ length: 48 }, (_, i) => ({ id: randomBytes(16).t
 function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   return { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' }
-}
-
-function isLoopbackUrl(url: string | URL): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -177,7 +173,7 @@ function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType
     // this provider's relying parties (the app, for back-channel logout) live on loopback, and only there is that lifted.
     fetch: (url, init) => {
       const { dispatcher: _ssrfGuard, ...rest } = init as RequestInit & { dispatcher?: unknown }
-      return globalThis.fetch(url, isLoopbackUrl(url instanceof Request ? url.url : url) ? rest : init)
+      return globalThis.fetch(url, isLoopbackHost(new URL(url instanceof Request ? url.url : url).hostname) ? rest : init)
     },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: {

@@ -133,38 +133,6 @@ export function decodeIdToken(idToken: string): { header: Record<string, Claim>;
   return { header: base64UrlJson(header) as Record<string, Claim>, claims: base64UrlJson(payload) as Record<string, Claim> }
 }
 
-/**
- * What the session store needs to know of a session: its id, whose it is (the
- * ID token's `sub`), the provider session it belongs to (the ID token's `sid`,
- * which back-channel logout names), and when it began and must end.
- */
-export interface SessionRef {
-  readonly id: string
-  readonly sub: string
-  readonly sid: string | undefined
-  readonly createdAt: number
-  readonly expiresAt: number
-}
-
-/** Decoded once per session object: a remembered session (see openSession) is the same object on every request. */
-const refs = new WeakMap<Session, SessionRef>()
-
-export function sessionRef(session: Session): SessionRef {
-  let ref = refs.get(session)
-  if (!ref) {
-    const { claims } = decodeIdToken(session.idToken)
-    ref = {
-      id: session.id,
-      sub: String(claims.sub),
-      sid: typeof claims.sid === 'string' ? claims.sid : undefined,
-      createdAt: session.createdAt,
-      expiresAt: session.expiresAt,
-    }
-    refs.set(session, ref)
-  }
-  return ref
-}
-
 /** Claims that describe the token rather than the user: not shown as the user's. */
 export const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
 

@@ -5,7 +5,8 @@
  * those this server has seen.
  */
 import { getConfig } from '@/lib/config'
-import { nowSeconds, sessionRef, type Session } from '@/lib/session'
+import { nowSeconds, type Session } from '@/lib/session'
+import { sessionRef } from '@/lib/session-ref'
 import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session-store'
 
 function ago(seconds: number): string {

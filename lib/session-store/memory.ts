@@ -19,7 +19,8 @@
  * The state lives on globalThis: Next gives route handlers and instrumentation
  * their own copies of this module, and all of them must see the same ends.
  */
-import { nowSeconds, type SessionRef } from '../session'
+import { nowSeconds } from '../session'
+import type { SessionRef } from '../session-ref'
 import { describeUserAgent } from '../user-agent'
 import type { Sealer, SessionStore, StoredSession } from './store'
 

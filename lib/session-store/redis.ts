@@ -17,7 +17,8 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { nowSeconds, type SessionRef } from '../session'
+import { nowSeconds } from '../session'
+import type { SessionRef } from '../session-ref'
 import { RedisScript, redisConnection, withDeadline, type RedisConnection } from './redis-connection'
 import type { Sealer, SessionStore, StoredSession } from './store'
 

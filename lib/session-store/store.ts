@@ -16,7 +16,7 @@
  * (lib/session-store/redis.ts, REDIS_URL: authoritative for every instance).
  * Node runtime only: middleware never touches the store (it makes no network call).
  */
-import type { SessionRef } from '../session'
+import type { SessionRef } from '../session-ref'
 
 export type StoreKind = 'memory' | 'redis'
 

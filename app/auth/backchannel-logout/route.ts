@@ -14,7 +14,7 @@ import { NextResponse, type NextRequest } from 'next/server'
 import { readForm } from '@/lib/form'
 import { LoginError } from '@/lib/login-error'
 import { JTI_MEMORY, LogoutTokenError, type LogoutClaims } from '@/lib/logout-token'
-import { verifyLogoutToken } from '@/lib/oidc'
+import { verifyLogoutToken } from '@/lib/backchannel-logout'
 import { getSessionStore, isStoreUnavailable } from '@/lib/session-store'
 
 const noStore = { 'cache-control': 'no-store' }
