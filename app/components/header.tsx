@@ -13,8 +13,8 @@ export function Header({ state }: { state: SessionState }) {
   const user = state.status === 'active' ? sessionUser(state.session) : null
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-6 py-3">
-        <nav className="flex items-center gap-6 text-sm">
+      <div className="mx-auto flex max-w-4xl items-center justify-between gap-3 px-4 py-3 sm:px-6">
+        <nav className="flex items-center gap-4 text-sm sm:gap-6">
           <Link href="/" className="font-semibold text-slate-900">
             OIDC Login
           </Link>
@@ -28,7 +28,8 @@ export function Header({ state }: { state: SessionState }) {
         {user ? (
           <div className="flex items-center gap-3 text-sm">
             <Avatar user={user} size="small" />
-            <span data-testid="user-name" className="font-medium">
+            {/* On a phone the avatar stands for the name: the bar keeps to the screen's width. */}
+            <span data-testid="user-name" className="hidden font-medium sm:inline">
               {displayName(user)}
             </span>
             <form method="post" action="/auth/logout">
