@@ -14,8 +14,18 @@ import { sealData, unsealData } from 'iron-session'
 /** One cookie cannot be larger than this, so a longer single-cookie value did not come from us. */
 export const MAX_SEAL_LENGTH = 4096
 
-/** An iron seal (`Fe26.2` and seven `*`-separated fields) with iron-session's version suffix, and nothing else. */
-const SEAL_FORMAT = /^Fe26\.2(\*[\w-]*){7}~2$/
+/**
+ * An iron seal as iron-session makes it, field by field, and nothing else:
+ * `Fe26.2*<password id>*<salt: 256 bits, hex>*<iv: 128 bits, base64url>*<ciphertext>*<expiry: ms or empty>*<hmac salt: hex>*<hmac: SHA-256, base64url>~2`.
+ * Anything else is refused before any crypto runs: a forged cookie must not cost
+ * a key derivation per secret (a near-empty `Fe26.2*1*s*i*e**h*d~2` used to).
+ */
+const SEAL_FORMAT = /^Fe26\.2\*\w{0,32}\*[0-9a-f]{64}\*[\w-]{22}\*[\w-]+\*\d{0,16}\*[0-9a-f]{64}\*[\w-]{43}~2$/
+
+/** True when `value` has the shape of a seal of ours; cheap, no crypto. */
+export function isPlausibleSeal(value: string | undefined, maxLength = MAX_SEAL_LENGTH): value is string {
+  return value !== undefined && value.length <= maxLength && SEAL_FORMAT.test(value)
+}
 
 export interface Opened<T> {
   readonly data: T
@@ -40,7 +50,7 @@ export async function open<T>(
 ): Promise<Opened<T> | undefined> {
   // Refused before any crypto runs: an oversized or misshapen value did not come from us.
   // (iron-session itself ignores anything appended after its `~2` version suffix.)
-  if (!value || value.length > maxLength || !SEAL_FORMAT.test(value)) return undefined
+  if (!isPlausibleSeal(value, maxLength)) return undefined
   for (const [index, password] of secrets.entries()) {
     let data: unknown
     try {

@@ -1,4 +1,17 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+// Counts how often a seal is opened (the costly part), while the real iron-session does the work.
+const unsealCalls = vi.hoisted(() => ({ count: 0 }))
+vi.mock('iron-session', async (importOriginal) => {
+  const real = await importOriginal<typeof import('iron-session')>()
+  return {
+    ...real,
+    unsealData: (...args: Parameters<typeof real.unsealData>) => {
+      unsealCalls.count++
+      return real.unsealData(...args)
+    },
+  }
+})
 import { parseSessionConfig, type SessionConfig } from './config'
 import { nowSeconds } from './session'
 import {
@@ -7,11 +20,14 @@ import {
   sealTransaction,
   staleTransactionCookies,
   transactionCookieName,
+  transactionCookieOptions,
   unsealTransaction,
   type LoginTransaction,
 } from './transaction'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
+/** Two secrets: a forged cookie used to be tried with each. */
+const rotatedConfig = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: `${'t'.repeat(40)},${'o'.repeat(40)}` }) as SessionConfig
 const httpsConfig = parseSessionConfig({ APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
 
 function transaction(state: string, createdAt = nowSeconds()): LoginTransaction {
@@ -22,9 +38,21 @@ const stateA = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 const stateB = 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'
 
 describe('login transactions', () => {
+  beforeEach(() => {
+    unsealCalls.count = 0
+  })
+
   it('names each transaction cookie after its state', () => {
     expect(transactionCookieName(stateA, config)).toBe(`txn.${stateA}`)
-    expect(transactionCookieName(stateA, httpsConfig)).toBe(`__Secure-txn.${stateA}`)
+  })
+
+  it('on https binds the transaction to this host: a __Host- cookie, which a sibling subdomain cannot set', () => {
+    // A sibling subdomain can plant `__Secure-` cookies with Domain=.example.com (login CSRF by cookie tossing);
+    // browsers refuse `__Host-` cookies that carry a Domain or a Path other than /.
+    expect(transactionCookieName(stateA, httpsConfig)).toBe(`__Host-txn.${stateA}`)
+    const options = transactionCookieOptions(httpsConfig)
+    expect(options).toMatchObject({ secure: true, path: '/', httpOnly: true, sameSite: 'lax' })
+    expect(options).not.toHaveProperty('domain')
   })
 
   it('accepts the states it generates', () => {
@@ -76,5 +104,23 @@ describe('login transactions', () => {
       [`txn.${'z'.repeat(43)}`, ...states.slice(0, states.length - (MAX_PENDING_TRANSACTIONS - 1)).map((s) => `txn.${s}`)].sort(),
     )
     expect(await staleTransactionCookies(cookies.slice(0, MAX_PENDING_TRANSACTIONS - 1), config)).toEqual([])
+  })
+
+  it('opens no forged near-empty seal, however many arrive', async () => {
+    // 300 cookies named like transactions, each a seal with empty fields: refused by shape, before any crypto.
+    const forged = Array.from({ length: 300 }, (_, i) => ({ name: `txn.${String(i).padStart(43, 'x')}`, value: 'Fe26.2*1*s*i*e**h*d~2' }))
+    const stale = await staleTransactionCookies(forged, rotatedConfig)
+    expect(stale).toHaveLength(300)
+    expect(unsealCalls.count).toBe(0)
+  })
+
+  it('opens at most the few transaction cookies a browser can hold, and deletes the rest unopened', async () => {
+    // Well-formed seals (made with another secret): each one opened would cost a try per secret.
+    const foreign = { ...config, secrets: ['f'.repeat(40)] as [string] }
+    const value = await sealTransaction(transaction(stateA), foreign)
+    const cookies = Array.from({ length: 300 }, (_, i) => ({ name: `txn.${String(i).padStart(43, 'x')}`, value }))
+    const stale = await staleTransactionCookies(cookies, rotatedConfig)
+    expect(stale).toHaveLength(300)
+    expect(unsealCalls.count).toBeLessThanOrEqual(MAX_PENDING_TRANSACTIONS * rotatedConfig.secrets.length)
   })
 })

@@ -4,11 +4,17 @@
  * Each login gets its own short-lived sealed cookie whose name carries the
  * `state`, so two tabs signing in at once do not overwrite each other's PKCE
  * verifier and nonce (auth0/nextjs-auth0#142, nextauthjs/next-auth#7894).
- * The cookie is scoped to /auth and sealed with the session secret.
+ * The cookie is sealed with the session secret. On https it is a `__Host-`
+ * cookie, bound to this exact host: a sibling subdomain could plant a
+ * `__Secure-` one for the whole site (cookie tossing), and with its own
+ * transaction and its own callback URL sign the victim in as the attacker
+ * (login CSRF, RFC 9700 §4.4.1). `__Host-` requires Path=/, so on https the
+ * cookie travels with every request for its ten minutes; on plain http
+ * (loopback development) it stays scoped to /auth.
  */
 import type { AuthorizationOptions } from './auth-params'
 import type { SessionConfig } from './config'
-import { open, seal } from './seal'
+import { isPlausibleSeal, open, seal } from './seal'
 import { nowSeconds } from './session'
 
 export interface LoginTransaction {
@@ -27,14 +33,12 @@ export const TRANSACTION_TTL = 10 * 60
 /** Abandoned logins beyond this many are dropped, oldest first, so cookies cannot pile up into a 431. */
 export const MAX_PENDING_TRANSACTIONS = 3
 
-const TRANSACTION_PATH = '/auth'
 /** oauth4webapi's states are 43 base64url characters; anything else is not ours. */
 const STATE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/
 
 export function transactionCookiePrefix(config: SessionConfig): string {
-  // `__Secure-` needs https; the `__Host-` prefix would force Path=/, sending
-  // these cookies with every request.
-  return config.secureCookies ? '__Secure-txn.' : 'txn.'
+  // `__Host-` needs https (Secure), no Domain, and Path=/.
+  return config.secureCookies ? '__Host-txn.' : 'txn.'
 }
 
 /** True when `state` (from the query string, so attacker-controlled) can be one we generated. */
@@ -52,7 +56,7 @@ export function transactionCookieOptions(config: SessionConfig, maxAge = TRANSAC
     secure: config.secureCookies,
     // Lax, not Strict: the provider brings the browser back with a cross-site top-level GET.
     sameSite: 'lax' as const,
-    path: TRANSACTION_PATH,
+    path: config.secureCookies ? '/' : '/auth',
     maxAge,
   }
 }
@@ -92,6 +96,12 @@ export async function unsealTransaction(
 /**
  * Names of the pending transaction cookies to delete before starting another
  * login: unreadable ones, and the oldest beyond MAX_PENDING_TRANSACTIONS - 1.
+ *
+ * A browser holds at most MAX_PENDING_TRANSACTIONS of ours (we delete the rest
+ * as we go), so a request with more was crafted: at most that many are opened,
+ * and only those of a seal's shape under a state's name; every other one is
+ * deleted unopened. Opening costs a key derivation per secret, and a request
+ * with 300 forged cookies must not cost 600 of them.
  */
 export async function staleTransactionCookies(
   cookies: readonly { name: string; value: string }[],
@@ -101,13 +111,17 @@ export async function staleTransactionCookies(
   const pending = cookies.filter((c) => c.name.startsWith(prefix))
   if (pending.length < MAX_PENDING_TRANSACTIONS) return []
 
+  const plausible = pending.filter((c) => isWellFormedState(c.name.slice(prefix.length)) && isPlausibleSeal(c.value))
+  // Browsers send older cookies first (RFC 6265 §5.4): open the newest.
+  const toOpen = plausible.slice(-MAX_PENDING_TRANSACTIONS)
+  const unopened = pending.filter((c) => !toOpen.includes(c)).map((c) => c.name)
   const opened = await Promise.all(
-    pending.map(async (c) => ({
+    toOpen.map(async (c) => ({
       name: c.name,
       txn: await unsealTransaction(c.value, c.name.slice(prefix.length), config),
     })),
   )
-  const unreadable = opened.filter((o) => !o.txn).map((o) => o.name)
+  const unreadable = [...unopened, ...opened.filter((o) => !o.txn).map((o) => o.name)]
   const readable = opened
     .filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined)
     .sort((a, b) => b.txn.createdAt - a.txn.createdAt)
