@@ -19,8 +19,8 @@ import {
 import { HOSTILE_USER, MISMATCHED_ISSUER } from './hostile/provider.ts'
 
 const main = HOSTILE_APPS.main
-/** What each fault looks like to the user: unreachable, bad answer, bad answer, too slow. */
-const FAULT_STATUS: Record<Fault, number> = { down: 503, '500': 502, malformed: 502, hang: 504 }
+/** What each fault looks like to the user: unreachable, bad answer, bad answer, too slow, refused. */
+const FAULT_STATUS: Record<Fault, number> = { down: 503, '500': 502, malformed: 502, hang: 504, '403': 502 }
 
 test.describe('accepted', () => {
   test('the happy path: code flow with PKCE, client authentication, userinfo, session', async ({ request }) => {
@@ -49,6 +49,13 @@ test.describe('accepted', () => {
       expect((await me(request, 'main')).status()).toBe(200)
     })
   }
+})
+
+test('a token endpoint that refuses client authentication with a bare 403 says which settings to check', async ({ request }) => {
+  const { callback } = await login(request, 'main', 'token-403')
+  const html = await expectRefused(callback, 502, /rejected this app&#39;s client credentials \(HTTP 403|rejected this app's client credentials \(HTTP 403/)
+  expect(html).toContain('OIDC_CLIENT_SECRET')
+  expect(html).not.toContain('cannot trust')
 })
 
 test.describe('refused ID tokens', () => {

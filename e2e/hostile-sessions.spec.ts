@@ -48,9 +48,10 @@ test.describe('authorization request options', () => {
     for (const name of ['prompt', 'max_age', 'ui_locales', 'claims', 'login_hint']) expect(q.has(name), name).toBe(false)
   })
 
-  test('max_age with a stale auth_time is refused', async ({ request }) => {
+  test('max_age with a stale auth_time is refused, saying why and what to check', async ({ request }) => {
     const { callback } = await login(request, 'main', 'old-auth-time', '/profile', { max_age: '60' })
-    await expectRefused(callback, 502)
+    const html = await expectRefused(callback, 403, /did not ask you to sign in again: it says you last signed in 60 minutes ago/)
+    expect(html).not.toContain('failed validation')
     expect((await me(request, 'main')).status()).toBe(401)
   })
 

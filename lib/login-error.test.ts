@@ -80,6 +80,38 @@ describe('providerFailure', () => {
     expect(error.detail).toMatch(/OIDC_CLIENT_SECRET/)
   })
 
+  it('reads a bare 403 from the token or PAR endpoint as refused client authentication, and names the settings', async () => {
+    const bare = () => new Response(null, { status: 403 })
+    const token = providerFailure('token', await oauth.processAuthorizationCodeResponse(as, client, bare()).catch((e: unknown) => e))
+    const par = providerFailure('par', await oauth.processPushedAuthorizationResponse(as, client, bare()).catch((e: unknown) => e))
+    for (const error of [token, par]) {
+      expect(error.kind).toBe('misconfigured')
+      expect(error.title).not.toMatch(/cannot trust/)
+      expect(error.detail).toMatch(/rejected this app's client credentials \(HTTP 403/)
+      expect(error.detail).toMatch(/OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD/)
+    }
+    expect(par.detail).toMatch(/pushed authorization request endpoint/)
+  })
+
+  it('says a step-up failed because the sign-in was too old, and what to check, not that validation failed', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const idToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify({ iss: as.issuer, aud: client.client_id, sub: 'u', iat: now, exp: now + 300, nonce: 'n', auth_time: now - 3600 }),
+    ).toString('base64url')}.c2ln`
+    const response = new Response(JSON.stringify({ access_token: 'a', token_type: 'bearer', id_token: idToken }), {
+      headers: { 'content-type': 'application/json' },
+    })
+    const thrown = await oauth
+      .processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 })
+      .catch((e: unknown) => e)
+    const error = providerFailure('token', thrown)
+    expect(error.kind).toBe('insufficient_authentication')
+    expect(error.status).toBe(403)
+    expect(error.detail).toMatch(/did not ask you to sign in again: it says you last signed in 60 minutes ago/)
+    expect(error.detail).toMatch(/max age/)
+    expect(error.detail).not.toMatch(/failed validation/)
+  })
+
   it('answers 502 for a provider error or a malformed answer', async () => {
     expect(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })).status).toBe(502)
     const notJson = await oauth

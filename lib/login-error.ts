@@ -113,6 +113,21 @@ function rejectedCredentials(code: string, cause: unknown): LoginError {
   )
 }
 
+/**
+ * A login that asked for a recent sign-in (max_age) got an ID token whose
+ * `auth_time` is older: the provider reused its session instead of asking
+ * again (OIDC Core §3.1.2.1 max_age, §3.1.3.7 (13)).
+ */
+function staleAuthentication(authTime: unknown, now: unknown): LoginError {
+  const minutes = typeof authTime === 'number' && typeof now === 'number' ? Math.max(1, Math.round((now - authTime) / 60)) : undefined
+  return new LoginError(
+    'insufficient_authentication',
+    `This page needs a recent sign-in, but the provider did not ask you to sign in again: it says you last signed in ` +
+      `${minutes ? `${minutes} minutes ago` : 'too long ago'}. Please sign in again. If this repeats, the provider ignores ` +
+      'prompt=login and max_age for this app: check its re-authentication (max age) settings for this client.',
+  )
+}
+
 /** Turns whatever a provider-facing step threw into a LoginError. */
 export function providerFailure(step: ProviderStep, error: unknown): LoginError {
   if (error instanceof LoginError) return error
@@ -159,6 +174,15 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
     return new LoginError('bad_provider_response', `The provider refused the request to ${where} (HTTP ${error.status}).`, {
       cause: error,
     })
+  }
+  if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_TIMESTAMP_CHECK) {
+    const cause = error.cause as { claim?: unknown; claims?: { auth_time?: unknown }; now?: unknown } | undefined
+    if (cause?.claim === 'auth_time') return staleAuthentication(cause.claims?.auth_time, cause.now)
+  }
+  // A bare 401 or 403 (no JSON error body) from the token or PAR endpoint still refuses our client authentication (RFC 6749 §5.2).
+  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response && (step === 'token' || step === 'par')) {
+    const { status } = error.cause
+    if (status === 401 || status === 403) return rejectedCredentials(`HTTP ${status} from ${where}`, error)
   }
   if (error instanceof oauth.OperationProcessingError && error.code === oauth.RESPONSE_IS_NOT_CONFORM) {
     const status = (error.cause as Response | undefined)?.status

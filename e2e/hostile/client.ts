@@ -4,7 +4,7 @@
  */
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL, type HostileTenant } from '../environment.ts'
-import type { BackchannelResult, Defect, DiscoveryMode, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import type { BackchannelResult, Defect, DiscoveryMode, LoginQuirks, LoginRecord, LogoutTokenDefect } from './defects.ts'
 
 export interface HostileLogin {
   readonly state: string
@@ -16,6 +16,11 @@ export interface HostileLogin {
 /** Tells the provider how to get this login wrong; `sub` signs in a user of the test's own instead of the shared one. */
 export async function setDefect(request: APIRequestContext, tenant: HostileTenant, state: string, defect: Defect, sub?: string): Promise<void> {
   expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`, { data: { defect, ...(sub ? { sub } : {}) } })).ok()).toBe(true)
+}
+
+/** Tells the provider how this login's refresh, revocation and API calls should go. */
+export async function setQuirks(request: APIRequestContext, tenant: HostileTenant, state: string, quirks: LoginQuirks): Promise<void> {
+  expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/quirks/${state}`, { data: quirks })).ok()).toBe(true)
 }
 
 export async function setDiscovery(request: APIRequestContext, mode: DiscoveryMode): Promise<void> {

@@ -28,9 +28,9 @@ export const ACCEPTED_ID_TOKENS = ['none', 'rotated-key', 'no-kid-single-key', '
 /** Authorization responses the app must refuse. */
 export const REFUSED_AUTH_RESPONSES = ['no-state', 'wrong-state', 'wrong-iss-param', 'missing-iss-param'] as const
 
-/** Endpoints that can fail, and how. `down` resets the connection; `hang` never answers. */
+/** Endpoints that can fail, and how. `down` resets the connection; `hang` never answers; `403` is a bare 403 with no body. */
 export const FAULTY_ENDPOINTS = ['token', 'userinfo', 'jwks'] as const
-export const FAULTS = ['down', '500', 'malformed', 'hang'] as const
+export const FAULTS = ['down', '500', 'malformed', 'hang', '403'] as const
 
 export type FaultyEndpoint = (typeof FAULTY_ENDPOINTS)[number]
 export type Fault = (typeof FAULTS)[number]
@@ -54,6 +54,22 @@ export type Defect =
 /** How the flaky tenant's discovery behaves right now. */
 export type DiscoveryMode = 'ok' | Fault
 
+/**
+ * How the provider answers this login's refresh-token grants:
+ * `rotate` (the default) a new refresh token each time, each usable once;
+ * `keep` no new refresh token (a provider that does not rotate them);
+ * `empty-400` a bare 400 with an empty body, as some providers answer a revoked token;
+ * `429` and `503` a passing refusal, worth retrying.
+ */
+export type RefreshBehaviour = 'rotate' | 'keep' | 'empty-400' | '429' | '503'
+
+/** What this login's tokens meet elsewhere: revocation that never answers; an API whose answer never ends. */
+export interface LoginQuirks {
+  refresh?: RefreshBehaviour
+  revocationHangs?: boolean
+  apiEndless?: boolean
+}
+
 /** What the provider saw of one login, for tests to assert on. */
 export interface LoginRecord {
   defect: Defect
@@ -68,6 +84,8 @@ export interface LoginRecord {
   userinfo: { authorization: string | undefined }[]
   /** Refresh-token grants this login's tokens went through. */
   refreshes: number
+  /** Revocation requests for this login's tokens, by token_type_hint, in order of arrival. */
+  revocations?: string[]
   /** Calls the protected API received, and what it answered. */
   api: number[]
 }

@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import * as jose from 'jose'
-import type { BackchannelResult, Defect, DiscoveryMode, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import type { BackchannelResult, Defect, DiscoveryMode, LoginQuirks, LoginRecord, LogoutTokenDefect } from './defects.ts'
 import { forgeLogoutToken } from './logout-tokens.ts'
 
 export interface HostileClient {
@@ -79,6 +79,8 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 /** One issuer: its keys, its logins, and what it was asked. */
 class Tenant {
   readonly logins = new Map<string, LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }>()
+  /** Per-login quirks beyond the ID token (refresh, revocation, the API), set by the tests. */
+  readonly quirks = new Map<string, LoginQuirks>()
   readonly counts = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0, logout: 0 }
   readonly issued: string[] = []
   private readonly codes = new Map<string, { state: string; used: boolean }>()
@@ -144,6 +146,8 @@ class Tenant {
         return this.logout(res, url)
       case '/api':
         return this.api(req, res)
+      case '/revoke':
+        return this.revoke(req, res, hung)
       case '/cognito-logout':
         return this.cognitoLogout(res, url)
       default:
@@ -170,6 +174,10 @@ class Tenant {
       case '401':
         json(res, 401, { error: 'unauthorized' })
         return true
+      case '403':
+        res.writeHead(403)
+        res.end()
+        return true
       default:
         return false
     }
@@ -184,6 +192,7 @@ class Tenant {
       token_endpoint: `${this.issuer}/token`,
       userinfo_endpoint: `${this.issuer}/userinfo`,
       jwks_uri: `${this.issuer}/jwks`,
+      revocation_endpoint: `${this.issuer}/revoke`,
       ...(this.endSession ? { end_session_endpoint: `${this.issuer}/logout` } : {}),
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
@@ -264,25 +273,57 @@ class Tenant {
     if (all) this.apiRefusesAll.add(state)
   }
 
-  private issueTokens(state: string): { access_token: string; refresh_token: string; token_type: string; expires_in: number; scope: string } {
+  private issueTokens(state: string, withRefreshToken = true): { access_token: string; refresh_token?: string; token_type: string; expires_in: number; scope: string } {
     const accessToken = random()
-    const refreshToken = random()
     this.accessTokens.set(accessToken, state)
+    this.issued.push(accessToken)
+    const tokens = { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: 'openid profile email' }
+    if (!withRefreshToken) return tokens
+    const refreshToken = random()
     this.refreshTokens.set(refreshToken, { state, used: false })
-    this.issued.push(accessToken, refreshToken)
-    return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: 300, scope: 'openid profile email' }
+    this.issued.push(refreshToken)
+    return { ...tokens, refresh_token: refreshToken }
   }
 
-  /** Refresh-token grant with rotation: each refresh token works once. */
+  /** Refresh-token grant: with rotation by default (each refresh token works once), or as the login's quirk says. */
   private refresh(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const entry = this.refreshTokens.get(params.get('refresh_token') ?? '')
     if (this.clientAuth(req, params) !== 'client_secret_basic' && this.clientAuth(req, params) !== 'client_secret_post') {
       return json(res, 401, { error: 'invalid_client' })
     }
     if (!entry || entry.used) return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown or used' })
-    entry.used = true
+    const behaviour = this.quirks.get(entry.state)?.refresh ?? 'rotate'
     this.login(entry.state).refreshes++
-    json(res, 200, this.issueTokens(entry.state))
+    switch (behaviour) {
+      case 'empty-400':
+        res.writeHead(400)
+        return void res.end()
+      case '429':
+        res.writeHead(429, { 'retry-after': '1' })
+        return void res.end()
+      case '503':
+        res.writeHead(503, { 'content-type': 'text/html' })
+        return void res.end('<h1>Service Unavailable</h1>')
+      case 'keep':
+        return json(res, 200, this.issueTokens(entry.state, false))
+      case 'rotate':
+        entry.used = true
+        return json(res, 200, this.issueTokens(entry.state))
+    }
+  }
+
+  /** Token revocation (RFC 7009): recorded per login; hangs for a login whose quirk says so. */
+  private async revoke(req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): Promise<void> {
+    const params = new URLSearchParams(await readBody(req))
+    const token = params.get('token') ?? ''
+    const state = this.accessTokens.get(token) ?? this.refreshTokens.get(token)?.state
+    if (state) {
+      const record = this.login(state)
+      ;(record.revocations ??= []).push(params.get('token_type_hint') ?? '(none)')
+      if (this.quirks.get(state)?.revocationHangs) return void hung.add(res)
+    }
+    res.writeHead(200)
+    res.end()
   }
 
   private api(req: IncomingMessage, res: ServerResponse): void {
@@ -291,7 +332,25 @@ class Tenant {
     const refused = !state || this.refusedByApi.has(token) || this.apiRefusesAll.has(state)
     if (state) this.login(state).api.push(refused ? 401 : 200)
     if (refused) return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    if (state && this.quirks.get(state)?.apiEndless) return this.endlessAnswer(res)
     json(res, 200, { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub })
+  }
+
+  /** An answer that keeps coming: 1 KB every 5 ms until the app hangs up (or 64 MB, a bound for this loop). */
+  private endlessAnswer(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    const chunk = 'x'.repeat(1024)
+    let sent = 0
+    const timer = setInterval(() => {
+      if (res.destroyed || sent >= 64 * 1024) {
+        clearInterval(timer)
+        res.end()
+        return
+      }
+      sent++
+      res.write(chunk)
+    }, 5)
+    res.on('close', () => clearInterval(timer))
   }
 
   private async token(req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): Promise<void> {
@@ -492,6 +551,10 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       return json(res, 200, { ok: true })
     }
     if (what === 'logins' && key) return json(res, 200, tenant.logins.get(key) ?? null)
+    if (what === 'quirks' && key && req.method === 'POST') {
+      tenant.quirks.set(key, JSON.parse(await readBody(req)) as LoginQuirks)
+      return json(res, 200, { ok: true })
+    }
     if (what === 'api-refuses' && key && req.method === 'POST') {
       tenant.refuseAtApi(key, JSON.parse(await readBody(req)).all === true)
       return json(res, 200, { ok: true })
