@@ -12,6 +12,32 @@ export type ApiResult =
 /** Bodies are shown to the user; a runaway one is cut. */
 const MAX_BODY = 16 * 1024
 
+/** The body's first `cap` bytes, as text; the rest is never read (the stream is cancelled). */
+async function readCapped(response: Response, cap: number): Promise<string> {
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  try {
+    while (length < cap) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value.subarray(0, cap - length))
+      length += Math.min(value.byteLength, cap - length)
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+  const bytes = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  // A multi-byte character cut at the cap becomes U+FFFD, not an error.
+  return new TextDecoder().decode(bytes)
+}
+
 export async function callApi(endpoint: URL, accessToken: string | undefined): Promise<ApiResult> {
   let response: Response
   try {
@@ -26,7 +52,12 @@ export async function callApi(endpoint: URL, accessToken: string | undefined): P
     const timedOut = error instanceof Error && error.name === 'TimeoutError'
     return { ok: false, reason: timedOut ? 'The API did not answer in time.' : 'The API could not be reached.' }
   }
-  const text = (await response.text()).slice(0, MAX_BODY)
+  let text: string
+  try {
+    text = await readCapped(response, MAX_BODY)
+  } catch {
+    return { ok: false, reason: 'The API did not finish its answer in time.' }
+  }
   let body: unknown = text
   if (response.headers.get('content-type')?.includes('json')) {
     try {

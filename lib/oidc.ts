@@ -347,6 +347,24 @@ export class RefreshRejectedError extends Error {
   }
 }
 
+/** The HTTP status of the provider's answer behind an oauth4webapi error, if it answered at all. */
+function answeredStatus(error: unknown): number | undefined {
+  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError) return error.status
+  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response) return error.cause.status
+  return undefined
+}
+
+/**
+ * Did the provider refuse the refresh token for good? Every 4xx but 429 is a
+ * refusal (RFC 6749 §5.2: invalid_grant, invalid_client, unauthorized_client…),
+ * whatever its body: some providers answer a revoked token with a bare 400 and
+ * no JSON. Only network errors, timeouts, 429 and 5xx are worth retrying.
+ */
+function isRefusal(error: unknown): boolean {
+  const status = answeredStatus(error)
+  return status !== undefined && status >= 400 && status < 500 && status !== 429
+}
+
 /**
  * Uses the refresh token (RFC 6749 §6). A new ID token, if the provider sends
  * one, is validated like the first, and must be about the same user (OIDC Core §12.2).
@@ -363,9 +381,7 @@ export async function refreshTokens(session: Session): Promise<TokenSet> {
     response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, session.refreshToken, http)
     tokens = await oauth.processRefreshTokenResponse(await tokenIssuer(as, response), client, response)
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError && (error.error === 'invalid_grant' || error.error === 'unauthorized_client')) {
-      throw new RefreshRejectedError(error)
-    }
+    if (isRefusal(error)) throw new RefreshRejectedError(error)
     throw providerFailure('token', error)
   }
   let idToken = session.idToken
@@ -379,15 +395,29 @@ export async function refreshTokens(session: Session): Promise<TokenSet> {
   return tokenSet(tokens, idToken, session.claims, session)
 }
 
+/** How long signing out may wait on the provider in all: discovery, both revocations. */
+export const SIGN_OUT_BUDGET_MS = 3_000
+
+/** `promise`, or a rejection once `deadline` aborts, whichever comes first. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): Promise<T> {
+  if (deadline.aborted) return Promise.reject(deadline.reason)
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(deadline.reason)
+    deadline.addEventListener('abort', abort, { once: true })
+    promise.then(resolve, reject).finally(() => deadline.removeEventListener('abort', abort))
+  })
+}
+
 /**
  * Revokes the session's tokens at the provider (RFC 7009) where it offers a
- * revocation endpoint: the refresh token first, then the access token. Never
- * throws: signing out must not depend on the provider answering.
+ * revocation endpoint: both at once, within `deadline` (one budget for the
+ * whole sign-out, see SIGN_OUT_BUDGET_MS). Never throws: signing out here must
+ * not depend on the provider answering.
  */
-export async function revokeTokens(session: Session): Promise<void> {
+export async function revokeTokens(session: Session, deadline: AbortSignal): Promise<void> {
   let p: Provider
   try {
-    p = await getProvider()
+    p = await beforeDeadline(getProvider(), deadline)
   } catch {
     return
   }
@@ -396,18 +426,21 @@ export async function revokeTokens(session: Session): Promise<void> {
     [session.refreshToken, 'refresh_token'],
     [session.accessToken, 'access_token'],
   ]
-  for (const [token, hint] of tokens) {
-    if (!token) continue
-    try {
-      const response = await oauth.revocationRequest(p.as, p.client, p.clientAuth, token, {
-        ...p.http,
-        additionalParameters: { token_type_hint: hint },
-      })
-      await oauth.processRevocationResponse(response)
-    } catch (error) {
-      console.warn(`[auth] could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`)
-    }
-  }
+  await Promise.all(
+    tokens.map(async ([token, hint]) => {
+      if (!token) return
+      try {
+        const response = await oauth.revocationRequest(p.as, p.client, p.clientAuth, token, {
+          ...p.http,
+          signal: deadline,
+          additionalParameters: { token_type_hint: hint },
+        })
+        await oauth.processRevocationResponse(response)
+      } catch (error) {
+        console.warn(`[auth] could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }),
+  )
 }
 
 /**
@@ -417,9 +450,9 @@ export async function revokeTokens(session: Session): Promise<void> {
  * client_id (Keycloak needs one of the first and last). Amazon Cognito's
  * /logout takes client_id and logout_uri instead.
  */
-export async function endSessionUrl(idToken: string | undefined): Promise<URL | undefined> {
+export async function endSessionUrl(idToken: string | undefined, deadline: AbortSignal): Promise<URL | undefined> {
   const config = getConfig().oidc
-  const endpoint = config.endSessionEndpoint ?? (await getProvider()).as.end_session_endpoint
+  const endpoint = config.endSessionEndpoint ?? (await beforeDeadline(getProvider(), deadline)).as.end_session_endpoint
   if (!endpoint) return undefined
   const url = new URL(endpoint)
   if (config.logoutStyle === 'cognito') {

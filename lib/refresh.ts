@@ -81,8 +81,19 @@ async function refreshOnce(session: Session): Promise<Shared> {
   }
 }
 
+/**
+ * One flight per refresh token *and* access token: the requests that still
+ * carry the old cookie share it, while a cookie that already holds the
+ * flight's result starts a new one. A provider that does not rotate refresh
+ * tokens keeps the refresh token the same, so keying by it alone handed
+ * "Refresh now", pressed again within REUSE_MS, the tokens it already had.
+ */
+function flightKey(session: Session & { refreshToken: string }): string {
+  return `${session.refreshToken} ${session.accessToken ?? ''}`
+}
+
 function flightFor(session: Session & { refreshToken: string }, store: SessionStore): Promise<Shared> {
-  const key = session.refreshToken
+  const key = flightKey(session)
   let flight = flights.get(key)
   if (!flight) {
     flight = store.once(key, () => refreshOnce(session), sealer()).catch((error: unknown): Shared => {

@@ -16,7 +16,7 @@ import { crossSiteRefused, htmlPage, redirectTo, sessionsUnavailable } from '@/l
 import { getConfig, type SessionConfig } from '@/lib/config'
 import { requestSessionState } from '@/lib/current-session'
 import { readForm } from '@/lib/form'
-import { endSessionUrl, revokeTokens } from '@/lib/oidc'
+import { endSessionUrl, revokeTokens, SIGN_OUT_BUDGET_MS } from '@/lib/oidc'
 import { isSameOriginRequest } from '@/lib/same-origin'
 import { openSession, type Session } from '@/lib/session'
 import { sessionRef } from '@/lib/session-ref'
@@ -90,16 +90,23 @@ export async function POST(request: NextRequest) {
   return signedOut(await providerLogout(opened.session, config), config)
 }
 
-/** Revokes the tokens, then where to go: the provider's end-session endpoint, or home. */
+/**
+ * Revokes the tokens and finds where to go (the provider's end-session
+ * endpoint, or home), both at once, under one budget: a hung provider delays
+ * sign-out by seconds, not minutes.
+ */
 async function providerLogout(session: Session, config: SessionConfig): Promise<URL> {
-  await revokeTokens(session)
-  try {
-    // Where the provider cannot end its own session, the home page says so: the next sign-in there may not ask for a password.
-    return (await endSessionUrl(session.idToken)) ?? new URL('/?signed_out=local', config.appBaseUrl)
-  } catch (error) {
-    console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
-    return new URL('/?signed_out=local', config.appBaseUrl)
-  }
+  const deadline = AbortSignal.timeout(SIGN_OUT_BUDGET_MS)
+  // Where the provider cannot end its own session, the home page says so: the next sign-in there may not ask for a password.
+  const home = new URL('/?signed_out=local', config.appBaseUrl)
+  const [, destination] = await Promise.all([
+    revokeTokens(session, deadline),
+    endSessionUrl(session.idToken, deadline).catch((error: unknown) => {
+      console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
+      return undefined
+    }),
+  ])
+  return destination ?? home
 }
 
 function signedOut(destination: URL, config: SessionConfig) {

@@ -4,16 +4,18 @@
  *   refresh (a network call middleware must not make) happens before the page
  *   renders, and the new cookie reaches the browser on the way back.
  * POST: the profile page's "Refresh now" button: refresh whether due or not.
+ *   From our own pages only: a cross-site POST gets a 403 and refreshes nothing.
  * Only a live session is refreshed: one ended elsewhere goes to sign in. A
  * refused refresh token ends the session and sends the user to sign in again;
  * a provider that cannot answer leaves the session as it is, to retry later.
  */
 import type { NextRequest } from 'next/server'
-import { redirectTo, sessionsUnavailable, storeSession } from '@/lib/auth-response'
+import { crossSiteRefused, redirectTo, sessionsUnavailable, storeSession } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
 import { requestSessionState } from '@/lib/current-session'
 import { refreshSession } from '@/lib/refresh'
 import { returnToUrl, safeReturnTo } from '@/lib/return-to'
+import { isSameOriginRequest } from '@/lib/same-origin'
 import { needsRefresh } from '@/lib/session'
 import { clearSessionCookie } from '@/lib/session-cookie'
 
@@ -48,5 +50,6 @@ export function GET(request: NextRequest) {
 }
 
 export function POST(request: NextRequest) {
+  if (!isSameOriginRequest(request.headers, getConfig().session.appBaseUrl)) return crossSiteRefused()
   return refresh(request, true)
 }
