@@ -14,7 +14,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getSessionConfig, type SessionConfig } from './lib/config'
 import { contentSecurityPolicy, createNonce } from './lib/csp'
-import { needsRefresh, nowSeconds, openSession, sealSession } from './lib/session'
+import { needsRefresh, nowSeconds, openSession, sealSession, touchDue } from './lib/session'
 import { clearSessionCookie, hasSessionCookie, readSessionCookie, writeSessionCookie } from './lib/session-cookie'
 import { unauthorizedJson } from './lib/unauthorized'
 
@@ -30,9 +30,6 @@ function redirectToLogin(request: NextRequest, appBaseUrl: URL): NextResponse {
   login.searchParams.set('returnTo', `${request.nextUrl.pathname}${request.nextUrl.search}`)
   return NextResponse.redirect(login)
 }
-
-/** Rewriting the cookie on every request would cost a seal each time; the idle clock moves in minutes. */
-const TOUCH_INTERVAL = 60
 
 /**
  * Signed in: go on, after a detour through /auth/refresh when the access token
@@ -51,7 +48,8 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
       return NextResponse.redirect(refresh)
     }
     const response = NextResponse.next({ request: { headers: requestHeaders } })
-    if (stale || now - session.lastSeenAt >= TOUCH_INTERVAL) {
+    // Not on every request (a seal each time): at most once per touchInterval, often enough to slide.
+    if (stale || touchDue(session, config, now)) {
       const touched = { ...session, lastSeenAt: now }
       writeSessionCookie(response.cookies, await sealSession(touched, config), config, touched.expiresAt - now, request.cookies)
     }

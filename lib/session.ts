@@ -107,6 +107,21 @@ export function isExpired(session: Session, config: SessionConfig, now = nowSeco
   return sessionEndsAt(session, config) <= now
 }
 
+/**
+ * How often activity moves the idle clock (a cookie write each time): a quarter
+ * of the idle timeout, at most a minute. With the shortest timeout accepted
+ * (60 s) that is every 15 s, so a user active more often than every 45 s is
+ * never signed out for idleness; a fixed minute signed them out at 60 s.
+ */
+export function touchInterval(config: SessionConfig): number {
+  return Math.min(60, Math.floor(config.idleTimeout / 4))
+}
+
+/** True when this request should record the user's activity (see touchInterval). */
+export function touchDue(session: Session, config: SessionConfig, now = nowSeconds()): boolean {
+  return now - session.lastSeenAt >= touchInterval(config)
+}
+
 /** True when the access token should be refreshed before this request goes on. */
 export function needsRefresh(session: Session, now = nowSeconds()): boolean {
   return session.refreshToken !== undefined && session.refreshAt !== undefined && session.refreshAt <= now
