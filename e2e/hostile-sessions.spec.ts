@@ -68,13 +68,22 @@ test.describe('authorization request options', () => {
 })
 
 test.describe('step-up', () => {
-  test('an old sign-in bounces to the provider with prompt=login and max_age, and back', async ({ request }) => {
+  /** The security page's "Sign in again" link, after it explained why. */
+  async function stepUpLink(request: import('@playwright/test').APIRequestContext): Promise<URL> {
+    const page = await request.get(`${main.baseUrl}/profile/security`, { maxRedirects: 0 })
+    expect(page.status()).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('Security settings need a sign-in from the last five minutes.')
+    expect(html).not.toContain('recently enough to see this page')
+    const href = /href="(\/auth\/login\?[^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&')
+    return new URL(href, main.baseUrl)
+  }
+
+  test('an old sign-in is told why, then goes to the provider with prompt=login, max_age and login_hint, and back', async ({ request }) => {
     expect((await login(request, 'main', 'old-auth-time')).callback.status()).toBe(303)
 
-    const page = await request.get(`${main.baseUrl}/profile/security`, { maxRedirects: 0 })
-    expect(page.status()).toBe(307)
-    const loginUrl = new URL(page.headers().location!, main.baseUrl)
-    expect(Object.fromEntries(loginUrl.searchParams)).toEqual({ returnTo: '/profile/security', prompt: 'login', max_age: '300' })
+    const loginUrl = await stepUpLink(request)
+    expect(Object.fromEntries(loginUrl.searchParams)).toEqual({ returnTo: '/profile/security', prompt: 'login', max_age: '300', login_hint: 'mallory@example.net' })
 
     const authorize = new URL((await request.get(loginUrl.href, { maxRedirects: 0 })).headers().location!)
     const state = authorize.searchParams.get('state')!
@@ -86,6 +95,11 @@ test.describe('step-up', () => {
     const after = await request.get(`${main.baseUrl}/profile/security`, { maxRedirects: 0 })
     expect(after.status()).toBe(200)
     expect(await after.text()).toContain('recently enough to see this page')
+  })
+
+  test('the time of the last sign-in comes from the ID token: a fresh auth_time from userinfo does not count', async ({ request }) => {
+    expect((await login(request, 'main', 'old-auth-time-fresh-userinfo')).callback.status()).toBe(303)
+    await stepUpLink(request)
   })
 })
 

@@ -77,7 +77,7 @@ test('signing out ends the session here and at the provider', async ({ page }) =
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
   // The provider asks to confirm (RP-Initiated Logout), then sends us home.
   await expect(page).toHaveURL(new RegExp(`^${IDP_ISSUER}/session/end`))
-  await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+  await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
   await expect(page).toHaveURL(`${APP_BASE_URL}/`)
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
   expect(await sessionCookie(page)).toBeUndefined()

@@ -54,7 +54,7 @@ test('npm run dev: demo users printed, sign in, profile steady, API call, sign o
   await expect(page.getByTestId('api-result')).toContainText('"status": 200')
 
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
-  await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+  await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
   await expect(page).toHaveURL(`${APP}/`)
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
 })

@@ -120,7 +120,7 @@ async function expectSignedInVia(client: APIRequestContext, app: string): Promis
 /** Ends the user's session at the provider itself, as signing out there (or in another app of the same SSO) does. */
 async function signOutAtProvider(page: Page, issuer: string): Promise<void> {
   await page.goto(`${issuer}/session/end`)
-  await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+  await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
   await page.waitForURL((url) => url.origin === issuer)
 }
 

@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
 import { pairUrls, TEST_SESSION_SECRET, TOKEN_PAIRS, type TokenPair } from './environment.ts'
 import { expect, test } from './fixtures.ts'
-import { alice, openSealedSession, signInAtProvider } from './helpers.ts'
+import { alice, expectProviderLogin, openSealedSession, signInAtProvider } from './helpers.ts'
 
 interface SealedSession {
   idToken: string
@@ -131,7 +131,7 @@ test.describe('sign-out', () => {
     expect(await introspect(page, 'short', session.refreshToken!)).toBe(false)
     expect(await introspect(page, 'short', session.accessToken)).toBe(false)
 
-    await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+    await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
     await expect(page).toHaveURL(`${pairUrls('short').app}/`)
   })
 })
@@ -168,15 +168,22 @@ test.describe('the profile', () => {
 })
 
 test.describe('step-up', () => {
-  test('a sensitive page sends the user back through the provider with prompt=login, then shows', async ({ page }) => {
+  test('right after signing in, the sensitive page shows: the provider says when the user signed in (auth_time)', async ({ page }) => {
     await signIn(page, 'short')
-    const authorize = page.waitForRequest((r) => r.url().startsWith(`${pairUrls('short').issuer}/auth?`))
     await page.goto(`${pairUrls('short').app}/profile/security`)
-    const query = new URL((await authorize).url()).searchParams
-    expect(query.get('prompt')).toBe('login')
-    expect(query.get('max_age')).toBe('300')
-    // The provider asks for the password again, although its session is alive.
-    await signInAtProvider(page, alice, 'none')
+    await expect(page.getByTestId('step-up-ok')).toContainText('less than a minute')
+  })
+
+  test("a step-up's sign-in page at the provider says why, with the user filled in, and comes back", async ({ page }) => {
+    await signIn(page, 'short')
+    const query = new URLSearchParams({ returnTo: '/profile/security', prompt: 'login', max_age: '300', login_hint: alice.username })
+    await page.goto(`${pairUrls('short').app}/auth/login?${query}`)
+    await expectProviderLogin(page)
+    // The provider asks for the password again although its session is alive, and says why.
+    await expect(page.getByTestId('step-up-reason')).toContainText('asks you to sign in again to confirm it is you')
+    await expect(page.getByLabel('Username')).toHaveValue(alice.username)
+    await page.getByLabel('Password').fill(alice.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page).toHaveURL(`${pairUrls('short').app}/profile/security`)
     await expect(page.getByTestId('step-up-ok')).toContainText('less than a minute')
   })
@@ -217,7 +224,7 @@ test.describe('big tokens', () => {
     expect((await page.request.get(`${app}/api/me`)).status()).toBe(200)
 
     await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
-    await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+    await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
     await expect(page).toHaveURL(`${app}/`)
     expect((await page.context().cookies()).filter((c) => c.name.startsWith('session'))).toEqual([])
   })

@@ -8,6 +8,7 @@
  * lives in memory.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -76,10 +77,13 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body)
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
   res.end(body)
 }
+
+/** The provider's own icon (teal, where the app's is indigo), so its pages log no 404. */
+const FAVICON = readFileSync(new URL('./favicon.ico', import.meta.url))
 
 function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType<typeof signingKey>): Configuration {
   const appBase = options.appBaseUrl.replace(/\/$/, '')
@@ -97,8 +101,10 @@ function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        // Every ID token says when the user signed in, so a sensitive page can tell a fresh sign-in from an old one.
+        require_auth_time: true,
       },
-      ...(options.extraClients ?? []),
+      ...(options.extraClients ?? []).map((client) => ({ require_auth_time: true, ...client })),
     ],
     claims: {
       openid: ['sub'],
@@ -199,7 +205,13 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
   const clientName = CLIENT_NAME
 
   if (req.method === 'GET' && !action) {
-    if (details.prompt.name === 'login') return send(res, 200, 'text/html; charset=utf-8', loginPage(details.uid, clientName))
+    if (details.prompt.name === 'login') {
+      // A login asked for again (prompt=login, or max_age passed) while signed in here: a step-up. Say so, and fill in who.
+      const reasons = details.prompt.reasons
+      const stepUp = Boolean(details.session) && (reasons.includes('login_prompt') || reasons.includes('max_age'))
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : ''
+      return send(res, 200, 'text/html; charset=utf-8', loginPage(details.uid, clientName, undefined, hint, stepUp))
+    }
     const scopes = String(details.params.scope ?? 'openid').split(' ')
     return send(res, 200, 'text/html; charset=utf-8', consentPage(details.uid, clientName, scopes))
   }
@@ -338,6 +350,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       return
     }
     if (path[0] === 'avatars' && req.method === 'GET') return handleAvatar(res, url)
+    if (url.pathname === '/favicon.ico' && req.method === 'GET') return send(res, 200, 'image/x-icon', FAVICON)
     if (url.pathname === '/demo-api/whoami' && req.method === 'GET') {
       handleDemoApi(provider, apiKeys, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
       return

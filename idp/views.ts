@@ -8,13 +8,14 @@ export function escapeHtml(text: string): string {
 const STYLE = `
   :root { font-family: ui-sans-serif, system-ui, sans-serif; color: #1e293b; }
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #0f172a; }
-  main { width: 22rem; padding: 2rem; background: #fff; border-radius: 1rem; box-shadow: 0 10px 30px rgb(0 0 0 / .3); }
+  main { box-sizing: border-box; width: min(26rem, 100% - 1.5rem); margin: .75rem 0; padding: 2rem; background: #fff; border-radius: 1rem; box-shadow: 0 10px 30px rgb(0 0 0 / .3); }
   .brand { font-size: .75rem; letter-spacing: .08em; text-transform: uppercase; color: #64748b; margin: 0 0 .25rem; }
   h1 { font-size: 1.3rem; margin: 0 0 1rem; }
   label { display: block; font-size: .85rem; font-weight: 600; margin: .75rem 0 .25rem; }
   input { box-sizing: border-box; width: 100%; padding: .55rem .7rem; border: 1px solid #cbd5e1; border-radius: .5rem; font-size: 1rem; }
   button { width: 100%; margin-top: 1rem; padding: .6rem; border: 0; border-radius: .5rem; font-size: 1rem; font-weight: 600; cursor: pointer; background: #0f766e; color: #fff; }
   button.secondary { background: #fff; color: #334155; border: 1px solid #cbd5e1; margin-top: .5rem; }
+  .notice { background: #eff6ff; color: #1e3a8a; padding: .5rem .75rem; border-radius: .5rem; font-size: .9rem; }
   .error { background: #fef2f2; color: #991b1b; padding: .5rem .75rem; border-radius: .5rem; font-size: .9rem; }
   .hint { margin-top: 1.25rem; font-size: .8rem; color: #64748b; border-top: 1px solid #e2e8f0; padding-top: .75rem; }
   code { background: #f1f5f9; padding: 0 .25rem; border-radius: .25rem; }
@@ -28,6 +29,7 @@ function page(title: string, body: string): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(title)} · Local Identity Provider</title>
+  <link rel="icon" href="/favicon.ico">
   <style>${STYLE}</style>
 </head>
 <body><main>
@@ -37,17 +39,23 @@ function page(title: string, body: string): string {
 </html>`
 }
 
-export function loginPage(uid: string, clientName: string, error?: string, username = ''): string {
+/**
+ * The login form. `stepUp`: the user is signed in here already, and the app
+ * asked for a fresh sign-in (prompt=login or max_age), so the page says why.
+ * `username` fills the field (the app's login_hint, or what was typed).
+ */
+export function loginPage(uid: string, clientName: string, error?: string, username = '', stepUp = false): string {
   const demo = DEMO_USERS.map((u) => `<li><code>${escapeHtml(u.username)}</code> / <code>${escapeHtml(u.password)}</code></li>`).join('')
   return page(
     'Sign in',
     `<h1>Sign in to continue to ${escapeHtml(clientName)}</h1>
+    ${stepUp ? `<p class="notice" data-testid="step-up-reason">${escapeHtml(clientName)} asks you to sign in again to confirm it is you: the page you opened there needs a recent sign-in.</p>` : ''}
     ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
     <form method="post" action="/interaction/${escapeHtml(uid)}/login" autocomplete="off">
       <label for="username">Username</label>
-      <input id="username" name="username" value="${escapeHtml(username)}" required autofocus>
+      <input id="username" name="username" value="${escapeHtml(username)}" required${username ? '' : ' autofocus'}>
       <label for="password">Password</label>
-      <input id="password" name="password" type="password" required>
+      <input id="password" name="password" type="password" required${username ? ' autofocus' : ''}>
       <button type="submit">Sign in</button>
     </form>
     <div class="hint">Demo users on this local provider:<ul>${demo}</ul></div>`,
@@ -72,14 +80,19 @@ export function consentPage(uid: string, clientName: string, scopes: readonly st
   )
 }
 
-/** `form` is oidc-provider's own hidden form (it carries the anti-CSRF token). */
+/**
+ * `form` is oidc-provider's own hidden form (it carries the anti-CSRF token).
+ * An app that sends the user here has already ended its own session: the
+ * question is only about the provider's.
+ */
 export function logoutPage(form: string, clientName: string | undefined): string {
   return page(
     'Sign out',
-    `<h1>Sign out of the Local Identity Provider${clientName ? ` and ${escapeHtml(clientName)}` : ''}?</h1>
+    `<h1>Sign out of the Local Identity Provider too?</h1>
+    <p>${clientName ? `You are signed out of ${escapeHtml(clientName)}.` : 'You are signed out of the app.'} You are still signed in here, at the provider, so your next sign-in would not ask for a password.</p>
     ${form}
-    <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Yes, sign me out</button>
-    <button type="submit" form="op.logoutForm" class="secondary">No, stay signed in here</button>`,
+    <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Yes, sign out of the provider too</button>
+    <button type="submit" form="op.logoutForm" class="secondary">No, stay signed in at the provider</button>`,
   )
 }
 

@@ -160,6 +160,17 @@ export function sessionUser(session: Session): UserClaims {
   return { ...user, ...session.claims } as UserClaims
 }
 
+/**
+ * How and when the user last authenticated, from the validated ID token alone
+ * (OIDC Core §2: `auth_time`, `acr`): userinfo may carry claims of the same
+ * name, but it is not where a provider vouches for an authentication, so a
+ * step-up decision never reads the merged claims.
+ */
+export function authentication(session: Session): { authTime?: number; acr?: string } {
+  const { auth_time: authTime, acr } = decodeIdToken(session.idToken).claims
+  return { ...(typeof authTime === 'number' ? { authTime } : {}), ...(typeof acr === 'string' ? { acr } : {}) }
+}
+
 /** Cookie attributes for session cookies; `maxAge` follows the session's own end. */
 export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
   return {

@@ -43,6 +43,8 @@ export type Defect =
   | 'userinfo-sub-mismatch'
   /** `auth_time` an hour ago: refused when the login asked for max_age, and a reason for step-up. */
   | 'old-auth-time'
+  /** `auth_time` an hour ago in the ID token, but a fresh `auth_time` in userinfo (which must not count). */
+  | 'old-auth-time-fresh-userinfo'
   /** `acr` of a weaker method than any the login asked for. */
   | 'acr-weak'
   /** The key set answers 401, as Oracle IDCS does until its signing certificate is opened to clients. */

@@ -430,7 +430,7 @@ class Tenant {
       iat: d === 'iat-future' ? now + 3600 : d === 'clock-ahead-within-tolerance' ? now + 20 : d === 'expired' ? now - 600 : now,
       nonce: d === 'nonce-wrong' ? 'not-the-nonce' : record.nonce,
       name: HOSTILE_USER.name,
-      auth_time: d === 'old-auth-time' ? now - 3600 : now,
+      auth_time: d === 'old-auth-time' || d === 'old-auth-time-fresh-userinfo' ? now - 3600 : now,
       acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
       sid: record.sid,
     }
@@ -489,6 +489,7 @@ class Tenant {
       name: HOSTILE_USER.name,
       email: HOSTILE_USER.email,
       email_verified: true,
+      ...(record.defect === 'old-auth-time-fresh-userinfo' ? { auth_time: Math.floor(Date.now() / 1000), acr: 'urn:hostile:mfa' } : {}),
     })
   }
 

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next'
-import { redirect } from 'next/navigation'
 import { requireSession } from '@/lib/current-session'
-import { nowSeconds, sessionUser } from '@/lib/session'
+import { authentication, nowSeconds, sessionUser } from '@/lib/session'
 
 export const metadata: Metadata = { title: 'Security settings' }
 
@@ -9,19 +8,41 @@ export const metadata: Metadata = { title: 'Security settings' }
 const STEP_UP_MAX_AGE = 5 * 60
 
 /**
- * A page that demands a fresh login (step-up). When the provider's `auth_time`
- * is missing or older than five minutes, the user goes back through the
- * provider with `prompt=login` and `max_age`, and the callback checks the new
- * `auth_time` before letting them in.
+ * A page that demands a fresh sign-in (step-up). The time of the last sign-in
+ * is the validated ID token's `auth_time`, never a userinfo claim of the same
+ * name. When it is missing or older than five minutes, the page says why a
+ * fresh sign-in is needed before sending anyone away; the link goes through the
+ * provider with `prompt=login`, `max_age` and the user's `login_hint`, and the
+ * callback checks the new `auth_time` before letting them in.
  */
 export default async function SecurityPage() {
   const stepUpOptions = { prompt: 'login', max_age: String(STEP_UP_MAX_AGE) }
-  const stepUp = `/auth/login?${new URLSearchParams({ returnTo: '/profile/security', ...stepUpOptions })}`
   const session = await requireSession('/profile/security', stepUpOptions)
 
-  const authTime = sessionUser(session).auth_time
-  const age = typeof authTime === 'number' ? nowSeconds() - authTime : undefined
-  if (age === undefined || age > STEP_UP_MAX_AGE) redirect(stepUp)
+  const { authTime } = authentication(session)
+  const age = authTime !== undefined ? Math.max(0, nowSeconds() - authTime) : undefined
+  if (age === undefined || age > STEP_UP_MAX_AGE) {
+    const user = sessionUser(session)
+    const hint = typeof user.preferred_username === 'string' ? user.preferred_username : typeof user.email === 'string' ? user.email : undefined
+    const stepUp = `/auth/login?${new URLSearchParams({ returnTo: '/profile/security', ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) })}`
+    return (
+      <div className="max-w-prose space-y-4" data-testid="step-up-needed">
+        <h1 className="text-2xl font-bold">Confirm it is you</h1>
+        <p className="text-slate-600">
+          Security settings need a sign-in from the last five minutes.{' '}
+          {age === undefined
+            ? 'Your identity provider did not say when you last signed in.'
+            : `You last signed in ${age < 3600 ? `${Math.floor(age / 60)} minutes` : 'more than an hour'} ago.`}
+        </p>
+        <p className="text-slate-600">
+          Your identity provider will ask for your password again, then bring you back here. Nothing else about your session changes.
+        </p>
+        <a href={stepUp} className="inline-block rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700">
+          Sign in again
+        </a>
+      </div>
+    )
+  }
 
   return (
     <div className="space-y-4">
