@@ -1,6 +1,9 @@
+import type { Metadata } from 'next'
 import Link from 'next/link'
 import { getSessionState } from '@/lib/current-session'
 import { Frame } from './components/frame'
+
+export const metadata: Metadata = { title: 'Page not found' }
 
 /** Outside the `(site)` layout (it also answers unknown addresses), so it brings its own frame. */
 export default async function NotFound() {

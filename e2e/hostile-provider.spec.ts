@@ -168,14 +168,15 @@ test.describe('discovery', () => {
   })
 
   test('a failing discovery is retried on later requests, never cached, until it works', async ({ request }) => {
-    test.setTimeout(60_000)
+    test.setTimeout(120_000)
     const app = HOSTILE_APPS.flaky
     // The health check says so, without secrets.
     const unhealthy = await request.get(`${app.baseUrl}/api/health`)
     expect(unhealthy.status()).toBe(503)
+    // The issuer exactly as configured, and the URL the probe tried.
     expect(await unhealthy.json()).toEqual({
       status: 'degraded',
-      provider: { issuer: `${app.issuer}/`, discovery: 'unreachable', reason: 'provider_unreachable' },
+      provider: { issuer: app.issuer, discovery: 'unreachable', reason: 'provider_unreachable', url: `${app.issuer}/.well-known/openid-configuration` },
       store: { kind: 'memory', status: 'reachable' },
     })
     for (const fault of FAULTS) {
@@ -191,15 +192,42 @@ test.describe('discovery', () => {
       if (fault !== 'down') expect((await providerCounts(request, 'flaky')).discovery).toBe(before + 1)
     }
     await setDiscovery(request, 'ok')
-    const healthy = await request.get(`${app.baseUrl}/api/health`)
-    expect(healthy.status()).toBe(200)
-    expect(await healthy.json()).toEqual({
+    const health = (options: { timeout?: number } = {}) => request.get(`${app.baseUrl}/api/health`, options)
+    await expect.poll(async () => (await health()).status(), { timeout: 15_000, intervals: [500] }).toBe(200)
+    expect(await (await health()).json()).toEqual({
       status: 'ok',
-      provider: { issuer: `${app.issuer}/`, discovery: 'reachable' },
+      provider: { issuer: app.issuer, discovery: 'reachable' },
       store: { kind: 'memory', status: 'reachable' },
     })
     const { callback } = await login(request, 'flaky')
     expect(callback.status(), await callback.text()).toBe(303)
     expect((await me(request, 'flaky')).status()).toBe(200)
+
+    // The provider goes down after discovery was cached: the health check probes for real and says so within 15 s,
+    // answering every time within its probe timeout (2 s), while the signed-in user stays signed in.
+    await setDiscovery(request, 'down')
+    await expect.poll(async () => (await health({ timeout: 3_000 })).status(), { timeout: 15_000, intervals: [500] }).toBe(503)
+    expect((await (await health()).json()).provider).toEqual({
+      issuer: app.issuer,
+      discovery: 'unreachable',
+      reason: 'provider_unreachable',
+      url: `${app.issuer}/.well-known/openid-configuration`,
+    })
+    expect((await me(request, 'flaky')).status()).toBe(200)
+    // It answers, but with an error: told apart from unreachable, with the status and the URL it tried.
+    await setDiscovery(request, '500')
+    await expect.poll(async () => (await (await health()).json()).provider.discovery, { timeout: 15_000, intervals: [500] }).toBe('error')
+    expect((await (await health()).json()).provider).toEqual({
+      issuer: app.issuer,
+      discovery: 'error',
+      reason: 'bad_provider_response',
+      status: 500,
+      url: `${app.issuer}/.well-known/openid-configuration`,
+    })
+    // It hangs: the check still answers within its timeout.
+    await setDiscovery(request, 'hang')
+    await expect.poll(async () => (await (await health({ timeout: 3_000 })).json()).provider.reason, { timeout: 15_000, intervals: [500] }).toBe('provider_timeout')
+    await setDiscovery(request, 'ok')
+    await expect.poll(async () => (await health()).status(), { timeout: 15_000, intervals: [500] }).toBe(200)
   })
 })

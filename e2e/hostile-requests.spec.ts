@@ -250,7 +250,12 @@ test('on Vercel without REDIS_URL, the server warns at start that instances shar
 test.describe('behind a proxy', () => {
   test('a lying Host or X-Forwarded-Host never shapes a URL the app builds', async ({ request }) => {
     const lies = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' }
-    const started = await request.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { headers: lies, maxRedirects: 0 })
+    // A login on another host first moves to APP_BASE_URL's: the same path and query there, never the lying host.
+    const moved = await request.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { headers: lies, maxRedirects: 0 })
+    expect(moved.status()).toBe(303)
+    expect(moved.headers().location).toBe(`${main.baseUrl}/auth/login?returnTo=%2Fprofile&moved=1`)
+    // Still another host once moved (a proxy that rewrites Host): the login goes on, it does not loop.
+    const started = await request.get(moved.headers().location!, { headers: lies, maxRedirects: 0 })
     const authorize = new URL(started.headers().location!)
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${main.baseUrl}/auth/callback`)
 
@@ -315,6 +320,42 @@ test.describe('headers and leaks', () => {
       expectOtherSecurityHeaders(headers, name)
     }
     await anonymous.dispose()
+  })
+
+  test('every HTML response carries a policy: 404s where middleware does not run too, signed in or not', async ({ request, playwright }) => {
+    await login(request, 'main')
+    const anonymous = await playwright.request.newContext()
+    const paths = ['/auth/nope', '/nope.txt', '/bench/bare', '/no-such-page', '/auth/logout']
+    for (const [who, context] of [['signed in', request], ['anonymous', anonymous]] as const) {
+      // An unknown API address is a JSON 404, not a page.
+      const api = await context.get(`${main.baseUrl}/api/nope`)
+      expect(api.status()).toBe(404)
+      expect(await api.json()).toEqual({ error: 'not_found' })
+      for (const path of paths) {
+        const response = await context.get(`${main.baseUrl}${path}`, { maxRedirects: 0 })
+        const name = `${who} ${path} (${response.status()})`
+        expect(response.headers()['content-type'], name).toContain('text/html')
+        const csp = response.headers()['content-security-policy'] ?? ''
+        for (const directive of LOCKED_DOWN) expect(csp, name).toContain(directive)
+        expect(csp, name).not.toContain('unsafe-eval')
+      }
+      // The icon is an icon, not a page that renders the signed-in header.
+      const icon = await context.get(`${main.baseUrl}/favicon.ico`)
+      expect(icon.status()).toBe(200)
+      expect(icon.headers()['content-type']).toBe('image/x-icon')
+    }
+    const notFound = await request.get(`${main.baseUrl}/no-such-page`)
+    expect(await notFound.text()).toContain('<title>Page not found')
+    await anonymous.dispose()
+  })
+
+  test('HSTS on every response that came over https, never over plain http', async ({ request }) => {
+    for (const path of ['/', '/profile', '/api/health', '/favicon.ico']) {
+      const secure = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'https' }, maxRedirects: 0 })
+      expect(secure.headers()['strict-transport-security'], path).toBe('max-age=63072000; includeSubDomains')
+      const plain = await request.get(`${main.baseUrl}${path}`, { maxRedirects: 0 })
+      expect(plain.headers()['strict-transport-security'], path).toBeUndefined()
+    }
   })
 
   test('the login error page brings its own policy: no script at all, its one style by nonce', async ({ request }) => {

@@ -190,3 +190,12 @@ test("a crafted error callback does not put the attacker's words or markup on ou
   await expect(page.locator('body')).not.toContainText('Call +1 555 0100')
   expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined()
 })
+
+test('opened at 127.0.0.1 while APP_BASE_URL names localhost, signing in still works: the login moves to localhost first', async ({ page }) => {
+  const other = APP_BASE_URL.replace('localhost', '127.0.0.1')
+  await page.goto(`${other}/`)
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click()
+  await signInAtProvider(page, alice)
+  await expect(page).toHaveURL(`${APP_BASE_URL}/`)
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Adams')
+})

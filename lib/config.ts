@@ -44,6 +44,8 @@ export interface SessionConfig {
 export interface OidcConfig {
   /** Where discovery happens: `{issuer}/.well-known/openid-configuration`. */
   readonly issuer: URL
+  /** OIDC_ISSUER exactly as set (a URL object adds a slash to a bare origin): what /api/health reports. */
+  readonly issuerAsConfigured: string
   /**
    * The issuer the provider names itself in discovery and in ID tokens. Equal to
    * `issuer` except for providers such as Oracle IDCS (`OIDC_TOKEN_ISSUER`).
@@ -439,6 +441,7 @@ export function parseConfig(env: Env): AppConfig {
     apiEndpoint,
     oidc: {
       issuer,
+      issuerAsConfigured: read(env, 'OIDC_ISSUER')!,
       expectedIssuer,
       tokenIssuerOverridden: tokenIssuer !== undefined,
       clientId,

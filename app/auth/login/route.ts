@@ -4,6 +4,9 @@
  * sealed cookie of its own, then sends the browser to the provider's
  * authorization endpoint. Only the allow-listed options are passed on. A
  * session cookie that no longer opens, or whose session has ended, is dropped.
+ * Opened on another host than APP_BASE_URL's (127.0.0.1 for localhost, say),
+ * it first moves to the same address on APP_BASE_URL: the provider comes back
+ * there, and the transaction cookie must be waiting on that host.
  */
 import type { NextRequest } from 'next/server'
 import * as oauth from 'oauth4webapi'
@@ -12,6 +15,7 @@ import { loginFailure, redirectTo } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
 import { requestSessionState } from '@/lib/current-session'
 import { authorizationUrl } from '@/lib/oidc'
+import { onAppHost } from '@/lib/app-host'
 import { safeReturnTo } from '@/lib/return-to'
 import { nowSeconds } from '@/lib/session'
 import { clearSessionCookie, hasSessionCookie } from '@/lib/session-cookie'
@@ -25,6 +29,8 @@ import {
 
 export async function GET(request: NextRequest) {
   const { session: config } = getConfig()
+  const move = onAppHost(request, config.appBaseUrl)
+  if (move) return redirectTo(move)
   const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'), config.appBaseUrl)
 
   const transaction: LoginTransaction = {
