@@ -10,7 +10,7 @@
  * Where Debian's Chromium is installed (CI here, many Linux boxes) it is used;
  * elsewhere Playwright's own browser (scripts/ensure-browser.ts fetches it).
  */
-import { generateKeyPairSync } from 'node:crypto'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './idp/local-client.ts'
@@ -74,6 +74,12 @@ const CLIENT_KEY_ID = 'e2e-client-key'
 const clientPublicJwk = { ...clientKey.publicKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID, use: 'sig', alg: 'ES256' }
 const clientPrivatePem = clientKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
 const clientPrivateJwk = JSON.stringify({ ...clientKey.privateKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID })
+/**
+ * The PEM names no kid, so the app sends the key's RFC 7638 thumbprint (its start-up log says which):
+ * the private_key_jwt client registers the same public key under that kid, as a user would.
+ */
+const { crv, x, y } = clientPublicJwk as { crv: string; x: string; y: string }
+const thumbprintKid = createHash('sha256').update(JSON.stringify({ crv, kty: 'EC', x, y })).digest('base64url')
 
 const styleUrl = (port: number) => `http://localhost:${port}`
 
@@ -87,7 +93,7 @@ function styleClients() {
   })
   const keys = { jwks: { keys: [clientPublicJwk] }, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256' }
   return [
-    { client_id: CLIENT_STYLES.pkjwt.clientId, ...common(CLIENT_STYLES.pkjwt.port), ...keys },
+    { client_id: CLIENT_STYLES.pkjwt.clientId, ...common(CLIENT_STYLES.pkjwt.port), ...keys, jwks: { keys: [{ ...clientPublicJwk, kid: thumbprintKid }] } },
     {
       client_id: CLIENT_STYLES.par.clientId,
       client_secret: CLIENT_STYLES.par.clientSecret,

@@ -1,8 +1,12 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  resolve: {
+    alias: { 'server-only': fileURLToPath(new URL('./scripts/vitest-empty-module.ts', import.meta.url)) },
+  },
   test: {
-    include: ['lib/**/*.test.ts', 'idp/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'idp/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     // A real redis-server for the session store's tests (never a mock).
     globalSetup: ['scripts/vitest-global-setup.ts'],

@@ -3,7 +3,8 @@
  * registered for each: it accepts nothing else, so a sign-in that succeeds used
  * the style. private_key_jwt (RFC 7523), PAR (RFC 9126), JAR (RFC 9101).
  */
-import { CLIENT_STYLES, pairUrls, type ClientStyle } from './environment.ts'
+import { readFileSync } from 'node:fs'
+import { CLIENT_STYLES, LOG_DIR, pairUrls, type ClientStyle } from './environment.ts'
 import { expect, test } from './fixtures.ts'
 import { alice, signInAtProvider } from './helpers.ts'
 
@@ -19,6 +20,8 @@ async function signInWith(page: import('@playwright/test').Page, style: ClientSt
 }
 
 test('private_key_jwt: the client authenticates with an assertion signed by its key (a one-line PEM)', async ({ page }) => {
+  // The PEM names no kid: the app sends its RFC 7638 thumbprint, says so at start, and the provider (which has the key under that kid) accepts it.
+  expect(readFileSync(`${LOG_DIR}/client-private-key-jwt.log`, 'utf8')).toMatch(/OIDC_CLIENT_PRIVATE_KEY names no kid; its RFC 7638 thumbprint "[\w-]{43}" is sent as the kid/)
   const query = await signInWith(page, 'pkjwt')
   expect(query.get('client_id')).toBe(CLIENT_STYLES.pkjwt.clientId)
   // The refresh grant authenticates the same way.

@@ -2,9 +2,15 @@
  * The client's private key (OIDC_CLIENT_PRIVATE_KEY), for private_key_jwt
  * client authentication (RFC 7523) and signed request objects (RFC 9101).
  * Node runtime only: a PEM is read with node:crypto, then handed to Web Crypto.
+ *
+ * Every JWT we sign names its key (`kid`): providers that hold several keys for
+ * a client pick the one to verify with by it, and refuse a JWT without one. A
+ * JWK brings its own `kid`; a PEM has none, so it gets its RFC 7638 thumbprint,
+ * which anyone can compute from the public key and register with it.
  */
 import 'server-only'
 import { createPrivateKey } from 'node:crypto'
+import { calculateJwkThumbprint, type JWK } from 'jose'
 import type * as oauth from 'oauth4webapi'
 
 type Jwk = JsonWebKey & { kid?: string }
@@ -26,19 +32,33 @@ function importParams(jwk: Jwk): RsaHashedImportParams | EcKeyImportParams | Alg
   throw new Error(`OIDC_CLIENT_PRIVATE_KEY is a ${jwk.kty} key${jwk.crv ? ` on ${jwk.crv}` : ''}, which cannot sign: use RSA, EC P-256/384/521 or Ed25519.`)
 }
 
-let imported: Promise<oauth.PrivateKey> | undefined
+/** The imported key, and whether its `kid` was derived (a PEM) rather than named (a JWK). */
+export interface ClientKey {
+  readonly key: oauth.PrivateKey & { readonly kid: string }
+  readonly kidDerived: boolean
+}
 
-async function importKey(source: string): Promise<oauth.PrivateKey> {
+async function importKey(source: string): Promise<ClientKey> {
   const jwk: Jwk = source.startsWith('-----BEGIN')
     ? (createPrivateKey(source).export({ format: 'jwk' }) as Jwk)
     : (JSON.parse(source) as Jwk)
-  const { kid, ...material } = jwk
+  const { kid: named, ...material } = jwk
   const key = await crypto.subtle.importKey('jwk', material, importParams(jwk), false, ['sign'])
-  return kid ? { key, kid } : { key }
+  if (named) return { key: { key, kid: named }, kidDerived: false }
+  // The thumbprint covers only the public members (RFC 7638 §3.2), so it is the public key's too.
+  return { key: { key, kid: await calculateJwkThumbprint(material as JWK, 'sha256') }, kidDerived: true }
 }
 
-/** The imported key, once per process. */
-export function clientPrivateKey(source: string): Promise<oauth.PrivateKey> {
-  imported ??= importKey(source)
-  return imported
+const imported = new Map<string, Promise<ClientKey>>()
+
+/** The imported key with its `kid`, once per process (and per key, for tests). */
+export function clientKey(source: string): Promise<ClientKey> {
+  let key = imported.get(source)
+  if (!key) imported.set(source, (key = importKey(source)))
+  return key
+}
+
+/** The key oauth4webapi signs with: always with a `kid`. */
+export async function clientPrivateKey(source: string): Promise<oauth.PrivateKey> {
+  return (await clientKey(source)).key
 }

@@ -67,6 +67,13 @@ export interface OidcConfig {
   readonly usePar: boolean
   /** Signed request objects (RFC 9101), signed with the private key. */
   readonly useRequestObject: boolean
+  /**
+   * The `aud` of our client assertions (OIDC_CLIENT_ASSERTION_AUDIENCE): the
+   * issuer (default, as the OpenID Foundation recommends since 2025 against
+   * audience injection), or the token endpoint URL for older providers that
+   * accept nothing else.
+   */
+  readonly assertionAudience: 'issuer' | 'token_endpoint'
   readonly redirectUri: string
   readonly postLogoutRedirectUri: string
   /** Overrides discovery's end_session_endpoint, or supplies one it lacks (OIDC_END_SESSION_ENDPOINT). */
@@ -409,6 +416,10 @@ export function parseConfig(env: Env): AppConfig {
   const privateKey = parsePrivateKey(env, problems)
   const usePar = parseFlag(env, 'OIDC_USE_PAR', problems)
   const useRequestObject = parseFlag(env, 'OIDC_USE_REQUEST_OBJECT', problems)
+  const assertionAudience = read(env, 'OIDC_CLIENT_ASSERTION_AUDIENCE') ?? 'issuer'
+  if (assertionAudience !== 'issuer' && assertionAudience !== 'token_endpoint') {
+    problems.push(`OIDC_CLIENT_ASSERTION_AUDIENCE must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
+  }
   if (useRequestObject && !read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
     problems.push('OIDC_USE_REQUEST_OBJECT=true signs request objects with the client\'s key: set OIDC_CLIENT_PRIVATE_KEY too.')
   }
@@ -451,6 +462,7 @@ export function parseConfig(env: Env): AppConfig {
       privateKey,
       usePar,
       useRequestObject,
+      assertionAudience: assertionAudience === 'token_endpoint' ? 'token_endpoint' : 'issuer',
       redirectUri: new URL('/auth/callback', session.appBaseUrl).href,
       postLogoutRedirectUri: new URL('/', session.appBaseUrl).href,
       endSessionEndpoint,

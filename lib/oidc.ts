@@ -67,16 +67,27 @@ function httpOptions(config: OidcConfig): HttpOptions {
   }
 }
 
-async function clientAuthentication(config: OidcConfig): Promise<oauth.ClientAuth> {
+/** How this client authenticates at the token, PAR and revocation endpoints of `as`. */
+export async function clientAuthentication(config: OidcConfig, as: oauth.AuthorizationServer): Promise<oauth.ClientAuth> {
   const { credentials } = config
   switch (credentials.method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(credentials.secret)
     case 'client_secret_post':
       return oauth.ClientSecretPost(credentials.secret)
-    case 'private_key_jwt':
+    case 'private_key_jwt': {
       // A short-lived assertion signed with our key (RFC 7523); config checked the key is there.
-      return oauth.PrivateKeyJwt(await clientPrivateKey(config.privateKey!))
+      const key = await clientPrivateKey(config.privateKey!)
+      const tokenEndpoint = as.token_endpoint
+      if (config.assertionAudience !== 'token_endpoint' || !tokenEndpoint) return oauth.PrivateKeyJwt(key)
+      // Opt-in for providers that accept only their token endpoint as the audience (RFC 7523 §3 allows it);
+      // the issuer, oauth4webapi's default, cannot be replayed at another endpoint of the same provider.
+      return oauth.PrivateKeyJwt(key, {
+        [oauth.modifyAssertion]: (_header, payload) => {
+          payload.aud = tokenEndpoint
+        },
+      })
+    }
     case 'none':
       return oauth.None()
   }
@@ -131,7 +142,7 @@ async function discover(config: OidcConfig): Promise<Provider> {
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
   let clientAuth: oauth.ClientAuth
   try {
-    clientAuth = await clientAuthentication(config)
+    clientAuth = await clientAuthentication(config, as)
   } catch (error) {
     throw new LoginError('misconfigured', `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,

@@ -5,6 +5,7 @@
  * discovery and a wrong issuer shows up in the log straight away, and the
  * session store in use is named (and, for Redis, connected).
  */
+import { clientKey } from './client-key'
 import { ConfigError, getConfig } from './config'
 import { LoginError } from './login-error'
 import { getProvider } from './oidc'
@@ -38,6 +39,21 @@ export async function checkAtStartup(): Promise<void> {
 
   if (process.env.BENCH_TWIN === '1') {
     console.warn('[bench] BENCH_TWIN=1: /bench/profile and /bench/bare render the profile without the session check. For `npm run bench` only; never set it on a deployed app.')
+  }
+
+  const { privateKey } = getConfig().oidc
+  if (privateKey) {
+    clientKey(privateKey).then(
+      ({ key, kidDerived }) => {
+        if (kidDerived) {
+          console.log(
+            `[auth] OIDC_CLIENT_PRIVATE_KEY names no kid; its RFC 7638 thumbprint "${key.kid}" is sent as the kid. ` +
+              'Register the public key under that kid at the provider (or give the key a kid of your own as a JWK).',
+          )
+        }
+      },
+      (error: unknown) => console.warn(`[auth] OIDC_CLIENT_PRIVATE_KEY cannot be used: ${error instanceof Error ? error.message : String(error)}`),
+    )
   }
 
   // Not awaited: a provider that is down must not keep the app from serving its public pages.
