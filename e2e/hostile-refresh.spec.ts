@@ -64,7 +64,11 @@ test.describe('refresh', () => {
       await setQuirks(request, 'main', state, { refresh: behaviour })
       const response = await refreshNow(request)
       expect(response.status()).toBe(303)
-      expect(new URL(response.headers().location!).pathname).toBe('/profile')
+      const back = new URL(response.headers().location!)
+      expect(back.pathname).toBe('/profile')
+      // The profile says the refresh failed, in words.
+      expect(back.searchParams.get('refresh')).toBe('failed')
+      expect(await (await request.get(back.href)).text()).toContain('could not refresh your tokens just now')
       expect((await me(request, 'main')).status()).toBe(200)
       expect((await providerRecord(request, 'main', state)).refreshes).toBe(1)
     })

@@ -74,13 +74,23 @@ test('signing out ends the session here and at the provider', async ({ page }) =
   await signInAtProvider(page, alice)
   await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
 
+  const endSession = page.waitForRequest((r) => r.url().startsWith(`${IDP_ISSUER}/session/end?`))
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
-  // The provider asks to confirm (RP-Initiated Logout), then sends us home.
+  // The provider asks to confirm (RP-Initiated Logout), then sends us home with the state we sent it.
+  const state = new URL((await endSession).url()).searchParams.get('state')
+  expect(state).toMatch(/^[\w-]{22}$/)
   await expect(page).toHaveURL(new RegExp(`^${IDP_ISSUER}/session/end`))
+  await expect(page.getByRole('heading', { name: 'Sign out of the Local Identity Provider too?' })).toBeVisible()
   await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
-  await expect(page).toHaveURL(`${APP_BASE_URL}/`)
+  await expect(page).toHaveURL(`${APP_BASE_URL}/?state=${state}`)
+  await expect(page.getByTestId('signed-out')).toContainText('You are signed out of this app, and your identity provider has ended its session too')
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
   expect(await sessionCookie(page)).toBeUndefined()
+  // Anyone can open /?state=…; without the state this browser sent, nothing is claimed.
+  await page.context().clearCookies()
+  await page.goto(`/?state=${state}`)
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+  await expect(page.getByTestId('signed-out')).toHaveCount(0)
 
   // /profile is closed again, and the provider asks for a password again:
   // had only our cookie been cleared, its own session would sign us straight back in.

@@ -100,8 +100,12 @@ test.describe('refresh', () => {
     expect(await introspect(page, 'short', after.refreshToken!)).toBe(true)
     await page.goto(`${pairUrls('short').app}/profile`)
     await page.getByRole('button', { name: 'Refresh now' }).click()
-    await expect(page).toHaveURL(`${pairUrls('short').app}/profile`)
+    await expect(page).toHaveURL(new RegExp(`^${pairUrls('short').app}/profile\\?refreshed=\\d{10}$`))
     const refreshedAgain = (await openSessionCookie(page.context()))!
+    // It says what happened: when, and the new access token's expiry.
+    const hhmmss = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 19)
+    await expect(page.getByTestId('notice')).toContainText(/^Tokens refreshed at \d\d:\d\d:\d\d UTC\./)
+    await expect(page.getByTestId('notice')).toContainText(`The access token now expires at ${hhmmss(refreshedAgain.accessTokenExpiresAt)} UTC.`)
     expect(refreshedAgain.refreshToken).not.toBe(after.refreshToken)
     expect(await introspect(page, 'short', refreshedAgain.refreshToken!)).toBe(true)
   })

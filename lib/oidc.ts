@@ -457,11 +457,11 @@ export async function revokeTokens(session: Session, deadline: AbortSignal): Pro
 /**
  * Where to send the browser to end the provider's session too, or undefined
  * when the provider has no end-session endpoint (Google: sign-out is local only).
- * RP-Initiated Logout 1.0 §2: id_token_hint, post_logout_redirect_uri and
- * client_id (Keycloak needs one of the first and last). Amazon Cognito's
+ * RP-Initiated Logout 1.0 §2: id_token_hint, post_logout_redirect_uri,
+ * client_id (Keycloak needs one of the first and last) and state. Amazon Cognito's
  * /logout takes client_id and logout_uri instead.
  */
-export async function endSessionUrl(idToken: string | undefined, deadline: AbortSignal): Promise<URL | undefined> {
+export async function endSessionUrl(idToken: string | undefined, deadline: AbortSignal, state?: string): Promise<URL | undefined> {
   const config = getConfig().oidc
   const endpoint = config.endSessionEndpoint ?? (await beforeDeadline(getProvider(), deadline)).as.end_session_endpoint
   if (!endpoint) return undefined
@@ -474,5 +474,7 @@ export async function endSessionUrl(idToken: string | undefined, deadline: Abort
   if (idToken) url.searchParams.set('id_token_hint', idToken)
   url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
   url.searchParams.set('client_id', config.clientId)
+  // Some providers return to post_logout_redirect_uri only with a state (§2); it comes back with the user (lib/logout-state.ts).
+  if (state) url.searchParams.set('state', state)
   return url
 }

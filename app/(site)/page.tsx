@@ -1,4 +1,7 @@
+import { cookies } from 'next/headers'
+import { getSessionConfig } from '@/lib/config'
 import { getSession } from '@/lib/current-session'
+import { isOurLogoutReturn, logoutStateCookieName } from '@/lib/logout-state'
 import { sessionUser } from '@/lib/session'
 import { displayName } from '@/lib/user'
 
@@ -11,9 +14,19 @@ const STEPS = [
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await getSession()
-  const signedOutLocally = !session && (await searchParams).signed_out === 'local'
+  const query = await searchParams
+  const signedOutLocally = !session && query.signed_out === 'local'
+  // Back from the provider's end-session endpoint with the state this browser sent there (lib/logout-state.ts).
+  const expected = (await cookies()).get(logoutStateCookieName(getSessionConfig()))?.value
+  const backFromProvider = !session && isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected)
   return (
     <div className="space-y-10">
+      {backFromProvider && (
+        <p role="status" data-testid="signed-out" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
+          You are signed out of this app, and your identity provider has ended its session too, unless you chose there to stay
+          signed in with it.
+        </p>
+      )}
       {signedOutLocally && (
         <p role="status" data-testid="signed-out-locally" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
           You are signed out of this app. Your identity provider offers no way for apps to end its own session, so you may

@@ -4,12 +4,21 @@ import { useEffect, useState } from 'react'
 
 type Result = { status: number | null; body: unknown; error?: string; error_description?: string }
 
+/** A failed call in words, beside what came back: the app's own refusal, the API's error, or none. */
+function failureWords(httpStatus: number, result: Result): string | undefined {
+  if (httpStatus === 401) return 'You are no longer signed in. Sign in again to call the API.'
+  if (result.error_description) return `The API call failed: ${result.error_description}`
+  if (httpStatus >= 400) return `The API call failed (HTTP ${httpStatus}).`
+  if (typeof result.status === 'number' && result.status >= 400) return `The API refused the call (HTTP ${result.status}).`
+  return undefined
+}
+
 /**
  * Calls /api/call-api, which calls the configured API with the access token on
  * the server, and shows what came back. The token itself never reaches the browser.
  */
 export function ApiCaller() {
-  const [result, setResult] = useState<Result | { failed: string } | undefined>()
+  const [result, setResult] = useState<(Result & { words?: string | undefined }) | { failed: string } | undefined>()
   const [busy, setBusy] = useState(false)
   // Disabled until hydrated: a click on the server-rendered button would do nothing.
   const [ready, setReady] = useState(false)
@@ -19,9 +28,10 @@ export function ApiCaller() {
     setBusy(true)
     try {
       const response = await fetch('/api/call-api', { headers: { accept: 'application/json' }, cache: 'no-store' })
-      setResult((await response.json()) as Result)
+      const body = (await response.json()) as Result
+      setResult({ ...body, words: failureWords(response.status, body) })
     } catch {
-      setResult({ failed: 'The app could not be reached.' })
+      setResult({ failed: 'The API call failed: the app could not be reached.' })
     } finally {
       setBusy(false)
     }
@@ -37,9 +47,14 @@ export function ApiCaller() {
       >
         {busy ? 'Calling…' : 'Call the API'}
       </button>
-      {result && (
-        <pre data-testid="api-result" className="overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs text-slate-100">
-          {'failed' in result ? result.failed : JSON.stringify(result, null, 2)}
+      {result && ('failed' in result || result.words) && (
+        <p role="alert" data-testid="api-failure" className="text-sm text-red-700">
+          {'failed' in result ? result.failed : result.words}
+        </p>
+      )}
+      {result && !('failed' in result) && (
+        <pre data-testid="api-result" className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100">
+          {JSON.stringify({ status: result.status, body: result.body, ...(result.error ? { error: result.error, error_description: result.error_description } : {}) }, null, 2)}
         </pre>
       )}
     </div>

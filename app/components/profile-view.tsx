@@ -57,7 +57,41 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   )
 }
 
-export function ProfileView({ session }: { session: Session }) {
+/** What the user's last action did: shown at the top of the profile, in words. */
+export type ProfileNotice = { kind: 'refreshed'; at: number } | { kind: 'refresh-failed' } | { kind: 'signed-out-others' }
+
+function utcTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(11, 19)
+}
+
+function Notice({ notice, session }: { notice: ProfileNotice; session: Session }) {
+  const ok = 'rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900'
+  switch (notice.kind) {
+    case 'refreshed':
+      return (
+        <p role="status" data-testid="notice" className={ok}>
+          Tokens refreshed at {utcTime(notice.at)} UTC.{' '}
+          {session.accessTokenExpiresAt
+            ? `The access token now expires at ${utcTime(session.accessTokenExpiresAt)} UTC.`
+            : 'The provider did not say when the new access token expires.'}
+        </p>
+      )
+    case 'refresh-failed':
+      return (
+        <p role="alert" data-testid="notice" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          The identity provider could not refresh your tokens just now. You are still signed in; the app will try again shortly.
+        </p>
+      )
+    case 'signed-out-others':
+      return (
+        <p role="status" data-testid="notice" className={ok}>
+          Your other sessions are signed out. This one goes on.
+        </p>
+      )
+  }
+}
+
+export function ProfileView({ session, notice }: { session: Session; notice?: ProfileNotice | undefined }) {
   const config = getSessionConfig()
   const now = nowSeconds()
   const user = sessionUser(session)
@@ -67,6 +101,7 @@ export function ProfileView({ session }: { session: Session }) {
 
   return (
     <div className="space-y-10">
+      {notice && <Notice notice={notice} session={session} />}
       <section className="flex items-center gap-5 rounded-xl border border-slate-200 bg-white p-6">
         <Avatar user={user} size="large" />
         <div className="space-y-1">

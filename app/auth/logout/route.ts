@@ -17,6 +17,7 @@ import { getConfig, type SessionConfig } from '@/lib/config'
 import { requestSessionState } from '@/lib/current-session'
 import { readForm } from '@/lib/form'
 import { endSessionUrl, revokeTokens, SIGN_OUT_BUDGET_MS } from '@/lib/oidc'
+import { logoutStateCookieName, logoutStateCookieOptions, newLogoutState } from '@/lib/logout-state'
 import { isSameOriginRequest } from '@/lib/same-origin'
 import { openSession, type Session } from '@/lib/session'
 import { sessionRef } from '@/lib/session-ref'
@@ -80,14 +81,18 @@ export async function POST(request: NextRequest) {
       if (state.status === 'signed-out') return signedOut(new URL('/', config.appBaseUrl), config)
       const { sub, id } = sessionRef(opened.session)
       await getSessionStore().endUserSessions(sub, scope === 'others' ? id : undefined)
-      if (scope === 'others') return redirectTo(new URL('/profile#sessions', config.appBaseUrl))
+      if (scope === 'others') return redirectTo(new URL('/profile?signed_out=others#sessions', config.appBaseUrl))
     }
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
     // The session could not be ended where every instance looks: say so, and keep the cookie for another try.
     return sessionsUnavailable('/auth/logout')
   }
-  return signedOut(await providerLogout(opened.session, config), config)
+  const logoutState = newLogoutState()
+  const response = signedOut(await providerLogout(opened.session, config, logoutState), config)
+  // The home page checks the provider brings this back, before it says the provider signed the user out too.
+  response.cookies.set(logoutStateCookieName(config), logoutState, logoutStateCookieOptions(config))
+  return response
 }
 
 /**
@@ -95,13 +100,13 @@ export async function POST(request: NextRequest) {
  * endpoint, or home), both at once, under one budget: a hung provider delays
  * sign-out by seconds, not minutes.
  */
-async function providerLogout(session: Session, config: SessionConfig): Promise<URL> {
+async function providerLogout(session: Session, config: SessionConfig, state: string): Promise<URL> {
   const deadline = AbortSignal.timeout(SIGN_OUT_BUDGET_MS)
   // Where the provider cannot end its own session, the home page says so: the next sign-in there may not ask for a password.
   const home = new URL('/?signed_out=local', config.appBaseUrl)
   const [, destination] = await Promise.all([
     revokeTokens(session, deadline),
-    endSessionUrl(session.idToken, deadline).catch((error: unknown) => {
+    endSessionUrl(session.idToken, deadline, state).catch((error: unknown) => {
       console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
       return undefined
     }),

@@ -16,7 +16,7 @@ import { requestSessionState } from '@/lib/current-session'
 import { refreshSession } from '@/lib/refresh'
 import { returnToUrl, safeReturnTo } from '@/lib/return-to'
 import { isSameOriginRequest } from '@/lib/same-origin'
-import { needsRefresh } from '@/lib/session'
+import { needsRefresh, nowSeconds } from '@/lib/session'
 import { clearSessionCookie } from '@/lib/session-cookie'
 
 async function refresh(request: NextRequest, force: boolean) {
@@ -42,6 +42,9 @@ async function refresh(request: NextRequest, force: boolean) {
     clearSessionCookie(response.cookies, config)
     return response
   }
+  // "Refresh now" says what happened, on the page it came from.
+  if (force && outcome.kind === 'refreshed') back.searchParams.set('refreshed', String(nowSeconds()))
+  if (force && outcome.kind === 'failed') back.searchParams.set('refresh', 'failed')
   return storeSession(redirectTo(back), outcome.session, config)
 }
 

@@ -1,0 +1,33 @@
+/**
+ * The `state` of an RP-initiated logout (RP-Initiated Logout 1.0 §2, §3): some
+ * providers send the browser back to `post_logout_redirect_uri` only when the
+ * request carries one, and it is how the home page tells "back from signing
+ * out at the provider" from anyone opening `/?state=…`. A random value goes to
+ * the provider and into a short-lived cookie; the home page compares them. A
+ * return without it, or with another, is ignored: no claim is made.
+ *
+ * The cookie holds no secret of the session, only this nonce. Edge-safe.
+ */
+import type { SessionConfig } from './config'
+
+/** Long enough to sign out at the provider, however slowly. */
+const LOGOUT_STATE_TTL = 10 * 60
+
+export function logoutStateCookieName(config: SessionConfig): string {
+  return config.secureCookies ? '__Host-logout-state' : 'logout-state'
+}
+
+export function logoutStateCookieOptions(config: SessionConfig, maxAge = LOGOUT_STATE_TTL) {
+  return { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/', maxAge }
+}
+
+/** 128 random bits, base64url. */
+export function newLogoutState(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** True when the provider brought back the state this browser sent it. */
+export function isOurLogoutReturn(returned: string | undefined, expected: string | undefined): boolean {
+  return typeof returned === 'string' && typeof expected === 'string' && /^[\w-]{22}$/.test(expected) && returned === expected
+}
