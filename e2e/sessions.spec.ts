@@ -197,7 +197,8 @@ for (const target of TARGETS) {
       await expect(here).toContainText(/signed in just now, last seen just now/)
 
       await laptop.page.getByRole('button', { name: 'Sign out of other sessions' }).click()
-      await expect(laptop.page).toHaveURL(`${target.app}/profile#sessions`)
+      await expect(laptop.page).toHaveURL(`${target.app}/profile?signed_out=others#sessions`)
+      await expect(laptop.page.getByTestId('notice')).toHaveText('Your other sessions are signed out. This one goes on.')
       await expect(rows).toHaveCount(1)
       await expect(laptop.page.getByTestId('this-device')).toBeVisible()
       await expectSignedOut(playwright, phoneCopy, target.app)
