@@ -22,8 +22,8 @@ const STYLE = `
   dt { font-weight: 600; color: #475569; }
   dd { margin: 0 0 .5rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
   .status { font-size: .8rem; letter-spacing: .05em; text-transform: uppercase; color: #64748b; }
-  .actions { display: flex; gap: .75rem; margin-top: 1.5rem; }
-  a, button { display: inline-block; padding: .55rem 1rem; border-radius: .5rem; text-decoration: none; font: inherit; font-weight: 600; cursor: pointer; }
+  .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.5rem; }
+  a, button { display: inline-block; white-space: nowrap; padding: .55rem 1rem; border-radius: .5rem; text-decoration: none; font: inherit; font-weight: 600; cursor: pointer; }
   .primary { background: #4f46e5; color: #fff; border: 1px solid #4f46e5; }
   .secondary { background: #fff; color: #4f46e5; border: 1px solid #c7d2fe; }
   form { margin: 0; }

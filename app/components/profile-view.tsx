@@ -37,7 +37,7 @@ function ClaimsTable({ claims, testId }: { claims: Record<string, Claim>; testId
               <th scope="row" className="px-4 py-2 align-top font-mono font-medium whitespace-nowrap text-slate-700">
                 {name}
               </th>
-              <td className="px-4 py-2 font-mono break-all whitespace-pre-wrap text-slate-900">{formatClaim(name, value)}</td>
+              <td className="px-4 py-2 font-mono whitespace-pre-wrap wrap-anywhere text-slate-900">{formatClaim(name, value)}</td>
             </tr>
           ))}
         </tbody>
