@@ -25,7 +25,9 @@ async function expectButtonsOnOneLine(page: Page, where: string): Promise<void> 
       .filter((el) => {
         const style = getComputedStyle(el)
         const content = el.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth)
-        return content > parseFloat(style.lineHeight) * 1.5
+        // `line-height: normal` is about 1.2 times the font size.
+        const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2
+        return content > line * 1.5
       })
       .map((el) => el.textContent?.trim()),
   )
