@@ -20,10 +20,26 @@ test.beforeAll(async () => {
   dev = spawn(process.execPath, ['--experimental-strip-types', 'scripts/dev.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   dev.stdout!.on('data', (chunk: Buffer) => (output += String(chunk)))
   dev.stderr!.on('data', (chunk: Buffer) => (output += String(chunk)))
-  await expect.poll(async () => (await fetch(APP).catch(() => undefined))?.status, { timeout: 90_000, intervals: [500] }).toBe(200)
+  // A dev server that stops at start says why here, instead of the poll timing out on "Received: undefined".
+  const exited = new Promise<never>((_, reject) =>
+    dev.once('close', (code) => {
+      // eslint-disable-next-line no-control-regex -- terminal colour codes, which Next puts inside its message
+      const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      reject(
+        new Error(
+          /Another next dev server is already running/.test(plain)
+            ? 'An `npm run dev` is already running in this folder, and Next allows one per folder. Stop it (Ctrl-C), then run the tests again.'
+            : `\`npm run dev\` stopped at start (exit code ${code}). It printed:\n${plain.slice(-2000)}`,
+        ),
+      )
+    }),
+  )
+  const ready = expect.poll(async () => (await fetch(APP).catch(() => undefined))?.status, { timeout: 90_000, intervals: [500] }).toBe(200)
+  await Promise.race([ready, exited])
 })
 
 test.afterAll(async () => {
+  if (dev.exitCode !== null || dev.signalCode !== null) return
   // dev.ts forwards the signal to next dev and closes the provider.
   if (dev.pid) process.kill(-dev.pid, 'SIGINT')
   await new Promise((resolve) => dev.once('exit', resolve))
