@@ -71,6 +71,7 @@ test('npm run dev: demo users printed, sign in, profile steady, API call, sign o
 
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
   await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
-  await expect(page).toHaveURL(`${APP}/`)
+  await expect(page).toHaveURL(new RegExp(`^${APP}/\\?state=[\\w-]{22}$`))
+  await expect(page.getByTestId('signed-out')).toContainText('You are signed out of this app')
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
 })

@@ -136,7 +136,9 @@ test.describe('sign-out', () => {
     expect(await introspect(page, 'short', session.accessToken)).toBe(false)
 
     await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
-    await expect(page).toHaveURL(`${pairUrls('short').app}/`)
+    // Home, with the state the app sent the provider, and the page says so.
+    await expect(page).toHaveURL(new RegExp(`^${pairUrls('short').app}/\\?state=[\\w-]{22}$`))
+    await expect(page.getByTestId('signed-out')).toBeVisible()
   })
 })
 
@@ -229,7 +231,7 @@ test.describe('big tokens', () => {
 
     await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
-    await expect(page).toHaveURL(`${app}/`)
+    await expect(page).toHaveURL(new RegExp(`^${app}/\\?state=[\\w-]{22}$`))
     expect((await page.context().cookies()).filter((c) => c.name.startsWith('session'))).toEqual([])
   })
 })
