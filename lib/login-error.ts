@@ -87,7 +87,8 @@ const STEP_NAME: Record<ProviderStep, string> = {
   userinfo: 'its userinfo endpoint',
 }
 
-function isTimeout(error: unknown): boolean {
+/** An aborted or timed-out fetch (AbortSignal.timeout rejects with TimeoutError, a plain abort with AbortError). */
+export function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 }
 

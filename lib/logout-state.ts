@@ -9,6 +9,7 @@
  * The cookie holds no secret of the session, only this nonce. Edge-safe.
  */
 import type { SessionConfig } from './config'
+import { base64UrlEncode } from './session-codec'
 
 /** Long enough to sign out at the provider, however slowly. */
 const LOGOUT_STATE_TTL = 10 * 60
@@ -23,8 +24,7 @@ export function logoutStateCookieOptions(config: SessionConfig, maxAge = LOGOUT_
 
 /** 128 random bits, base64url. */
 export function newLogoutState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)))
 }
 
 /** True when the provider brought back the state this browser sent it. */

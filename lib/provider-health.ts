@@ -12,6 +12,7 @@
  */
 import 'server-only'
 import type { OidcConfig } from './config'
+import { isTimeout } from './login-error'
 
 /** A health check answers within this, whatever the provider does. */
 export const PROBE_TIMEOUT_MS = 2_000
@@ -48,8 +49,7 @@ async function probe(config: OidcConfig): Promise<ProviderHealth> {
   try {
     response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), cache: 'no-store', redirect: 'manual' })
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    return { issuer, discovery: 'unreachable', reason: timedOut ? 'provider_timeout' : 'provider_unreachable', url: url.href }
+    return { issuer, discovery: 'unreachable', reason: isTimeout(error) ? 'provider_timeout' : 'provider_unreachable', url: url.href }
   }
   try {
     if (response.status !== 200) {
@@ -62,8 +62,7 @@ async function probe(config: OidcConfig): Promise<ProviderHealth> {
     }
     return { issuer, discovery: 'reachable' }
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    if (timedOut) return { issuer, discovery: 'unreachable', reason: 'provider_timeout', url: url.href }
+    if (isTimeout(error)) return { issuer, discovery: 'unreachable', reason: 'provider_timeout', url: url.href }
     return { issuer, discovery: 'error', reason: 'bad_provider_response', status: 0, url: url.href }
   }
 }

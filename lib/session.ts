@@ -7,7 +7,7 @@
  */
 import type { SessionConfig } from './config'
 import { open, seal } from './seal'
-import { compress, decompress } from './session-codec'
+import { base64UrlEncode, compress, decompress } from './session-codec'
 
 /** JSON values as they come out of an ID token or a userinfo response. */
 export type Claim = string | number | boolean | null | Claim[] | { [key: string]: Claim }
@@ -62,8 +62,7 @@ export function nowSeconds(): number {
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
 
 export function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)))
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
