@@ -12,23 +12,17 @@
  * or a 401 JSON under /api/. Pages and handlers check the session again.
  */
 import { NextResponse, type NextRequest } from 'next/server'
-import { ConfigError, getSessionConfig, type SessionConfig } from './lib/config'
-import { contentSecurityPolicy, createNonce } from './lib/csp'
-import { needsRefresh, nowSeconds, openSession, sealSession, touchDue } from './lib/session'
-import { clearSessionCookie, hasSessionCookie, readSessionCookie, writeSessionCookie } from './lib/session-cookie'
-import { unauthorizedJson } from './lib/unauthorized'
+import { ConfigError, getConfig, type SessionConfig } from './lib/config'
+import { unauthorizedJson } from './lib/http/api-errors'
+import { contentSecurityPolicy, createNonce } from './lib/http/csp'
+import { AUTH_ROUTES, isPrivate, loginUrl } from './lib/routes'
+import { clearSessionCookie, readSessionCookie, saveSessionCookie } from './lib/session/cookies'
+import { openSession } from './lib/session/sealed'
+import { needsRefresh, nowSeconds, touchDue, touched } from './lib/session/session'
 
-/** The private routes: the one list to extend. A path is private when it is one of these or below one. */
-export const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api']
-
-function isPrivate(pathname: string): boolean {
-  return PRIVATE_ROUTES.some((route) => pathname === route || pathname.startsWith(`${route}/`))
-}
-
-function redirectToLogin(request: NextRequest, appBaseUrl: URL): NextResponse {
-  const login = new URL('/auth/login', appBaseUrl)
-  login.searchParams.set('returnTo', `${request.nextUrl.pathname}${request.nextUrl.search}`)
-  return NextResponse.redirect(login)
+/** Where this request was going, to come back to after a detour. */
+function pathAndQuery(request: NextRequest): string {
+  return `${request.nextUrl.pathname}${request.nextUrl.search}`
 }
 
 /**
@@ -38,33 +32,31 @@ function redirectToLogin(request: NextRequest, appBaseUrl: URL): NextResponse {
  * Signed out: the login, or a 401 under /api/.
  */
 async function guard(request: NextRequest, config: SessionConfig, requestHeaders: Headers): Promise<NextResponse> {
-  const opened = await openSession(readSessionCookie(request.cookies, config), config)
+  const sealed = readSessionCookie(request.cookies, config)
+  const opened = await openSession(sealed, config)
   if (opened) {
     const { session, stale } = opened
     const now = nowSeconds()
     if (needsRefresh(session, now) && (request.method === 'GET' || request.method === 'HEAD')) {
-      const refresh = new URL('/auth/refresh', config.appBaseUrl)
-      refresh.searchParams.set('returnTo', `${request.nextUrl.pathname}${request.nextUrl.search}`)
+      const refresh = new URL(AUTH_ROUTES.refresh, config.appBaseUrl)
+      refresh.searchParams.set('returnTo', pathAndQuery(request))
       return NextResponse.redirect(refresh)
     }
     const response = NextResponse.next({ request: { headers: requestHeaders } })
     // Not on every request (a seal each time): at most once per touchInterval, often enough to slide.
-    if (stale || touchDue(session, config, now)) {
-      const touched = { ...session, lastSeenAt: now }
-      writeSessionCookie(response.cookies, await sealSession(touched, config), config, touched.expiresAt - now, request.cookies)
-    }
+    if (stale || touchDue(session, config, now)) await saveSessionCookie(response.cookies, touched(session, now), config, request.cookies)
     return response
   }
-  const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : redirectToLogin(request, config.appBaseUrl)
+  const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : NextResponse.redirect(loginUrl(config.appBaseUrl, pathAndQuery(request)))
   // A cookie that does not open is dead weight on every request: drop it.
-  if (hasSessionCookie(request.cookies, config)) clearSessionCookie(response.cookies, config)
+  if (sealed !== undefined) clearSessionCookie(response.cookies, config)
   return response
 }
 
 export async function middleware(request: NextRequest) {
   let config: SessionConfig
   try {
-    config = getSessionConfig()
+    config = getConfig().session
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(error.message)
@@ -90,22 +82,23 @@ export async function middleware(request: NextRequest) {
 
 /**
  * Where middleware runs, and nowhere else (issue 6): static assets, /auth/ and
- * /api/ handlers other than the private ones, public pages for visitors
- * without a session, and the benchmark's bare twin never pay for it. It runs on
- * - the private routes (PRIVATE_ROUTES): the guard;
- * - public pages for a visitor holding a session cookie: only the nonce, so a
- *   page that shows the user keeps the strict policy. No cookie is opened there.
- * Next needs these as literals; lib/middleware-matcher.test.ts checks them
- * against PRIVATE_ROUTES and the cookie names.
+ * /api/ handlers other than the private ones, and public pages for visitors
+ * without a session never pay for it. It runs on
+ * - the private routes (lib/routes.ts's PRIVATE_ROUTES): the guard;
+ * - public pages for a visitor holding a session cookie (lib/routes.ts's
+ *   SESSION_COOKIE_NAMES): only the nonce, so a page that shows the user keeps
+ *   the strict policy. No cookie is opened there.
+ * Next needs these as literals; lib/routes.test.ts checks them against
+ * lib/routes.ts, together with next.config.ts's header rules.
  */
 export const config = {
   matcher: [
     '/profile/:path*',
     '/api/me/:path*',
     '/api/call-api/:path*',
-    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
-    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
-    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
-    { source: '/((?!api/|auth/|bench/bare|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+    { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
+    { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
+    { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
+    { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
   ],
 }

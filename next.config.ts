@@ -1,24 +1,25 @@
 import type { NextConfig } from 'next'
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
-import { anonymousContentSecurityPolicy } from './lib/csp'
-
-/** Every name the session cookie goes by (lib/config.ts, lib/session-cookie.ts): http, https, and chunked. */
-export const SESSION_COOKIE_NAMES = ['session', 'session.0', '__Host-session', '__Host-session.0'] as const
+import { anonymousContentSecurityPolicy } from './lib/http/csp'
+import { HEADER_SOURCES, SESSION_COOKIE_NAMES } from './lib/routes'
 
 /**
- * Nothing here depends on the environment: one build serves any provider, and
- * every OIDC setting is read at run time (lib/config.ts).
+ * `npm run bench` builds with BENCH_BUILD=1, into .next-bench: only then are the
+ * benchmark's twins of /profile (app/bench/, files named `*.bench.tsx`) part of
+ * the app. A normal `npm run build` has no trace of them.
  */
-/** Every path but the private routes (middleware.ts's PRIVATE_ROUTES), which always run middleware, and /auth/. */
-const NOT_PRIVATE_NOR_AUTH = '/((?!profile(?:/|$)|api/me(?:/|$)|api/call-api(?:/|$)|auth/).*)'
-/** Pages a session cookie does not bring middleware to (middleware.ts's matcher): asset-like paths, the bare twin. */
-const OUTSIDE_MIDDLEWARE = '/((?!api/|auth/|_next/)(?:bench/bare|.*\\.\\w+$).*)'
+const BENCH_BUILD = process.env.BENCH_BUILD === '1'
 
+/**
+ * Apart from BENCH_BUILD, nothing here depends on the environment: one build
+ * serves any provider, and every OIDC setting is read at run time (lib/config/).
+ */
 export default function nextConfig(phase: string): NextConfig {
   const anonymous = anonymousContentSecurityPolicy({ development: phase === PHASE_DEVELOPMENT_SERVER })
   return {
     // A self-contained server (.next/standalone/server.js) for Node hosts and the Dockerfile.
     output: 'standalone',
+    ...(BENCH_BUILD ? { distDir: '.next-bench', pageExtensions: ['tsx', 'ts', 'bench.tsx'] } : {}),
     poweredByHeader: false,
     // The Redis client (lib/session-store) is loaded from node_modules, not bundled: one copy, one connection per process.
     serverExternalPackages: ['redis', '@redis/client'],
@@ -50,16 +51,16 @@ export default function nextConfig(phase: string): NextConfig {
           // static policy. Middleware sends the nonce policy everywhere it runs, the private routes
           // always; our own HTML pages under /auth/ send their own (a header set here would replace
           // theirs), down to its 404 (app/auth/[...rest]).
-          source: NOT_PRIVATE_NOR_AUTH,
+          source: HEADER_SOURCES.notPrivateNorAuth,
           missing: SESSION_COOKIE_NAMES.map((key) => ({ type: 'cookie' as const, key })),
           headers: [{ key: 'Content-Security-Policy', value: anonymous }],
         },
         // A visitor with a session cookie, where middleware does not run (asset-like paths, the
-        // benchmark's bare twin): their 404 pages render the signed-in header, so they get the static
+        // benchmark's bare twin among them): their 404 pages render the signed-in header, so they get the static
         // policy too. /api/ answers JSON, down to its 404 (app/api/[...rest]); /auth/ brings its own.
         // Every HTML response carries a policy.
         ...SESSION_COOKIE_NAMES.map((key) => ({
-          source: OUTSIDE_MIDDLEWARE,
+          source: HEADER_SOURCES.outsideMiddleware,
           has: [{ type: 'cookie' as const, key }],
           headers: [{ key: 'Content-Security-Policy', value: anonymous }],
         })),

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { getSessionState } from '@/lib/current-session'
+import { getSessionState } from '@/lib/session/current'
 import { Frame } from './components/frame'
 
 export const metadata: Metadata = { title: 'Page not found' }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test'
 import { unsealData } from 'iron-session'
-import { decompress } from '../lib/session-codec.ts'
+import { decompress } from '../lib/session/codec.ts'
+import { TOKEN_FIELDS } from '../lib/session/sealed.ts'
 import { DEMO_USERS, type DemoUser } from '../idp/users.ts'
 import { IDP_ISSUER } from './environment.ts'
 
@@ -36,15 +37,15 @@ export async function sessionCookie(page: Page) {
 
 /**
  * Opens a session cookie's value the way the app does: iron with the secret, then
- * the compact form inside (lib/session-codec.ts). Tests read the stored tokens so.
+ * the compact form inside (lib/session/codec.ts). Tests read the stored tokens so.
  */
 export async function openSealedSession<T>(sealed: string, password: string): Promise<T> {
   const data = await unsealData<{ z?: string }>(sealed, { password })
   if (typeof data.z !== 'string') throw new Error('not a compact session')
-  return (decompress(data.z, ['idToken', 'accessToken', 'refreshToken'])) as T
+  return decompress(data.z, TOKEN_FIELDS) as T
 }
 
-/** A session id of the shape the app gives (lib/session.ts), for sessions a test seals itself. */
+/** A session id of the shape the app gives (lib/session/session.ts), for sessions a test seals itself. */
 export function randomSessionId(): string {
   return randomBytes(16).toString('base64url')
 }

@@ -18,9 +18,11 @@ import {
   TEST_SESSION_SECRET,
 } from './environment.ts'
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
-import { HOSTILE_USER } from './hostile/provider.ts'
+import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { openSealedSession, randomSessionId } from './helpers.ts'
-import { compress } from '../lib/session-codec.ts'
+import { compress } from '../lib/session/codec.ts'
+import { TOKEN_FIELDS } from '../lib/session/sealed.ts'
+import { unsignedJwt } from '../lib/testing/tokens.ts'
 
 const main = HOSTILE_APPS.main
 const FOREIGN_SECRET = 'a-secret-this-app-has-never-held-0123456789'
@@ -39,12 +41,9 @@ function now(): number {
 /** A session of the shape the app stores, sealed the way the app seals it (its ID token unsigned: only the seal protects it). */
 function sealSession(secret: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const t = now()
-  const idToken = [{ alg: 'RS256' }, { sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' }]
-    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
-    .concat('signature')
-    .join('.')
+  const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' })
   const session = { v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
-  return sealData({ z: compress(session, ['idToken', 'accessToken', 'refreshToken']) }, { password: secret, ttl: 3600 })
+  return sealData({ z: compress(session, TOKEN_FIELDS) }, { password: secret, ttl: 3600 })
 }
 
 function flipMiddle(value: string): string {
@@ -369,9 +368,9 @@ test.describe('headers and leaks', () => {
     expectOtherSecurityHeaders(error.headers(), 'error')
   })
 
-  test('the benchmark twins of /profile are a 404 unless the server runs with BENCH_TWIN=1', async ({ request }) => {
+  test('the benchmark twins of /profile are not in a normal build: a 404', async ({ request }) => {
     await login(request, 'main')
-    for (const path of ['/bench/profile', '/bench/bare']) {
+    for (const path of ['/bench/profile', '/bench/bare', '/bench/bare.html']) {
       const response = await request.get(`${main.baseUrl}${path}`)
       expect(response.status(), path).toBe(404)
       expect(await response.text(), path).not.toContain('data-testid="claims"')

@@ -6,8 +6,9 @@ import { expect, test } from '@playwright/test'
 import { sealData } from 'iron-session'
 import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, providerRecord, setDefect, startLogin } from './hostile/client.ts'
-import { HOSTILE_USER } from './hostile/provider.ts'
+import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { openSealedSession, randomSessionId } from './helpers.ts'
+import { unsignedJwt } from '../lib/testing/tokens.ts'
 
 const main = HOSTILE_APPS.main
 
@@ -105,10 +106,7 @@ test.describe('step-up', () => {
 
 test.describe('session timeouts', () => {
   const now = () => Math.floor(Date.now() / 1000)
-  const idToken = [{ alg: 'RS256' }, { sub: HOSTILE_USER.sub, name: HOSTILE_USER.name }]
-    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
-    .concat('signature')
-    .join('.')
+  const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name })
   const seal = (fields: Record<string, number>) =>
     sealData({ v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields }, { password: HOSTILE_SESSION_SECRET, ttl: 7200 })
 

@@ -3,7 +3,9 @@
  * Bearer token (RFC 6750). Node runtime: route handlers only.
  */
 import 'server-only'
-import { OUTBOUND_TIMEOUT_MS } from './oidc'
+import { refreshSession } from './auth/refresh'
+import { OUTBOUND_TIMEOUT_MS } from './oidc/provider'
+import type { Session } from './session/session'
 
 export type ApiResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
@@ -67,4 +69,24 @@ export async function callApi(endpoint: URL, accessToken: string | undefined): P
     }
   }
   return { ok: true, status: response.status, body }
+}
+
+/** What calling the API as the user came to, and the session to keep afterwards. */
+export type UserApiCall =
+  | { readonly kind: 'answered'; readonly result: ApiResult; readonly session: Session }
+  /** A refresh was needed and the provider refused it: the session is over. */
+  | { readonly kind: 'signed-out' }
+
+/**
+ * Calls the API with the session's access token. A 401 from the API (the
+ * token expired or was revoked early) triggers one refresh and one retry; the
+ * session comes back refreshed when that happened.
+ */
+export async function callApiAs(endpoint: URL, session: Session): Promise<UserApiCall> {
+  const result = await callApi(endpoint, session.accessToken)
+  if (!result.ok || result.status !== 401 || !session.refreshToken) return { kind: 'answered', result, session }
+  const outcome = await refreshSession(session)
+  if (outcome.kind === 'rejected') return { kind: 'signed-out' }
+  if (outcome.kind === 'failed') return { kind: 'answered', result, session: outcome.session }
+  return { kind: 'answered', result: await callApi(endpoint, outcome.session.accessToken), session: outcome.session }
 }

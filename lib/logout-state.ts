@@ -8,23 +8,25 @@
  *
  * The cookie holds no secret of the session, only this nonce. Edge-safe.
  */
+import { randomId } from './base64url'
 import type { SessionConfig } from './config'
-import { base64UrlEncode } from './session-codec'
+import { LOGOUT_STATE_COOKIE } from './routes'
+import type { CookieOptions } from './session/cookies'
 
 /** Long enough to sign out at the provider, however slowly. */
 const LOGOUT_STATE_TTL = 10 * 60
 
 export function logoutStateCookieName(config: SessionConfig): string {
-  return config.secureCookies ? '__Host-logout-state' : 'logout-state'
+  return config.secureCookies ? LOGOUT_STATE_COOKIE.https : LOGOUT_STATE_COOKIE.http
 }
 
-export function logoutStateCookieOptions(config: SessionConfig, maxAge = LOGOUT_STATE_TTL) {
+export function logoutStateCookieOptions(config: SessionConfig, maxAge = LOGOUT_STATE_TTL): CookieOptions {
   return { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/', maxAge }
 }
 
 /** 128 random bits, base64url. */
 export function newLogoutState(): string {
-  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)))
+  return randomId()
 }
 
 /** True when the provider brought back the state this browser sent it. */

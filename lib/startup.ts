@@ -5,11 +5,11 @@
  * discovery and a wrong issuer shows up in the log straight away, and the
  * session store in use is named (and, for Redis, connected).
  */
-import { clientKey } from './client-key'
 import { ConfigError, getConfig } from './config'
-import { LoginError } from './login-error'
-import { getProvider } from './oidc'
-import { describeStore, getSessionStore } from './session-store'
+import { clientKey } from './oidc/client-key'
+import { LoginError } from './oidc/errors'
+import { getProvider } from './oidc/provider'
+import { describeStore, getSessionStore } from './session/store'
 
 export async function checkAtStartup(): Promise<void> {
   let issuer: string
@@ -35,10 +35,6 @@ export async function checkAtStartup(): Promise<void> {
       () => console.log('[store] Redis is reachable'),
       () => console.warn('[store] Redis is not reachable yet; private pages answer 503 until it is'),
     )
-  }
-
-  if (process.env.BENCH_TWIN === '1') {
-    console.warn('[bench] BENCH_TWIN=1: /bench/profile and /bench/bare render the profile without the session check. For `npm run bench` only; never set it on a deployed app.')
   }
 
   const { privateKey } = getConfig().oidc

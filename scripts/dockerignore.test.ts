@@ -37,7 +37,7 @@ describe('.dockerignore', () => {
     },
   )
 
-  it.each(['.env.example', 'package.json', 'app/layout.tsx', 'lib/config.ts', 'idp/provider.ts'])('lets %s in', (path) => {
+  it.each(['.env.example', 'package.json', 'app/layout.tsx', 'lib/config/index.ts', 'idp/server.ts'])('lets %s in', (path) => {
     expect(excluded(path)).toBe(false)
   })
 

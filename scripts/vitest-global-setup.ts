@@ -1,6 +1,6 @@
 /**
  * Before the unit tests: a real redis-server on a free loopback port, for the
- * session store's tests (lib/session-store/*.test.ts), stopped afterwards.
+ * session store's tests (lib/session/store/*.test.ts), stopped afterwards.
  * Without redis-server installed the run stops here, saying how to install it.
  */
 import { mkdtempSync, rmSync } from 'node:fs'

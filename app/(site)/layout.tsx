@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Frame } from '@/app/components/frame'
-import { getSessionState } from '@/lib/current-session'
+import { getSessionState } from '@/lib/session/current'
 
 /** Every page of the site: the header shows who is signed in, from the session. */
 export default async function SiteLayout({ children }: { children: ReactNode }) {

@@ -1,9 +1,9 @@
 import { cookies } from 'next/headers'
-import { getSessionConfig } from '@/lib/config'
-import { getSession } from '@/lib/current-session'
+import { getConfig } from '@/lib/config'
 import { isOurLogoutReturn, logoutStateCookieName } from '@/lib/logout-state'
-import { sessionUser } from '@/lib/session'
-import { displayName } from '@/lib/user'
+import { displayName, sessionUser } from '@/lib/session/claims'
+import { loginPath } from '@/lib/routes'
+import { getSession } from '@/lib/session/current'
 
 const STEPS = [
   ['Sign in on the server', 'Authorization code flow with PKCE, state and nonce; tokens are exchanged and validated by route handlers, never in the browser.'],
@@ -17,7 +17,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const query = await searchParams
   const signedOutLocally = !session && query.signed_out === 'local'
   // Back from the provider's end-session endpoint with the state this browser sent there (lib/logout-state.ts).
-  const expected = (await cookies()).get(logoutStateCookieName(getSessionConfig()))?.value
+  const expected = (await cookies()).get(logoutStateCookieName(getConfig().session))?.value
   const backFromProvider = !session && isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected)
   return (
     <div className="space-y-10">
@@ -50,7 +50,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             </a>
           </div>
         ) : (
-          <a href="/auth/login?returnTo=/profile" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
+          <a href={loginPath('/profile')} className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
             Sign in
           </a>
         )}

@@ -1,5 +1,4 @@
-import type { UserClaims } from '@/lib/session'
-import { displayName, stringClaim } from '@/lib/user'
+import { displayName, stringClaim, type UserClaims } from '@/lib/session/claims'
 
 /** Sizes as classes, not style attributes: the Content-Security-Policy allows no inline styles. */
 const SIZES = {

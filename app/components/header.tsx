@@ -1,7 +1,7 @@
 import Link from 'next/link'
-import type { SessionState } from '@/lib/current-session'
-import { sessionUser } from '@/lib/session'
-import { displayName } from '@/lib/user'
+import { loginPath } from '@/lib/routes'
+import { displayName, sessionUser } from '@/lib/session/claims'
+import type { SessionState } from '@/lib/session/current'
 import { Avatar } from './avatar'
 
 /**
@@ -43,7 +43,7 @@ export function Header({ state }: { state: SessionState }) {
             Signing in is paused: sessions cannot be checked right now
           </span>
         ) : (
-          <a href="/auth/login" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+          <a href={loginPath()} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
             Sign in
           </a>
         )}

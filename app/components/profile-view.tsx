@@ -4,9 +4,10 @@ import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
 import { YourSessions } from '@/app/components/your-sessions'
-import { getSessionConfig } from '@/lib/config'
-import { decodeIdToken, nowSeconds, sessionEndsAt, sessionUser, type Claim, type Session } from '@/lib/session'
-import { displayName, stringClaim } from '@/lib/user'
+import { getConfig } from '@/lib/config'
+import { type Claim, decodeJwt } from '@/lib/jwt'
+import { displayName, sessionUser, stringClaim } from '@/lib/session/claims'
+import { nowSeconds, type Session, sessionEndsAt } from '@/lib/session/session'
 
 /** Claims that are times, shown as dates next to the number. */
 const TIME_CLAIMS = new Set(['auth_time', 'updated_at', 'iat', 'exp', 'nbf'])
@@ -92,11 +93,11 @@ function Notice({ notice, session }: { notice: ProfileNotice; session: Session }
 }
 
 export function ProfileView({ session, notice }: { session: Session; notice?: ProfileNotice | undefined }) {
-  const config = getSessionConfig()
+  const config = getConfig().session
   const now = nowSeconds()
   const user = sessionUser(session)
   const email = stringClaim(user, 'email')
-  const idToken = decodeIdToken(session.idToken)
+  const idToken = decodeJwt(session.idToken)
   const idleEndsAt = sessionEndsAt(session, config)
 
   return (

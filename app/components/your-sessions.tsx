@@ -5,9 +5,9 @@
  * those this server has seen.
  */
 import { getConfig } from '@/lib/config'
-import { nowSeconds, type Session } from '@/lib/session'
-import { sessionRef } from '@/lib/session-ref'
-import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session-store'
+import { sessionRef } from '@/lib/session/ref'
+import { nowSeconds, type Session } from '@/lib/session/session'
+import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session/store'
 
 function ago(seconds: number): string {
   if (seconds < 60) return 'just now'

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { ProfileView, type ProfileNotice } from '@/app/components/profile-view'
-import { requireSession } from '@/lib/current-session'
+import { requireSession } from '@/lib/session/current'
 
 export const metadata: Metadata = { title: 'Profile' }
 

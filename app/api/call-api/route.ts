@@ -7,14 +7,11 @@
  * The access token itself never reaches the browser.
  */
 import { NextResponse } from 'next/server'
-import { callApi } from '@/lib/api-client'
-import { storeSession } from '@/lib/auth-response'
+import { callApiAs } from '@/lib/api-client'
 import { getConfig } from '@/lib/config'
-import { apiSession } from '@/lib/current-session'
-import { refreshSession } from '@/lib/refresh'
-import type { Session } from '@/lib/session'
-import { clearSessionCookie } from '@/lib/session-cookie'
-import { unauthorizedJson } from '@/lib/unauthorized'
+import { unauthorizedJson } from '@/lib/http/api-errors'
+import { clearSessionCookie, saveSessionCookie } from '@/lib/session/cookies'
+import { apiSession } from '@/lib/session/current'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -22,31 +19,21 @@ export async function GET() {
   const { session: config, apiEndpoint } = getConfig()
   const signedIn = await apiSession()
   if ('refusal' in signedIn) return signedIn.refusal
-  const { session } = signedIn
   if (!apiEndpoint) {
-    return NextResponse.json(
-      { status: null, body: null, error: 'not_configured', error_description: 'Set API_ENDPOINT to the URL of the API to call.' },
-      { status: 501, headers: noStore },
-    )
+    const error = { status: null, body: null, error: 'not_configured', error_description: 'Set API_ENDPOINT to the URL of the API to call.' }
+    return NextResponse.json(error, { status: 501, headers: noStore })
   }
 
-  let current: Session = session
-  let result = await callApi(apiEndpoint, current.accessToken)
-  let refreshed = false
-  if (result.ok && result.status === 401 && current.refreshToken) {
-    const outcome = await refreshSession(current)
-    if (outcome.kind === 'rejected') {
-      const response = unauthorizedJson()
-      clearSessionCookie(response.cookies, config)
-      return response
-    }
-    current = outcome.session
-    refreshed = outcome.kind === 'refreshed'
-    if (refreshed) result = await callApi(apiEndpoint, current.accessToken)
+  const call = await callApiAs(apiEndpoint, signedIn.session)
+  if (call.kind === 'signed-out') {
+    const response = unauthorizedJson()
+    clearSessionCookie(response.cookies, config)
+    return response
   }
-
+  const { result, session } = call
   const response = result.ok
     ? NextResponse.json({ status: result.status, body: result.body }, { headers: noStore })
     : NextResponse.json({ status: null, body: null, error: 'api_unreachable', error_description: result.reason }, { status: 502, headers: noStore })
-  return current === session ? response : storeSession(response, current, config)
+  if (session !== signedIn.session) await saveSessionCookie(response.cookies, session, config)
+  return response
 }

@@ -6,15 +6,15 @@
  * (`"discovery": "unreachable"`, with `reason` and the `url` tried), answers
  * with an error (`"discovery": "error"`, with its HTTP `status` and the `url`),
  * or the session store cannot be reached. The provider is probed for real
- * (lib/provider-health.ts: one probe at a time, a 2 s timeout, reused for 5 s),
+ * (lib/oidc/health.ts: one probe at a time, a 2 s timeout, reused for 5 s),
  * so a provider that went down shows within seconds. Public, for load balancers
  * and uptime checks; it says nothing secret (the issuer and its discovery URL
  * are public).
  */
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/lib/config'
-import { providerHealth } from '@/lib/provider-health'
-import { getSessionStore } from '@/lib/session-store'
+import { providerHealth } from '@/lib/oidc/health'
+import { getSessionStore } from '@/lib/session/store'
 
 async function storeHealth() {
   const store = getSessionStore()

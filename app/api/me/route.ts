@@ -6,8 +6,9 @@
  */
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/lib/config'
-import { apiSession } from '@/lib/current-session'
-import { sessionEndsAt, sessionUser } from '@/lib/session'
+import { sessionUser } from '@/lib/session/claims'
+import { apiSession } from '@/lib/session/current'
+import { sessionEndsAt } from '@/lib/session/session'
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 

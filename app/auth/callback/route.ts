@@ -1,66 +1,41 @@
 /**
  * GET /auth/callback
- * The provider sends the browser back here. Find this login's transaction by
- * `state`, validate the response, exchange the code, validate the tokens, give
- * the session its id and record it in the session store, seal it into the
- * cookie, and go where the user was going.
+ * The provider sends the browser back here (OIDC Core §3.1.2.5). Take this
+ * login's transaction by `state`, validate the response and the tokens
+ * (lib/oidc/callback.ts), begin the session, and go where the user was going.
  */
-import type { NextRequest } from 'next/server'
-import { loginFailure, redirectTo, storeSession } from '@/lib/auth-response'
+import type { NextRequest, NextResponse } from 'next/server'
+import { beginSession } from '@/lib/auth/sign-in'
 import { getConfig } from '@/lib/config'
-import { LoginError } from '@/lib/login-error'
-import { completeLogin } from '@/lib/oidc'
-import { returnToUrl } from '@/lib/return-to'
-import { newSessionId, nowSeconds, sealSession, type Session } from '@/lib/session'
-import { sessionRef } from '@/lib/session-ref'
-import { getSessionStore } from '@/lib/session-store'
-import { describeUserAgent } from '@/lib/user-agent'
-import {
-  isWellFormedState,
-  transactionCookieName,
-  transactionCookieOptions,
-  unsealTransaction,
-  type LoginTransaction,
-} from '@/lib/transaction'
+import { loginFailure, redirectTo } from '@/lib/http/responses'
+import { returnToUrl } from '@/lib/http/return-to'
+import { completeLogin } from '@/lib/oidc/callback'
+import { LoginError } from '@/lib/oidc/errors'
+import { getProvider } from '@/lib/oidc/provider'
+import { writeSessionCookie } from '@/lib/session/cookies'
+import { TRANSACTION_TTL_WORDS, TransactionStore } from '@/lib/transaction-store'
 
 export async function GET(request: NextRequest) {
   const { session: config } = getConfig()
   const params = request.nextUrl.searchParams
-  const state = params.get('state')
-  let cookieName: string | undefined
-  let transaction: LoginTransaction | undefined
-  if (isWellFormedState(state)) {
-    cookieName = transactionCookieName(state, config)
-    transaction = await unsealTransaction(request.cookies.get(cookieName)?.value, state, config)
-  }
-
-  if (!cookieName || !transaction) {
+  const { transaction, spend } = await new TransactionStore(config).take(params.get('state'), request.cookies)
+  let response: NextResponse
+  if (!transaction) {
     // Without a transaction we cannot tell the provider's genuine error from a
     // crafted link, so we show none of the query: only that this login is not ours.
-    const error = new LoginError(
-      'invalid_request',
-      'This sign-in was not started in this browser, or it took longer than 10 minutes. Please sign in again.',
-    )
-    const response = loginFailure(error, config.appBaseUrl)
-    if (cookieName) response.cookies.set(cookieName, '', transactionCookieOptions(config, 0))
-    return response
+    const detail = `This sign-in was not started in this browser, or it took longer than ${TRANSACTION_TTL_WORDS}. Please sign in again.`
+    response = loginFailure(new LoginError('invalid_request', detail))
+  } else {
+    try {
+      const tokens = await completeLogin(await getProvider(), params, transaction)
+      const { session, sealed } = await beginSession(tokens, request.headers.get('user-agent'), config)
+      response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
+      writeSessionCookie(response.cookies, sealed, session.expiresAt, config)
+    } catch (error) {
+      response = loginFailure(error, transaction.returnTo)
+    }
   }
-
-  // Whatever happens next, this transaction is spent: a second use of the same callback finds nothing.
-  const spent = transactionCookieOptions(config, 0)
-  try {
-    const tokens = await completeLogin(params, transaction)
-    const now = nowSeconds()
-    const session: Session = { v: 1, id: newSessionId(), ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
-    await sealSession(session, config) // too large for cookies? fail here, before any cookie is written
-    // Live in the store before the browser holds it: with Redis, only sessions the store holds are live.
-    await getSessionStore().begin(sessionRef(session), describeUserAgent(request.headers.get('user-agent')))
-    const response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
-    response.cookies.set(cookieName, '', spent)
-    return await storeSession(response, session, config)
-  } catch (error) {
-    const response = loginFailure(error, config.appBaseUrl, transaction.returnTo)
-    response.cookies.set(cookieName, '', spent)
-    return response
-  }
+  // Whatever happened, this transaction is spent: a second use of the same callback finds nothing.
+  spend(response.cookies)
+  return response
 }

@@ -3,49 +3,47 @@
  * GET: middleware sends a request here when its access token is due, so the
  *   refresh (a network call middleware must not make) happens before the page
  *   renders, and the new cookie reaches the browser on the way back.
- * POST: the profile page's "Refresh now" button: refresh whether due or not.
- *   From our own pages only: a cross-site POST gets a 403 and refreshes nothing.
- * Only a live session is refreshed: one ended elsewhere goes to sign in. A
- * refused refresh token ends the session and sends the user to sign in again;
- * a provider that cannot answer leaves the session as it is, to retry later.
+ * POST: the profile page's "Refresh now": refresh whether due or not, from our
+ *   own pages only (a cross-site POST gets a 403 and refreshes nothing).
+ * A session ended elsewhere, or whose refresh token the provider refuses,
+ * goes to sign in; a provider that cannot answer leaves it as it is, to retry later.
  */
 import type { NextRequest } from 'next/server'
-import { crossSiteRefused, redirectTo, sessionsUnavailable, storeSession } from '@/lib/auth-response'
-import { getConfig } from '@/lib/config'
-import { requestSessionState } from '@/lib/current-session'
-import { refreshSession } from '@/lib/refresh'
-import { returnToUrl, safeReturnTo } from '@/lib/return-to'
-import { isSameOriginRequest } from '@/lib/same-origin'
-import { needsRefresh, nowSeconds } from '@/lib/session'
-import { clearSessionCookie } from '@/lib/session-cookie'
+import { refreshSession } from '@/lib/auth/refresh'
+import { getConfig, type SessionConfig } from '@/lib/config'
+import { crossSiteRefused, redirectTo, sessionsUnavailable } from '@/lib/http/responses'
+import { returnToUrl, safeReturnTo } from '@/lib/http/return-to'
+import { isSameOriginRequest } from '@/lib/http/same-origin'
+import { loginUrl } from '@/lib/routes'
+import { clearSessionCookie, saveSessionCookie } from '@/lib/session/cookies'
+import { requestSessionState } from '@/lib/session/current'
+import { needsRefresh, nowSeconds } from '@/lib/session/session'
+
+/** To sign in, and back to `returnTo` afterwards; `clear`: the session cookie is dead, drop it. */
+function toSignIn(returnTo: string, clear: boolean, config: SessionConfig) {
+  const response = redirectTo(loginUrl(config.appBaseUrl, returnTo))
+  if (clear) clearSessionCookie(response.cookies, config)
+  return response
+}
 
 async function refresh(request: NextRequest, force: boolean) {
   const { session: config } = getConfig()
   const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'), config.appBaseUrl)
   const back = returnToUrl(returnTo, config.appBaseUrl)
-  const signIn = new URL('/auth/login', config.appBaseUrl)
-  signIn.searchParams.set('returnTo', returnTo)
-
   const state = await requestSessionState(request)
   if (state.status === 'unverifiable') return sessionsUnavailable(returnTo)
-  if (state.status === 'signed-out') {
-    const response = redirectTo(signIn)
-    if (state.clearCookie) clearSessionCookie(response.cookies, config)
-    return response
-  }
+  if (state.status === 'signed-out') return toSignIn(returnTo, state.clearCookie, config)
   // Another request refreshed it first and the browser already has the new cookie.
   if (!force && !needsRefresh(state.session)) return redirectTo(back)
 
   const outcome = await refreshSession(state.session)
-  if (outcome.kind === 'rejected') {
-    const response = redirectTo(signIn)
-    clearSessionCookie(response.cookies, config)
-    return response
-  }
+  if (outcome.kind === 'rejected') return toSignIn(returnTo, true, config)
   // "Refresh now" says what happened, on the page it came from.
   if (force && outcome.kind === 'refreshed') back.searchParams.set('refreshed', String(nowSeconds()))
   if (force && outcome.kind === 'failed') back.searchParams.set('refresh', 'failed')
-  return storeSession(redirectTo(back), outcome.session, config)
+  const response = redirectTo(back)
+  await saveSessionCookie(response.cookies, outcome.session, config)
+  return response
 }
 
 export function GET(request: NextRequest) {

@@ -5,9 +5,9 @@
  * and this answers it, with a way back to where the user was going.
  */
 import type { NextRequest } from 'next/server'
-import { sessionsUnavailable } from '@/lib/auth-response'
 import { getConfig } from '@/lib/config'
-import { safeReturnTo } from '@/lib/return-to'
+import { sessionsUnavailable } from '@/lib/http/responses'
+import { safeReturnTo } from '@/lib/http/return-to'
 
 export function GET(request: NextRequest) {
   const { session: config } = getConfig()

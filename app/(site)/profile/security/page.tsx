@@ -1,6 +1,8 @@
 import type { Metadata } from 'next'
-import { requireSession } from '@/lib/current-session'
-import { authentication, nowSeconds, sessionUser } from '@/lib/session'
+import { loginPath } from '@/lib/routes'
+import { authentication, sessionUser } from '@/lib/session/claims'
+import { requireSession } from '@/lib/session/current'
+import { nowSeconds } from '@/lib/session/session'
 
 export const metadata: Metadata = { title: 'Security settings' }
 
@@ -24,7 +26,7 @@ export default async function SecurityPage() {
   if (age === undefined || age > STEP_UP_MAX_AGE) {
     const user = sessionUser(session)
     const hint = typeof user.preferred_username === 'string' ? user.preferred_username : typeof user.email === 'string' ? user.email : undefined
-    const stepUp = `/auth/login?${new URLSearchParams({ returnTo: '/profile/security', ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) })}`
+    const stepUp = loginPath('/profile/security', { ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) })
     return (
       <div className="max-w-prose space-y-4" data-testid="step-up-needed">
         <h1 className="text-2xl font-bold">Confirm it is you</h1>

@@ -1,0 +1,33 @@
+/**
+ * The two halves of a sign-in as the app performs them: a new login
+ * transaction for /auth/login, and a new session for /auth/callback once the
+ * provider's answer is validated (lib/oidc/callback.ts).
+ */
+import 'server-only'
+import type { SessionConfig } from '../config'
+import { newLoginChallenge } from '../oidc/authorization'
+import type { AuthorizationOptions } from '../oidc/auth-params'
+import type { TokenSet } from '../oidc/token-set'
+import { sessionRef } from '../session/ref'
+import { sealSession } from '../session/sealed'
+import { newSession, nowSeconds, type Session } from '../session/session'
+import { getSessionStore } from '../session/store'
+import { describeUserAgent } from '../session/store/user-agent'
+import type { LoginTransaction } from '../transaction-store'
+
+/** A login that starts now and comes back to `returnTo`. */
+export function newTransaction(returnTo: string, options: AuthorizationOptions): LoginTransaction {
+  return { ...newLoginChallenge(options), returnTo, createdAt: nowSeconds() }
+}
+
+/**
+ * A session for a completed login, sealed once: a session too large for
+ * cookies fails here, before any cookie is written. It is live in the session
+ * store before the browser holds it: with Redis, only sessions the store holds are live.
+ */
+export async function beginSession(tokens: TokenSet, userAgent: string | null, config: SessionConfig): Promise<{ session: Session; sealed: string }> {
+  const session = newSession(tokens, config)
+  const sealed = await sealSession(session, config)
+  await getSessionStore().begin(sessionRef(session), describeUserAgent(userAgent))
+  return { session, sealed }
+}

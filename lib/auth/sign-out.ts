@@ -1,0 +1,76 @@
+/**
+ * Signing out, in order: the session store first, so a copy of the cookie is
+ * signed out everywhere at once; then the provider (revocation and its own
+ * session), which never holds the user up for more than SIGN_OUT_BUDGET_MS.
+ */
+import 'server-only'
+import type { NextRequest } from 'next/server'
+import type { AppConfig } from '../config'
+import { beforeDeadline, endSessionEndpoint, endSessionUrl, revokeTokens, SIGN_OUT_BUDGET_MS } from '../oidc/logout'
+import { getProvider } from '../oidc/provider'
+import { requestSessionState } from '../session/current'
+import { sessionRef } from '../session/ref'
+import type { Session } from '../session/session'
+import { getSessionStore, isStoreUnavailable } from '../session/store'
+
+/** Form field `scope`: `this` (default) this session; `all` every session of the user; `others` all but this one. */
+export type SignOutScope = 'this' | 'others' | 'all'
+
+export function signOutScope(form: URLSearchParams | undefined): SignOutScope {
+  const scope = form?.get('scope')
+  return scope === 'others' || scope === 'all' ? scope : 'this'
+}
+
+/**
+ * What ending came to: `ended`; `not-live`, a stale copy of a cookie asked to
+ * end other sessions; `unverifiable`, the store could not say whether this
+ * session is live; `store-down`, the store could not record the end.
+ */
+export type Ending = 'ended' | 'not-live' | 'unverifiable' | 'store-down'
+
+/** Ends `scope`'s sessions in the session store. */
+export async function endSessions(request: NextRequest, session: Session, scope: SignOutScope): Promise<Ending> {
+  try {
+    // Ending this session is never refused, even for one already ended elsewhere: it only ends more.
+    if (scope === 'this') {
+      await getSessionStore().end(sessionRef(session))
+      return 'ended'
+    }
+    // Ending the user's other sessions is for a session that is still live, not for a stale copy of its cookie.
+    const state = await requestSessionState(request)
+    if (state.status === 'unverifiable') return 'unverifiable'
+    if (state.status === 'signed-out') return 'not-live'
+    const { sub, id } = sessionRef(session)
+    await getSessionStore().endUserSessions(sub, scope === 'others' ? id : undefined)
+    return 'ended'
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error
+    return 'store-down'
+  }
+}
+
+/**
+ * Revokes the tokens and finds where to go (the provider's end-session
+ * endpoint, or home), both at once, under one budget: a hung provider delays
+ * sign-out by seconds, not minutes.
+ */
+export async function providerSignOut(session: Session, config: AppConfig, state: string): Promise<URL> {
+  const deadline = AbortSignal.timeout(SIGN_OUT_BUDGET_MS)
+  const provider = () => beforeDeadline(getProvider(config.oidc), deadline)
+  // Where the provider cannot end its own session, the home page says so: the next sign-in there may not ask for a password.
+  const home = new URL('/?signed_out=local', config.session.appBaseUrl)
+  const [, destination] = await Promise.all([
+    provider().then(
+      (p) => revokeTokens(p, session, deadline),
+      () => {},
+    ),
+    endSessionEndpoint(config.oidc, provider).then(
+      (endpoint) => endpoint && endSessionUrl(config.oidc, endpoint, session.idToken, state),
+      (error: unknown) => {
+        console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
+        return undefined
+      },
+    ),
+  ])
+  return destination ?? home
+}

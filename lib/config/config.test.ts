@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '.'
+
+const valid = {
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: 'x'.repeat(32),
+  OIDC_ISSUER: 'https://login.example.com/oauth2/default',
+  OIDC_CLIENT_ID: 'client-123',
+  OIDC_CLIENT_SECRET: 'shh',
+}
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  it('accepts a complete configuration and fills in the defaults', () => {
+    const config = parseConfig(valid)
+    expect(config.oidc.issuer.href).toBe('https://login.example.com/oauth2/default')
+    expect(config.oidc.expectedIssuer.href).toBe(config.oidc.issuer.href)
+    expect(config.oidc.scope).toBe('openid profile email')
+    expect(config.oidc.credentials).toEqual({ method: 'client_secret_basic', secret: 'shh' })
+    expect(config.oidc.redirectUri).toBe('http://localhost:3000/auth/callback')
+    expect(config.oidc.postLogoutRedirectUri).toBe('http://localhost:3000/')
+    expect(config.oidc.allowHttp).toBe(false)
+    expect(config.session.secureCookies).toBe(false)
+    expect(config.session.sessionCookieName).toBe('session')
+  })
+
+  it('lists every missing variable at once, each with how to fix it', () => {
+    const problems = problemsOf({})
+    expect(problems).toHaveLength(4)
+    expect(problems.join('\n')).toMatch(/APP_BASE_URL is not set/)
+    expect(problems.join('\n')).toMatch(/SESSION_SECRET is not set.*openssl rand/)
+    expect(problems.join('\n')).toMatch(/OIDC_ISSUER is not set.*npm run dev/)
+    expect(problems.join('\n')).toMatch(/OIDC_CLIENT_ID is not set/)
+  })
+
+  it('refuses a short session secret and says how long it must be', () => {
+    expect(problemsOf({ ...valid, SESSION_SECRET: 'too-short' })).toEqual([
+      expect.stringMatching(/SESSION_SECRET is 9 characters long; it must be at least 32/),
+    ])
+  })
+
+  it('takes several secrets, newest first, each checked on its own', () => {
+    const newest = 'n'.repeat(32)
+    const oldest = 'o'.repeat(40)
+    expect(parseConfig({ ...valid, SESSION_SECRET: ` ${newest} , ${oldest} ` }).session.secrets).toEqual([newest, oldest])
+    expect(problemsOf({ ...valid, SESSION_SECRET: `${newest},short` })).toEqual([
+      expect.stringMatching(/The second secret in SESSION_SECRET is 5 characters long; it must be at least 32.*separated by commas/),
+    ])
+    expect(problemsOf({ ...valid, SESSION_SECRET: Array(6).fill(newest).join(',') })[0]).toMatch(/holds 6 secrets; keep at most 5/)
+  })
+
+  it('reads the session timeouts, with defaults of 8 hours and 30 minutes', () => {
+    expect(parseConfig(valid).session).toMatchObject({ absoluteTimeout: 28800, idleTimeout: 1800 })
+    expect(parseConfig({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '3600', SESSION_IDLE_TIMEOUT: '600' }).session).toMatchObject({
+      absoluteTimeout: 3600,
+      idleTimeout: 600,
+    })
+    expect(problemsOf({ ...valid, SESSION_IDLE_TIMEOUT: '30m' })[0]).toMatch(/SESSION_IDLE_TIMEOUT must be a whole number of seconds/)
+    expect(problemsOf({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '10' })[0]).toMatch(/SESSION_ABSOLUTE_TIMEOUT must be a whole number of seconds between 60/)
+    expect(problemsOf({ ...valid, SESSION_ABSOLUTE_TIMEOUT: '600', SESSION_IDLE_TIMEOUT: '1200' })[0]).toMatch(
+      /SESSION_IDLE_TIMEOUT \(1200\) is longer than SESSION_ABSOLUTE_TIMEOUT \(600\)/,
+    )
+  })
+
+  it('reads API_ENDPOINT when set', () => {
+    expect(parseConfig(valid).apiEndpoint).toBeUndefined()
+    expect(parseConfig({ ...valid, API_ENDPOINT: 'https://api.example.com/me' }).apiEndpoint?.href).toBe('https://api.example.com/me')
+    expect(problemsOf({ ...valid, API_ENDPOINT: 'ftp://api' })[0]).toMatch(/API_ENDPOINT must be an http\(s\) URL/)
+  })
+
+  it('refuses an APP_BASE_URL that is not an origin', () => {
+    expect(problemsOf({ ...valid, APP_BASE_URL: 'http://localhost:3000/app' })[0]).toMatch(/origin only.*http:\/\/localhost:3000/)
+    expect(problemsOf({ ...valid, APP_BASE_URL: 'localhost:3000' })[0]).toMatch(/APP_BASE_URL must be an http\(s\) URL/)
+  })
+
+  it('uses Secure cookies with the __Host- prefix when the app is on https', () => {
+    const config = parseConfig({ ...valid, APP_BASE_URL: 'https://app.example.com/' })
+    expect(config.session.secureCookies).toBe(true)
+    expect(config.session.sessionCookieName).toBe('__Host-session')
+    expect(config.oidc.redirectUri).toBe('https://app.example.com/auth/callback')
+  })
+
+  it('refuses a plain-http issuer off this machine, naming the opt-in', () => {
+    const [problem] = problemsOf({ ...valid, OIDC_ISSUER: 'http://idp.internal.example' })
+    expect(problem).toMatch(/OIDC_ISSUER .*not a loopback address/)
+    expect(problem).toMatch(/OIDC_ALLOW_HTTP_ISSUER=true/)
+  })
+
+  it.each(['http://127.0.0.1:4400', 'http://localhost:8080/realms/demo', 'http://[::1]:4400'])(
+    'accepts the loopback http issuer %s',
+    (issuer) => {
+      expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).oidc.allowHttp).toBe(true)
+    },
+  )
+
+  it('accepts a plain-http issuer elsewhere only with the explicit opt-in', () => {
+    const config = parseConfig({ ...valid, OIDC_ISSUER: 'http://idp.internal.example', OIDC_ALLOW_HTTP_ISSUER: 'true' })
+    expect(config.oidc.allowHttp).toBe(true)
+    expect(problemsOf({ ...valid, OIDC_ALLOW_HTTP_ISSUER: 'yes' })[0]).toMatch(/OIDC_ALLOW_HTTP_ISSUER must be "true" or "false"/)
+  })
+
+  it('refuses an issuer with a query', () => {
+    expect(problemsOf({ ...valid, OIDC_ISSUER: 'https://login.example.com/?tenant=1' })[0]).toMatch(/must not have a query/)
+  })
+
+  it('makes a client without a secret a public client', () => {
+    const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: undefined })
+    expect(config.oidc.credentials).toEqual({ method: 'none' })
+  })
+
+  it('honours client_secret_post', () => {
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'client_secret_post' }).oidc.credentials).toEqual({
+      method: 'client_secret_post',
+      secret: 'shh',
+    })
+  })
+
+  it('refuses contradictory client authentication settings', () => {
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key' })[0]).toMatch(
+      /must be one of client_secret_basic, client_secret_post, private_key_jwt, none/,
+    )
+    expect(problemsOf({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic' })[0]).toMatch(
+      /OIDC_CLIENT_SECRET is not set/,
+    )
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'none' })[0]).toMatch(/public client never sends a secret/)
+  })
+
+  it('takes private_key_jwt with a PKCS#8 PEM (newlines may be escaped) or a private JWK', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\\n-----END PRIVATE KEY-----'
+    const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: pem })
+    expect(config.oidc.credentials).toEqual({ method: 'private_key_jwt' })
+    expect(config.oidc.privateKey).toContain('\nMIGHAgEA')
+    const jwk = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' })
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: jwk }).oidc.privateKey).toBe(jwk)
+  })
+
+  it('says what is wrong with a missing or unusable private key', () => {
+    expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt' })[0]).toMatch(/OIDC_CLIENT_PRIVATE_KEY is not set/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nabc' })[0]).toMatch(/PKCS#8.*openssl pkcs8/)
+    expect(problemsOf({ ...valid, OIDC_CLIENT_PRIVATE_KEY: '{"kty":"EC"}' })[0]).toMatch(/private JWK/)
+    expect(problemsOf({ ...valid, OIDC_USE_REQUEST_OBJECT: 'true' })[0]).toMatch(/OIDC_USE_REQUEST_OBJECT=true.*OIDC_CLIENT_PRIVATE_KEY/)
+  })
+
+  it('reads OIDC_USE_PAR and OIDC_USE_REQUEST_OBJECT as true or false only', () => {
+    expect(parseConfig({ ...valid, OIDC_USE_PAR: 'true' }).oidc.usePar).toBe(true)
+    expect(parseConfig(valid).oidc.usePar).toBe(false)
+    expect(problemsOf({ ...valid, OIDC_USE_PAR: 'yes' })[0]).toMatch(/OIDC_USE_PAR must be "true" or "false"/)
+  })
+
+  it('requires the openid scope and drops duplicates', () => {
+    expect(problemsOf({ ...valid, OIDC_SCOPE: 'profile email' })[0]).toMatch(/OIDC_SCOPE must include "openid"/)
+    expect(parseConfig({ ...valid, OIDC_SCOPE: ' openid  urn:opc:idm:t.user.me openid ' }).oidc.scope).toBe('openid urn:opc:idm:t.user.me')
+  })
+
+  it('expects the token issuer from OIDC_TOKEN_ISSUER when set (Oracle IDCS)', () => {
+    const config = parseConfig({
+      ...valid,
+      OIDC_ISSUER: 'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+      OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/',
+    })
+    expect(config.oidc.issuer.href).toBe('https://idcs-0123456789abcdef.identity.oraclecloud.com/')
+    expect(config.oidc.expectedIssuer.href).toBe('https://identity.oraclecloud.com/')
+    expect(config.oidc.tokenIssuerOverridden).toBe(true)
+  })
+
+  it('keeps sessions in this process without REDIS_URL, and in Redis with one', () => {
+    expect(parseConfig(valid).store).toEqual({ kind: 'memory' })
+    expect(parseConfig({ ...valid, REDIS_URL: ' ' }).store).toEqual({ kind: 'memory' })
+    for (const url of ['redis://localhost:6379', 'rediss://default:s3cret@redis.example.com:6380', 'redis://127.0.0.1:6379/2', 'redis://[::1]:6379']) {
+      const store = parseConfig({ ...valid, REDIS_URL: url }).store
+      expect(store.kind === 'redis' && store.url.href, url).toBe(new URL(url).href)
+    }
+  })
+
+  it('refuses a REDIS_URL it cannot use, saying what a good one looks like, without printing its password', () => {
+    for (const url of ['localhost:6379', 'http://redis.example.com', 'redis://', 'redis://host:6379/cache', 'redis://host:6379/?db=2']) {
+      expect(problemsOf({ ...valid, REDIS_URL: url })[0], url).toMatch(/REDIS_URL .*redis:\/\/localhost:6379/)
+    }
+    const problem = problemsOf({ ...valid, REDIS_URL: 'rediss://default:hunter2-secret@redis.example.com:6380/x' })[0]!
+    expect(problem).toContain('***')
+    expect(problem).not.toContain('hunter2')
+  })
+
+  it('allows forms to end at the provider (sign-out redirects there): its issuer and end-session origins', () => {
+    const origins = parseConfig({ ...valid, OIDC_END_SESSION_ENDPOINT: 'https://auth.example.com/logout' }).session.providerOrigins
+    expect(origins).toEqual(['https://login.example.com', 'https://auth.example.com'])
+  })
+})

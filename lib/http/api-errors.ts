@@ -1,0 +1,35 @@
+/**
+ * The JSON error answers of our APIs. The 401 is shared by middleware and the
+ * route handlers themselves, so both say exactly the same thing; the 503s come
+ * from the handlers, which ask the session store (or the provider's keys).
+ */
+import { NextResponse } from 'next/server'
+
+const noStore = { 'cache-control': 'no-store' }
+
+export function unauthorizedJson(): NextResponse {
+  return NextResponse.json(
+    { error: 'unauthorized', error_description: 'Sign in first: this request has no valid session.' },
+    { status: 401, headers: noStore },
+  )
+}
+
+/** The session store cannot be reached: nobody can tell whether this session was ended. */
+export function sessionsUnavailableJson(): NextResponse {
+  return NextResponse.json(
+    { error: 'temporarily_unavailable', error_description: 'Sessions cannot be checked right now. Try again in a few seconds.' },
+    { status: 503, headers: { ...noStore, 'retry-after': '5' } },
+  )
+}
+
+/** Back-channel logout (§2.8): a logout token refused, ending nothing. */
+export function backchannelRefusal(description: string): NextResponse {
+  console.warn(`[auth] back-channel logout refused: ${description}`)
+  return NextResponse.json({ error: 'invalid_request', error_description: description }, { status: 400, headers: noStore })
+}
+
+/** Back-channel logout: it cannot be checked now; the provider may retry. */
+export function backchannelUnavailable(description: string): NextResponse {
+  console.warn(`[auth] back-channel logout not processed: ${description}`)
+  return NextResponse.json({ error: 'temporarily_unavailable', error_description: description }, { status: 503, headers: { ...noStore, 'retry-after': '5' } })
+}

@@ -1,0 +1,125 @@
+/**
+ * The HTML and redirect responses of the auth route handlers: redirects built
+ * on APP_BASE_URL, our small pages with their own policy, and the error page
+ * for a login that failed.
+ */
+import 'server-only'
+import { NextResponse } from 'next/server'
+import { ConfigError } from '../config'
+import { describeForLog, LoginError } from '../oidc/errors'
+import { loginPath } from '../routes'
+import { SessionTooLargeError } from '../session/sealed'
+import { isStoreUnavailable } from '../session/store/store'
+import { createNonce, errorPageContentSecurityPolicy } from './csp'
+import { errorPageHtml, pageHtml, type PageContent } from './error-page'
+
+/** A 303 to an absolute URL, never cached: auth responses carry per-user cookies. */
+export function redirectTo(url: URL): NextResponse {
+  const response = NextResponse.redirect(url, 303)
+  response.headers.set('cache-control', 'no-store')
+  return response
+}
+
+function asLoginError(error: unknown): LoginError {
+  if (error instanceof LoginError) return error
+  if (error instanceof ConfigError) {
+    return new LoginError('misconfigured', 'This app is missing part of its configuration. The server log says what to fix.', {
+      cause: error,
+    })
+  }
+  if (isStoreUnavailable(error)) {
+    return new LoginError(
+      'store_unavailable',
+      'You signed in at the provider, but this app cannot record sessions right now. Please try again in a moment.',
+      { cause: error },
+    )
+  }
+  if (error instanceof SessionTooLargeError) {
+    return new LoginError(
+      'bad_provider_response',
+      'The provider issued more data than fits in a session cookie, so the session could not be stored.',
+      { cause: error },
+    )
+  }
+  return new LoginError('bad_provider_response', 'Something unexpected went wrong while signing you in.', { cause: error })
+}
+
+/**
+ * One of our small HTML pages (lib/http/error-page.ts) with its own CSP: /auth/ runs
+ * no middleware. `providerOrigins` where a form on it ends at the provider.
+ */
+export function htmlPage(content: PageContent, status: number, providerOrigins?: readonly string[]): NextResponse {
+  const nonce = createNonce()
+  return new NextResponse(pageHtml(content, nonce), {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': errorPageContentSecurityPolicy(nonce, providerOrigins),
+    },
+  })
+}
+
+/**
+ * 503 where the session store cannot be reached: nobody can tell whether this
+ * session was ended, so it is neither honoured nor dropped. The page offers to
+ * try again; `Retry-After` says when.
+ */
+export function sessionsUnavailable(returnTo: string): NextResponse {
+  const response = htmlPage(
+    {
+      kicker: 'Temporarily unavailable · 503',
+      title: 'Sessions cannot be checked right now',
+      paragraphs: [
+        { text: 'This app cannot reach its session store at the moment, so it cannot tell whether you are still signed in.', id: 'unavailable-detail' },
+        { text: 'Nothing is lost: try again in a few seconds. Public pages keep working meanwhile.' },
+      ],
+      actions: [
+        { kind: 'link', href: returnTo, label: 'Try again', primary: true },
+        { kind: 'link', href: '/', label: 'Go to the home page' },
+      ],
+      data: ['error-kind', 'store_unavailable'],
+    },
+    503,
+  )
+  response.headers.set('retry-after', '5')
+  return response
+}
+
+/** 403 for a state-changing request that did not come from our own pages (lib/http/same-origin.ts). */
+export function crossSiteRefused(): NextResponse {
+  return htmlPage(
+    {
+      kicker: 'Refused · 403',
+      title: 'This request did not come from this app',
+      paragraphs: [
+        { text: 'Another site tried to act on your session here. Nothing was changed.', id: 'refused-detail' },
+      ],
+      actions: [{ kind: 'link', href: '/', label: 'Go to the home page', primary: true }],
+      data: ['error-kind', 'cross_site'],
+    },
+    403,
+  )
+}
+
+/**
+ * The error page for a failed login, with a link that starts over and returns
+ * to where the user was going. Logged as one line, without tokens or codes.
+ */
+export function loginFailure(error: unknown, returnTo = '/'): NextResponse {
+  const loginError = asLoginError(error)
+  const log = loginError.status >= 500 ? console.error : console.warn
+  log(`[auth] ${describeForLog(loginError)}`)
+  if (loginError.cause instanceof ConfigError) console.error(loginError.cause.message)
+
+  // /auth/ runs no middleware, so the page brings its own nonce and policy.
+  const nonce = createNonce()
+  return new NextResponse(errorPageHtml(loginError, loginPath(returnTo), nonce), {
+    status: loginError.status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': errorPageContentSecurityPolicy(nonce),
+    },
+  })
+}

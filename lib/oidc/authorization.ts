@@ -1,0 +1,70 @@
+/**
+ * The authorization request (OIDC Core §3.1.2.1): the URL that sends the
+ * browser to the provider to sign in.
+ */
+import 'server-only'
+import * as oauth from 'oauth4webapi'
+import { authorizationParameters, type AuthorizationOptions } from './auth-params'
+import { clientPrivateKey } from './client-key'
+import { step, type Provider } from './provider'
+
+/** What one login sends and must later check: kept by the caller until the callback (lib/transaction-store.ts). */
+export interface LoginChallenge {
+  readonly state: string
+  readonly nonce: string
+  readonly codeVerifier: string
+  /** The options sent with the authorization request; `maxAge` and `acrValues` are checked at the callback. */
+  readonly options: AuthorizationOptions
+}
+
+/** Fresh state, nonce and PKCE verifier (oauth4webapi's: 32 random bytes each). */
+export function newLoginChallenge(options: AuthorizationOptions): LoginChallenge {
+  return {
+    state: oauth.generateRandomState(),
+    nonce: oauth.generateRandomNonce(),
+    codeVerifier: oauth.generateRandomCodeVerifier(),
+    options,
+  }
+}
+
+/**
+ * The URL that starts a login: authorization code flow with PKCE S256, state
+ * and nonce, plus the allowed options. With OIDC_USE_REQUEST_OBJECT the
+ * parameters travel in a request object signed with the client's key
+ * (RFC 9101); with OIDC_USE_PAR, or when discovery requires it, they are pushed
+ * to the provider first and the browser carries only a request_uri (RFC 9126).
+ */
+export async function authorizationUrl(provider: Provider, challenge: LoginChallenge): Promise<URL> {
+  const { as, client, clientAuth, config, http } = provider
+  const params = new URLSearchParams({
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    response_type: 'code',
+    scope: config.scope,
+    state: challenge.state,
+    nonce: challenge.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(challenge.codeVerifier),
+    code_challenge_method: 'S256',
+  })
+  for (const [name, value] of authorizationParameters(challenge.options)) params.set(name, value)
+
+  let request = params
+  if (config.useRequestObject) {
+    const signed = await oauth.issueRequestObject(as, client, params, await clientPrivateKey(config.privateKey!))
+    // OIDC Core §6.1: client_id, response_type and scope also go outside the request object.
+    request = new URLSearchParams({ client_id: config.clientId, response_type: 'code', scope: config.scope, request: signed })
+  }
+
+  const url = new URL(as.authorization_endpoint!)
+  if (config.usePar || as.require_pushed_authorization_requests) {
+    const pushed = await step('par', async () => {
+      const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, http)
+      return oauth.processPushedAuthorizationResponse(as, client, response)
+    })
+    url.searchParams.set('client_id', config.clientId)
+    url.searchParams.set('request_uri', pushed.request_uri)
+    return url
+  }
+  for (const [name, value] of request) url.searchParams.set(name, value)
+  return url
+}

@@ -1,0 +1,96 @@
+/**
+ * One OpenID provider as this app uses it: its configuration, its discovered
+ * metadata, this client's identity and credentials there, its key set, and the
+ * transport rules for every call to it. A value passed to each protocol step
+ * (lib/oidc/*.ts), never a module singleton inside them, so several providers
+ * at once need no rewrite; `getProvider()` keeps the configured one per process.
+ *
+ * Built on oauth4webapi, which does one protocol step per function and leaves
+ * the choices to us. The choices made here:
+ * - discovery and the key set are fetched once per process and reused; a failed
+ *   discovery is forgotten so the next request tries again;
+ * - every outbound request has a timeout;
+ * - the key set is kept until a token names a key it lacks, then refetched once
+ *   (key rotation), or until it is 12 hours old (lib/oidc/key-set.ts).
+ *
+ * Node runtime only: route handlers and instrumentation import lib/oidc/, middleware never does.
+ */
+import 'server-only'
+import * as oauth from 'oauth4webapi'
+import { getConfig, type OidcConfig } from '../config'
+import { clientAuthentication } from './client-auth'
+import { discoveredMetadata } from './discovery'
+import { LoginError, providerFailure, type ProviderStep } from './errors'
+import { KeySetCache } from './key-set'
+
+/** Long enough for a slow provider, short enough that a hung one frees the request. */
+export const OUTBOUND_TIMEOUT_MS = 10_000
+/** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` (OIDC Core §3.1.3.7). */
+export const CLOCK_TOLERANCE = 30
+
+/** The transport options every outbound call gets; valid for each oauth4webapi request function. */
+export interface HttpOptions {
+  readonly signal: () => AbortSignal
+  readonly [oauth.allowInsecureRequests]?: boolean
+}
+
+export interface Provider {
+  readonly config: OidcConfig
+  readonly as: oauth.AuthorizationServer
+  readonly keys: KeySetCache
+  readonly client: oauth.Client
+  readonly clientAuth: oauth.ClientAuth
+  readonly http: HttpOptions
+}
+
+export function httpOptions(config: OidcConfig): HttpOptions {
+  return {
+    signal: () => AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
+    // Plain http is allowed only where config validation allowed it: loopback or an explicit opt-in.
+    ...(config.allowHttp ? { [oauth.allowInsecureRequests]: true } : {}),
+  }
+}
+
+/** Discovers the provider `config` names and prepares this client's credentials for it. */
+export async function discoverProvider(config: OidcConfig): Promise<Provider> {
+  const http = httpOptions(config)
+  const as = await discoveredMetadata(config, http)
+  const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
+  let clientAuth: oauth.ClientAuth
+  try {
+    clientAuth = await clientAuthentication(config, as)
+  } catch (error) {
+    throw new LoginError('misconfigured', `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
+  }
+  return { config, as, client, clientAuth, http, keys: new KeySetCache() }
+}
+
+const providers = new WeakMap<OidcConfig, Promise<Provider>>()
+
+/**
+ * The configured provider, discovered once per process. A failure is not
+ * cached: the next caller discovers again, so a provider that was down at
+ * start is used as soon as it is back.
+ */
+export function getProvider(config: OidcConfig = getConfig().oidc): Promise<Provider> {
+  let provider = providers.get(config)
+  if (!provider) {
+    provider = discoverProvider(config).catch((error: unknown) => {
+      providers.delete(config)
+      throw error
+    })
+    providers.set(config, provider)
+  }
+  return provider
+}
+
+/** Runs one provider-facing step, turning its failure into a LoginError that names the step. */
+export async function step<T>(name: ProviderStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw providerFailure(name, error)
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The private routes and cookie names of lib/routes.ts, as the three places
+ * that act on them see them, checked together with Next's own test helpers:
+ * - middleware.ts's matcher (literals, as Next requires): the private routes
+ *   always; public pages only for a visitor holding a session cookie (for the
+ *   CSP nonce); never static assets or /auth/ and public API handlers (issue 6);
+ * - next.config.ts's header rules: the static policy exactly where middleware
+ *   does not send its own;
+ * - isPrivate, which middleware guards with.
+ */
+import { unstable_doesMiddlewareMatch, unstable_getResponseFromNextConfig } from 'next/experimental/testing/server'
+import { describe, expect, it } from 'vitest'
+import { config } from '../middleware'
+import nextConfig from '../next.config'
+import { AUTH_ROUTES, isPrivate, loginPath, PRIVATE_ROUTES, SESSION_COOKIE_NAMES } from './routes'
+
+const runs = (url: string, cookies?: Record<string, string>) =>
+  unstable_doesMiddlewareMatch({ config, url: `http://localhost${url}`, ...(cookies ? { cookies } : {}) })
+
+/** The Content-Security-Policy next.config.ts's header rules give `url`, if any. */
+async function staticPolicy(url: string, cookies?: Record<string, string>): Promise<string | null> {
+  const response = await unstable_getResponseFromNextConfig({ url: `http://localhost${url}`, nextConfig, ...(cookies ? { cookies } : {}) })
+  return response.headers.get('content-security-policy')
+}
+
+const STATIC = ['/_next/static/chunks/main-abc123.js', '/_next/static/css/app.css', '/_next/image?url=%2Fx.png&w=64&q=75', '/favicon.ico', '/icon.svg', '/robots.txt']
+const PUBLIC_HANDLERS = ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/auth/refresh', '/api/health']
+/** Addresses that answer HTML: pages, and the 404 page wherever nothing else answers. */
+const HTML = ['/', '/?signed_out=local', '/no-such-page', '/profiles', '/profile', '/profile/security', '/nope.txt', '/icon.svg', '/bench/profile', '/bench/bare.html']
+const COOKIE_STATES: (Record<string, string> | undefined)[] = [undefined, ...SESSION_COOKIE_NAMES.map((name) => ({ [name]: 'x' }))]
+
+describe('the private routes', () => {
+  it('are each route and everything below it, nothing that merely starts alike', () => {
+    for (const route of PRIVATE_ROUTES) {
+      expect(isPrivate(route), route).toBe(true)
+      expect(isPrivate(`${route}/deeper`), route).toBe(true)
+      expect(isPrivate(`${route}s`), route).toBe(false)
+    }
+    expect(isPrivate('/')).toBe(false)
+    expect(isPrivate('/api/health')).toBe(false)
+  })
+})
+
+describe('the middleware matcher', () => {
+  it('runs on every private route and below it, with or without a cookie', () => {
+    for (const route of PRIVATE_ROUTES) {
+      expect(runs(route), route).toBe(true)
+      expect(runs(`${route}/deeper`), route).toBe(true)
+    }
+    expect(runs('/profile/security')).toBe(true)
+  })
+
+  it('does not run on public pages for a visitor without a session', () => {
+    for (const url of ['/', '/?signed_out=local', '/no-such-page', '/profiles', '/api/merge']) expect(runs(url), url).toBe(false)
+  })
+
+  it('runs on public pages for a visitor holding any form of the session cookie (the nonce only)', () => {
+    for (const name of SESSION_COOKIE_NAMES) {
+      expect(runs('/', { [name]: 'x' }), name).toBe(true)
+      expect(runs('/no-such-page', { [name]: 'x' }), name).toBe(true)
+    }
+    expect(runs('/', { sessions: 'x', 'session.1': 'x' })).toBe(false)
+    // The benchmark's twin of /profile, like any public page.
+    expect(runs('/bench/profile', { session: 'x' })).toBe(true)
+    expect(runs('/bench/profile')).toBe(false)
+  })
+
+  it('never runs on static assets, public handlers or the bare benchmark twin, even with a session', () => {
+    for (const url of [...STATIC, ...PUBLIC_HANDLERS, '/bench/bare.html']) {
+      expect(runs(url), url).toBe(false)
+      for (const name of SESSION_COOKIE_NAMES) expect(runs(url, { [name]: 'x' }), `${url} ${name}`).toBe(false)
+    }
+  })
+})
+
+describe("next.config.ts's header rules", () => {
+  it('give every HTML address exactly one policy: middleware\'s where it runs, the static one everywhere else', async () => {
+    for (const url of HTML) {
+      for (const cookies of COOKIE_STATES) {
+        const where = `${url} ${cookies ? Object.keys(cookies)[0] : 'no cookie'}`
+        const fromConfig = await staticPolicy(url, cookies)
+        expect(runs(url, cookies) !== (fromConfig !== null), where).toBe(true)
+        if (fromConfig !== null) expect(fromConfig, where).toMatch(/^default-src 'self'/)
+      }
+    }
+  })
+
+  it('leave /auth/ alone: its pages bring their own policy', async () => {
+    for (const route of Object.values(AUTH_ROUTES)) {
+      for (const cookies of COOKIE_STATES) expect(await staticPolicy(route, cookies), route).toBeNull()
+    }
+  })
+})
+
+describe('the login URL', () => {
+  it('carries where to come back to and the options, encoded', () => {
+    expect(loginPath()).toBe('/auth/login')
+    expect(loginPath('/profile')).toBe('/auth/login?returnTo=%2Fprofile')
+    expect(loginPath('/profile/security', { prompt: 'login', max_age: '300' })).toBe('/auth/login?returnTo=%2Fprofile%2Fsecurity&prompt=login&max_age=300')
+  })
+})

@@ -1,0 +1,77 @@
+/**
+ * The app's addresses and cookie names, in one place: which routes are
+ * private, what the auth routes are called, what our cookies are called, and
+ * how a login URL is spelled. Middleware, its matcher check
+ * (lib/routes.test.ts) and next.config.ts's header rules all read them here.
+ *
+ * Plain data and string building: safe in middleware, next.config.ts and the browser alike.
+ */
+
+/** The private routes: the one list to extend. A path is private when it is one of these or below one. */
+export const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api'] as const
+
+/** The auth route handlers (app/auth/). Register `callback` and `/` (after sign-out) at the provider. */
+export const AUTH_ROUTES = {
+  login: '/auth/login',
+  callback: '/auth/callback',
+  logout: '/auth/logout',
+  refresh: '/auth/refresh',
+  unavailable: '/auth/unavailable',
+  backchannelLogout: '/auth/backchannel-logout',
+} as const
+
+export function isPrivate(pathname: string): boolean {
+  return PRIVATE_ROUTES.some((route) => pathname === route || pathname.startsWith(`${route}/`))
+}
+
+/**
+ * The session cookie's name. On https it is `__Host-session`: the browser then
+ * refuses it unless it is Secure, host-only and Path=/, so a sibling subdomain
+ * cannot plant or shadow it. A large session is split into `<name>.0`, `.1`, `.2`.
+ */
+export const SESSION_COOKIE = { http: 'session', https: '__Host-session' } as const
+
+/** Every name a request can carry a session under: whole or chunked (the first chunk), http or https. */
+export const SESSION_COOKIE_NAMES = [
+  SESSION_COOKIE.http,
+  `${SESSION_COOKIE.http}.0`,
+  SESSION_COOKIE.https,
+  `${SESSION_COOKIE.https}.0`,
+] as const
+
+/** Login transactions (lib/transaction-store.ts): one cookie per login, named by its `state`. */
+export const TRANSACTION_COOKIE_PREFIX = { http: 'txn.', https: '__Host-txn.' } as const
+
+/** The `state` of an RP-initiated logout (lib/logout-state.ts). */
+export const LOGOUT_STATE_COOKIE = { http: 'logout-state', https: '__Host-logout-state' } as const
+
+/**
+ * The path and query that start a login and come back to `returnTo`, with any
+ * allow-listed options (lib/oidc/auth-params.ts): for links, redirects from
+ * pages, and the error page's "try again".
+ */
+export function loginPath(returnTo?: string, options: Readonly<Record<string, string>> = {}): string {
+  const query = new URLSearchParams({ ...(returnTo !== undefined ? { returnTo } : {}), ...options }).toString()
+  return query ? `${AUTH_ROUTES.login}?${query}` : AUTH_ROUTES.login
+}
+
+/** The same, absolute on APP_BASE_URL: for redirects from middleware and route handlers. */
+export function loginUrl(appBaseUrl: URL, returnTo?: string, options?: Readonly<Record<string, string>>): URL {
+  return new URL(loginPath(returnTo, options), appBaseUrl)
+}
+
+/** `(?:/|$)` after each private route: the route itself or anything below it, nothing that merely starts alike. */
+const privateAlternatives = PRIVATE_ROUTES.map((route) => `${route.slice(1)}(?:/|$)`).join('|')
+
+/**
+ * next.config.ts's header sources, built from the lists above (path-to-regexp
+ * syntax: one named group with a regular expression):
+ * - every path but the private routes, which always run middleware, and /auth/,
+ *   whose pages bring their own policy;
+ * - the paths a session cookie does not bring middleware to (see middleware.ts's
+ *   matcher): asset-like paths, ending in an extension.
+ */
+export const HEADER_SOURCES = {
+  notPrivateNorAuth: `/((?!${privateAlternatives}|auth/).*)`,
+  outsideMiddleware: '/((?!api/|auth/|_next/).*\\.\\w+$)',
+} as const

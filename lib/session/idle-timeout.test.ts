@@ -1,0 +1,78 @@
+/**
+ * The idle timeout slides with activity, for every timeout the app accepts,
+ * through the real middleware: each request carries the cookie the previous
+ * one set, as a browser does. Only the clock is moved (Date), nothing else.
+ */
+import { NextRequest } from 'next/server'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { unsignedJwt } from '../testing/tokens'
+
+const BASE = 'http://localhost:3000'
+let middleware: typeof import('../../middleware').middleware
+let sealSession: typeof import('./sealed').sealSession
+let newSessionId: typeof import('./session').newSessionId
+let getConfig: typeof import('../config').getConfig
+
+beforeAll(async () => {
+  // The shortest idle timeout the app accepts (lib/config/), read once by the middleware's config.
+  vi.stubEnv('APP_BASE_URL', BASE)
+  vi.stubEnv('SESSION_SECRET', 'idle-test-secret-0123456789-abcdefghijklmnop')
+  vi.stubEnv('SESSION_IDLE_TIMEOUT', '60')
+  vi.stubEnv('OIDC_ISSUER', 'http://localhost:4400')
+  vi.stubEnv('OIDC_CLIENT_ID', 'idle-test')
+  ;({ middleware } = await import('../../middleware'))
+  ;({ sealSession } = await import('./sealed'))
+  ;({ newSessionId } = await import('./session'))
+  ;({ getConfig } = await import('../config'))
+})
+afterAll(() => {
+  vi.useRealTimers()
+  vi.unstubAllEnvs()
+})
+
+const ID_TOKEN = unsignedJwt({ sub: 'user-1', name: 'Alice Adams' })
+
+/** One request to a private page, as the browser sends it; the cookie it comes back with (or the same one). */
+async function visit(cookie: string): Promise<{ signedIn: boolean; cookie: string }> {
+  const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
+  const location = response.headers.get('location')
+  return { signedIn: location === null, cookie: response.cookies.get('session')?.value || cookie }
+}
+
+describe('idle timeout', () => {
+  it('with SESSION_IDLE_TIMEOUT=60, activity every 20 s keeps the session for two minutes; 61 s idle ends it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const start = Date.UTC(2026, 0, 1, 12, 0, 0)
+    vi.setSystemTime(start)
+    const config = getConfig().session
+    expect(config.idleTimeout).toBe(60)
+    const now = start / 1000
+    let cookie = await sealSession(
+      { v: 1, id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      config,
+    )
+    for (let t = 20; t <= 120; t += 20) {
+      vi.setSystemTime(start + t * 1000)
+      const result = await visit(cookie)
+      expect(result.signedIn, `signed out at ${t} s, active every 20 s`).toBe(true)
+      cookie = result.cookie
+    }
+    vi.setSystemTime(start + (120 + 61) * 1000)
+    expect((await visit(cookie)).signedIn, 'still signed in after 61 s idle').toBe(false)
+  })
+
+  it('moves the idle clock at most once per interval: a request right after another writes no cookie', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const start = Date.UTC(2026, 0, 1, 13, 0, 0)
+    vi.setSystemTime(start)
+    const config = getConfig().session
+    const now = start / 1000
+    const cookie = await sealSession(
+      { v: 1, id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      config,
+    )
+    vi.setSystemTime(start + 1000)
+    const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
+    expect(response.cookies.get('session')).toBeUndefined()
+  })
+})

@@ -1,0 +1,101 @@
+/**
+ * The session in its cookie form: sealed (iron, lib/seal.ts) over its compact
+ * wire form (lib/session/codec.ts), and opened again, with a memo of values
+ * opened lately. Web Crypto only: middleware runs this.
+ */
+import type { SessionConfig } from '../config'
+import { open, seal } from '../seal'
+import { compress, decompress } from './codec'
+import { isExpired, isSession, nowSeconds, type Session } from './session'
+
+/** At most this many bytes of sealed session: three cookies, well under Node's 16 KiB request-header limit. */
+export const MAX_SEALED_SESSION = 3 * 3900
+
+export class SessionTooLargeError extends Error {
+  readonly bytes: number
+
+  constructor(bytes: number) {
+    super(`The session would take ${bytes} bytes of cookies, more than a browser and Node's default header limit allow.`)
+    this.name = 'SessionTooLargeError'
+    this.bytes = bytes
+  }
+}
+
+/** The fields that hold tokens: stored in their compact form (lib/session/codec.ts). */
+export const TOKEN_FIELDS = ['idToken', 'accessToken', 'refreshToken'] as const
+
+/**
+ * What is sealed: `{ z }`, the session compressed (lib/session/codec.ts). A
+ * session sealed whole by an earlier release still opens (and is sealed again
+ * in the compact form at the next touch).
+ */
+type Sealed = { readonly z: string } | Session
+
+function isSealed(value: unknown): value is Sealed {
+  const isZ = typeof value === 'object' && value !== null && typeof (value as { z?: unknown }).z === 'string' && Object.keys(value).length === 1
+  return isZ || isSession(value)
+}
+
+/** Throws SessionTooLargeError rather than produce a value the cookies cannot carry. */
+export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
+  const z = compress({ ...session }, TOKEN_FIELDS)
+  const sealed = await seal({ z }, config.secrets, session.expiresAt - nowSeconds())
+  if (sealed.length > MAX_SEALED_SESSION) throw new SessionTooLargeError(sealed.length)
+  return sealed
+}
+
+export interface OpenedSession {
+  readonly session: Session
+  /** Seal it again: an older secret opened it, or it is in an earlier release's form. */
+  readonly stale: boolean
+}
+
+/**
+ * Opens a session. A missing, tampered, foreign (sealed with a secret we do not
+ * hold), malformed, expired or idle cookie all read as "no session": the caller
+ * never has to tell them apart, and none of them is an error the user sees.
+ */
+export async function openSession(sealed: string | undefined, config: SessionConfig): Promise<OpenedSession | null> {
+  if (!sealed) return null
+  const opened = recentlyOpened(config).get(sealed) ?? (await openUnremembered(sealed, config))
+  // The clock moves on while a session is remembered: its timeouts are checked on every request.
+  if (!opened || isExpired(opened.session, config)) return null
+  return opened
+}
+
+async function openUnremembered(sealed: string, config: SessionConfig): Promise<OpenedSession | undefined> {
+  const opened = await open(sealed, config.secrets, config.absoluteTimeout, isSealed, MAX_SEALED_SESSION)
+  if (!opened) return undefined
+  const { data } = opened
+  const session = 'z' in data ? decompress(data.z, TOKEN_FIELDS) : data
+  if (!isSession(session)) return undefined
+  const result = { session, stale: opened.stale || !('z' in data) }
+  remember(config, sealed, result)
+  return result
+}
+
+/**
+ * Sessions opened lately, by their exact sealed value, per configuration.
+ * Opening costs two key derivations, an HMAC and a decryption (~0.7 ms), and a
+ * private page asks twice (middleware, then the page) on every request of a
+ * user who holds the same cookie for a minute at a time: remembering makes the
+ * second and later asks a lookup (issue 6). Only values that opened go in, so
+ * forged ones cannot crowd it; it holds at most OPENED_REMEMBERED, dropping the
+ * earliest opened. The seal is deterministic: the same value with the same
+ * secrets always opens to the same session.
+ */
+const OPENED_REMEMBERED = 512
+const remembered = new WeakMap<SessionConfig, Map<string, OpenedSession>>()
+
+function recentlyOpened(config: SessionConfig): Map<string, OpenedSession> {
+  let map = remembered.get(config)
+  if (!map) remembered.set(config, (map = new Map()))
+  return map
+}
+
+function remember(config: SessionConfig, sealed: string, opened: OpenedSession): void {
+  const map = recentlyOpened(config)
+  map.delete(sealed)
+  map.set(sealed, opened)
+  if (map.size > OPENED_REMEMBERED) map.delete(map.keys().next().value!)
+}

@@ -1,0 +1,114 @@
+/**
+ * The session: its shape, how one begins, and the policy that ends it.
+ *
+ * A session is a token set (lib/oidc/token-set.ts) plus its own id and clock.
+ * It is built in two places only: `newSession` at sign-in, `withTokens` after
+ * a refresh. Edge-safe: middleware enforces the timeouts with this module.
+ */
+import { randomId } from '../base64url'
+import type { SessionConfig } from '../config'
+import type { TokenSet } from '../oidc/token-set'
+
+export interface Session extends TokenSet {
+  /** Shape version, so a cookie from an older release is recognised and refused cleanly. */
+  readonly v: 1
+  /**
+   * A random id given at sign-in, sealed with the rest: how the session store
+   * names this session, so that signing out, the provider's back-channel logout
+   * and "sign out everywhere" can end it wherever a copy of the cookie turns up.
+   */
+  readonly id: string
+  /** Epoch seconds when the user signed in. */
+  readonly createdAt: number
+  /** Epoch seconds after which the session is over, whatever else happens (absolute timeout). */
+  readonly expiresAt: number
+  /** Epoch seconds of the last request to a private route (idle timeout). */
+  readonly lastSeenAt: number
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000)
+}
+
+/** 128 random bits, base64url: 22 characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
+
+export function newSessionId(): string {
+  return randomId()
+}
+
+/** A session that begins now, with the tokens of a completed login. */
+export function newSession(tokens: TokenSet, config: SessionConfig, now = nowSeconds()): Session {
+  return { v: 1, id: newSessionId(), ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
+}
+
+/** The same session with refreshed tokens: its id and its clock stay. */
+export function withTokens(session: Session, tokens: TokenSet): Session {
+  return { ...session, ...tokens }
+}
+
+/** The same session, seen active at `now` (the idle clock moves on). */
+export function touched(session: Session, now = nowSeconds()): Session {
+  return { ...session, lastSeenAt: now }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isOptional(value: unknown, type: 'string' | 'number'): boolean {
+  return value === undefined || typeof value === type
+}
+
+/**
+ * A sealed cookie is authentic, but it may come from an older release with another
+ * shape. Anything that does not match exactly is treated as no session.
+ */
+export function isSession(value: unknown): value is Session {
+  if (!isRecord(value) || value.v !== 1) return false
+  return (
+    // A session from before sessions had ids cannot be ended by the store: it reads as signed out.
+    typeof value.id === 'string' &&
+    SESSION_ID.test(value.id) &&
+    typeof value.idToken === 'string' &&
+    value.idToken.split('.').length === 3 &&
+    isRecord(value.claims) &&
+    typeof value.createdAt === 'number' &&
+    typeof value.expiresAt === 'number' &&
+    typeof value.lastSeenAt === 'number' &&
+    isOptional(value.accessToken, 'string') &&
+    isOptional(value.accessTokenExpiresAt, 'number') &&
+    isOptional(value.refreshToken, 'string') &&
+    isOptional(value.refreshAt, 'number') &&
+    isOptional(value.scope, 'string')
+  )
+}
+
+/** When the session ends if nothing else happens: the absolute limit, or the idle one. */
+export function sessionEndsAt(session: Session, config: SessionConfig): number {
+  return Math.min(session.expiresAt, session.lastSeenAt + config.idleTimeout)
+}
+
+export function isExpired(session: Session, config: SessionConfig, now = nowSeconds()): boolean {
+  return sessionEndsAt(session, config) <= now
+}
+
+/**
+ * How often activity moves the idle clock (a cookie write each time): a quarter
+ * of the idle timeout, at most a minute. With the shortest timeout accepted
+ * (60 s) that is every 15 s, so a user active more often than every 45 s is
+ * never signed out for idleness; a fixed minute signed them out at 60 s.
+ */
+export function touchInterval(config: SessionConfig): number {
+  return Math.min(60, Math.floor(config.idleTimeout / 4))
+}
+
+/** True when this request should record the user's activity (see touchInterval). */
+export function touchDue(session: Session, config: SessionConfig, now = nowSeconds()): boolean {
+  return now - session.lastSeenAt >= touchInterval(config)
+}
+
+/** True when the access token should be refreshed before this request goes on. */
+export function needsRefresh(session: Session, now = nowSeconds()): boolean {
+  return session.refreshToken !== undefined && session.refreshAt !== undefined && session.refreshAt <= now
+}

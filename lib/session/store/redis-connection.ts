@@ -1,0 +1,123 @@
+/**
+ * One connection to Redis per process, shared by every copy of the modules Next
+ * bundles (route handlers, instrumentation), made once and reused.
+ *
+ * Chosen so that a Redis that is down makes requests fail fast and clearly
+ * rather than hang, and service comes back by itself:
+ * - `disableOfflineQueue`: while disconnected, a command is refused at once
+ *   instead of waiting in node-redis's offline queue for a connection;
+ * - every call has a deadline (`withDeadline`): a Redis that accepts the
+ *   connection but does not answer costs a request at most that long;
+ * - the client reconnects on its own, backing off up to two seconds;
+ * - an `error` listener is always attached (without one, a dropped connection
+ *   would be thrown and end the process); outages are logged once, not per retry.
+ */
+import { createHash } from 'node:crypto'
+import { createClient } from 'redis'
+import { redact } from '../../config'
+import { StoreUnavailableError } from './store'
+
+export type RedisConnection = ReturnType<typeof connect>
+
+/** A session check is on every private request: it must be quick or give up. */
+export const COMMAND_DEADLINE_MS = 1_000
+/** How long a request waits for the first connection of a process that just started. */
+const FIRST_CONNECT_WAIT_MS = 1_000
+const MAX_RECONNECT_DELAY_MS = 2_000
+
+const CONNECTIONS = Symbol.for('nextjs-oidc-login.redis-connections')
+const CONNECTED_ONCE = Symbol.for('nextjs-oidc-login.redis-connected-once')
+const shared = globalThis as { [CONNECTIONS]?: Map<string, RedisConnection>; [CONNECTED_ONCE]?: WeakSet<RedisConnection> }
+/** Connections that have been ready once: when they drop, calls fail at once instead of waiting. */
+const connectedOnce = (shared[CONNECTED_ONCE] ??= new WeakSet())
+
+/** The connection for this URL, created (and connecting) on first use. */
+export function redisConnection(url: URL): RedisConnection {
+  const connections = (shared[CONNECTIONS] ??= new Map())
+  let client = connections.get(url.href)
+  if (!client) {
+    client = connect(url)
+    connections.set(url.href, client)
+  }
+  return client
+}
+
+function connect(url: URL) {
+  const where = redact(url.href)
+  const client = createClient({
+    url: url.href,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+    },
+  })
+  let down = false
+  client.on('error', (error: unknown) => {
+    if (down) return
+    down = true
+    console.warn(`[store] Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`)
+  })
+  client.on('ready', () => {
+    connectedOnce.add(client)
+    if (down) console.log(`[store] Redis at ${where} is reachable again`)
+    down = false
+  })
+  // connect() keeps retrying until Redis answers; failures are reported through 'error'.
+  client.connect().catch(() => {})
+  return client
+}
+
+/** Waits briefly for the first connection of a process that just started; never during an outage. */
+async function ready(client: RedisConnection): Promise<void> {
+  if (client.isReady || connectedOnce.has(client)) return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS)
+    function done() {
+      clearTimeout(timer)
+      client.off('ready', done)
+      resolve()
+    }
+    client.on('ready', done)
+  })
+}
+
+/**
+ * Runs one Redis call within COMMAND_DEADLINE_MS. Any failure (not connected,
+ * refused, too slow) becomes StoreUnavailableError: the caller answers 503 and
+ * nothing guesses.
+ */
+export async function withDeadline<T>(client: RedisConnection, call: (client: RedisConnection) => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not answer within ${COMMAND_DEADLINE_MS} ms`)), COMMAND_DEADLINE_MS)
+  })
+  try {
+    return await Promise.race([ready(client).then(() => call(client)), deadline])
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error
+    throw new StoreUnavailableError(`Redis could not be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A Lua script run by its SHA-1 (EVALSHA), sent in full only when Redis does not know it yet. */
+export class RedisScript {
+  private readonly source: string
+  private readonly sha: string
+
+  constructor(source: string) {
+    this.source = source
+    this.sha = createHash('sha1').update(source).digest('hex')
+  }
+
+  async run(client: RedisConnection, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await client.evalSha(this.sha, { keys, arguments: args })
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+      return client.eval(this.source, { keys, arguments: args })
+    }
+  }
+}

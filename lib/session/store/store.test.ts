@@ -1,0 +1,199 @@
+/**
+ * The session store's contract, against both stores: the in-process one and a
+ * real redis-server (started by scripts/vitest-global-setup.ts).
+ */
+import { randomBytes } from 'node:crypto'
+import { createClient } from 'redis'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { newSessionId, nowSeconds } from '../session'
+import type { SessionRef } from '../ref'
+import { MemorySessionStore } from './memory'
+import { RedisSessionStore } from './redis'
+import { isStoreUnavailable, type Sealer, type SessionStore } from './store'
+
+const redisUrl = inject('redisUrl')
+const ABSOLUTE = 8 * 3600
+
+/** Each test its own users and keys: the stores are shared across tests. */
+const unique = () => randomBytes(6).toString('hex')
+
+function ref(sub: string, overrides: Partial<SessionRef> = {}): SessionRef {
+  const now = nowSeconds()
+  return { id: newSessionId(), sub, sid: undefined, createdAt: now, expiresAt: now + ABSOLUTE, ...overrides }
+}
+
+/** Sealing for the tests' shared results: reversible, and visibly not the clear value. */
+const sealer: Sealer<{ token: string }> = {
+  seal: async (value) => `sealed:${Buffer.from(JSON.stringify(value)).toString('base64url')}`,
+  open: async (sealed) => (sealed.startsWith('sealed:') ? JSON.parse(Buffer.from(sealed.slice(7), 'base64url').toString()) : undefined),
+}
+
+const raw = createClient({ url: redisUrl })
+await raw.connect()
+afterAll(() => raw.destroy())
+
+/**
+ * `app` names the app: instances of one app share their keys; each test is an
+ * app of its own, as apps with different client ids sharing one Redis are.
+ * `instance` 1 connects to Redis separately, as a second process would.
+ */
+const stores: Array<[string, (app: string, instance?: 0 | 1) => SessionStore]> = [
+  ['in-process', () => new MemorySessionStore(ABSOLUTE)],
+  ['Redis', (app, instance = 0) => new RedisSessionStore(new URL(instance === 0 ? redisUrl : `${redisUrl}/0`), `test:${app}:`)],
+]
+
+describe.each(stores)('the %s store', (_name, makeApp) => {
+  const makeStore = () => makeApp(unique())
+
+  it('ends a session when asked, and only that one', async () => {
+    const store = makeStore()
+    const sub = unique()
+    const [mine, other] = [ref(sub), ref(sub)]
+    await store.begin(mine, 'Firefox on Linux')
+    await store.begin(other, 'Safari on iPhone')
+    expect(await store.isLive(mine, null)).toBe(true)
+    await store.end(mine)
+    expect(await store.isLive(mine, null)).toBe(false)
+    expect(await store.isLive(other, null)).toBe(true)
+  })
+
+  it('ends every session of a provider session (back-channel logout with sid), and no other', async () => {
+    const store = makeStore()
+    const sub = unique()
+    const sid = unique()
+    const [a, b, elsewhere] = [ref(sub, { sid }), ref(sub, { sid }), ref(sub, { sid: unique() })]
+    for (const session of [a, b, elsewhere]) await store.begin(session, 'Chrome on Linux')
+    await store.endProviderSession(sid)
+    expect(await store.isLive(a, null)).toBe(false)
+    expect(await store.isLive(b, null)).toBe(false)
+    expect(await store.isLive(elsewhere, null)).toBe(true)
+  })
+
+  it('ends the other sessions of a user, or all of them, and no one else\'s', async () => {
+    const store = makeStore()
+    const [sub, stranger] = [unique(), unique()]
+    const [here, laptop, phone, theirs] = [ref(sub), ref(sub), ref(sub), ref(stranger)]
+    for (const session of [here, laptop, phone, theirs]) await store.begin(session, 'Edge on Windows')
+
+    await store.endUserSessions(sub, here.id)
+    expect(await store.isLive(here, null)).toBe(true)
+    expect(await store.isLive(laptop, null)).toBe(false)
+    expect(await store.isLive(phone, null)).toBe(false)
+
+    await store.endUserSessions(sub)
+    expect(await store.isLive(here, null)).toBe(false)
+    expect(await store.isLive(theirs, null)).toBe(true)
+  })
+
+  it('lists a user\'s live sessions with their browser, start and last sight, and drops ended ones', async () => {
+    const store = makeStore()
+    const sub = unique()
+    const [laptop, phone] = [ref(sub, { createdAt: nowSeconds() - 120 }), ref(sub)]
+    await store.begin(laptop, 'Firefox on Linux')
+    await store.begin(phone, 'Safari on iPhone')
+    expect(await store.isLive(laptop, null)).toBe(true)
+
+    const listed = await store.list(sub)
+    expect(listed.map((s) => s.device).sort()).toEqual(['Firefox on Linux', 'Safari on iPhone'])
+    const seenLaptop = listed.find((s) => s.id === laptop.id)!
+    expect(seenLaptop.createdAt).toBe(laptop.createdAt)
+    expect(seenLaptop.lastSeenAt).toBeGreaterThanOrEqual(nowSeconds() - 2)
+
+    await store.end(phone)
+    expect((await store.list(sub)).map((s) => s.id)).toEqual([laptop.id])
+    expect(await store.list(unique())).toEqual([])
+  })
+
+  it('accepts a logout token id once, and refuses its replay', async () => {
+    const store = makeStore()
+    const jti = unique()
+    expect(await store.firstUse(jti, 60)).toBe(true)
+    expect(await store.firstUse(jti, 60)).toBe(false)
+    expect(await store.firstUse(unique(), 60)).toBe(true)
+  })
+
+  it('runs a shared step once when two instances ask at the same moment, and hands both the result', async () => {
+    // Two instances of one app (with Redis, two connections).
+    const app = unique()
+    const [first, second] = [makeApp(app, 0), makeApp(app, 1)]
+    const key = unique()
+    let runs = 0
+    const produce = async () => {
+      runs++
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return { token: `new-${key}` }
+    }
+    const results = await Promise.all([first.once(key, produce, sealer), second.once(key, produce, sealer)])
+    expect(results).toEqual([{ token: `new-${key}` }, { token: `new-${key}` }])
+    // In one process lib/auth/refresh.ts shares the promise; across processes only Redis can.
+    if (first.kind === 'redis') expect(runs).toBe(1)
+  })
+})
+
+describe('the Redis store', () => {
+  it('is authoritative: a session it does not hold is signed out, whatever its cookie says', async () => {
+    const store = new RedisSessionStore(new URL(redisUrl), `test:${unique()}:`)
+    expect(await store.isLive(ref(unique()), null)).toBe(false)
+  })
+
+  it('keeps a shared result sealed, never in clear', async () => {
+    const prefix = `test:${unique()}:`
+    const store = new RedisSessionStore(new URL(redisUrl), prefix)
+    await store.once('the-refresh-token', async () => ({ token: 'the-new-access-token' }), sealer)
+    const keys = await raw.keys(`${prefix}*`)
+    expect(keys.length).toBeGreaterThan(0)
+    for (const key of keys) {
+      expect(key).not.toContain('the-refresh-token')
+      if ((await raw.type(key)) === 'string') expect(await raw.get(key)).not.toContain('the-new-access-token')
+    }
+  })
+
+  it('writes each session with an expiry at its absolute end', async () => {
+    const prefix = `test:${unique()}:`
+    const store = new RedisSessionStore(new URL(redisUrl), prefix)
+    const session = ref(unique(), { sid: unique() })
+    await store.begin(session, 'Chrome on Linux')
+    for (const key of await raw.keys(`${prefix}*`)) {
+      expect(await raw.expireTime(key), key).toBe(session.expiresAt)
+    }
+  })
+
+  it('answers "unavailable" quickly, never hangs, when Redis cannot be reached', async () => {
+    const store = new RedisSessionStore(new URL('redis://127.0.0.1:1'), `test:${unique()}:`)
+    const started = Date.now()
+    const error = await store.isLive(ref(unique()), null).catch((e: unknown) => e)
+    expect(isStoreUnavailable(error)).toBe(true)
+    expect(Date.now() - started).toBeLessThan(3_000)
+    await expect(store.ping()).rejects.toSatisfy(isStoreUnavailable)
+  })
+})
+
+describe('the in-process store', () => {
+  it('lets a session it never saw stand on its cookie (several instances: never a valid user signed out)', async () => {
+    expect(await new MemorySessionStore(ABSOLUTE).isLive(ref(unique()), null)).toBe(true)
+  })
+
+  it('ends sessions it never saw that began before "sign out everywhere", and not those begun after', async () => {
+    const store = new MemorySessionStore(ABSOLUTE)
+    const sub = unique()
+    const before = ref(sub, { createdAt: nowSeconds() - 60 })
+    await store.endUserSessions(sub)
+    const after = ref(sub, { createdAt: nowSeconds() + 1 })
+    expect(await store.isLive(before, null)).toBe(false)
+    expect(await store.isLive(after, null)).toBe(true)
+  })
+
+  it('ends sessions it never saw of an ended provider session', async () => {
+    const store = new MemorySessionStore(ABSOLUTE)
+    const sid = unique()
+    await store.endProviderSession(sid)
+    expect(await store.isLive(ref(unique(), { sid }), null)).toBe(false)
+  })
+
+  it('describes a session it first sees by the browser that shows it', async () => {
+    const store = new MemorySessionStore(ABSOLUTE)
+    const session = ref(unique())
+    await store.isLive(session, 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')
+    expect((await store.list(session.sub))[0]?.device).toBe('Firefox on Linux')
+  })
+})

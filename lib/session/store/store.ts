@@ -1,0 +1,87 @@
+/**
+ * The session store: what must be shared between every instance of the app,
+ * while the session's data stays in its sealed cookie.
+ *
+ * - which sessions are live, so that a session ended anywhere (signing out,
+ *   the provider's back-channel logout, "sign out everywhere") is ended
+ *   everywhere, including for a copy of its cookie;
+ * - which provider session (`sid`) and user (`sub`) each belongs to, so a
+ *   logout token or "sign out everywhere" can find them;
+ * - the refresh in flight, so one refresh token is spent once however many
+ *   instances find it due at the same moment;
+ * - the logout tokens already used (`jti`), so none is accepted twice.
+ *
+ * Two implementations: in this process (lib/session/store/memory.ts, the
+ * default: no setup, exact on one instance) and Redis
+ * (lib/session/store/redis.ts, REDIS_URL: authoritative for every instance).
+ * Node runtime only: middleware never touches the store (it makes no network call).
+ */
+import type { SessionRef } from '../ref'
+
+export type StoreKind = 'memory' | 'redis'
+
+/** A live session as the sessions list shows it. Times are epoch seconds. */
+export interface StoredSession {
+  readonly id: string
+  readonly createdAt: number
+  readonly lastSeenAt: number
+  /** The browser in plain words ("Firefox on Windows"), from the User-Agent it signed in with. */
+  readonly device: string
+}
+
+/** Seals and opens what the store keeps for other instances: never anything in clear. */
+export interface Sealer<T> {
+  readonly seal: (value: T) => Promise<string>
+  readonly open: (sealed: string) => Promise<T | undefined>
+}
+
+export interface SessionStore {
+  readonly kind: StoreKind
+  /** At sign-in: the session is live from now until its absolute end. */
+  begin(ref: SessionRef, device: string): Promise<void>
+  /**
+   * Whether the session is still live; notes the activity for the sessions list.
+   * `userAgent` describes the browser where the store has not seen this session before.
+   */
+  isLive(ref: SessionRef, userAgent: string | null): Promise<boolean>
+  /** Ends one session. */
+  end(ref: SessionRef): Promise<void>
+  /** Ends every session that belongs to this provider session (back-channel logout with `sid`). */
+  endProviderSession(sid: string): Promise<void>
+  /** Ends every session of this user, but the one named `except` (if any). */
+  endUserSessions(sub: string, except?: string): Promise<void>
+  /** The user's live sessions, most recently seen first. */
+  list(sub: string): Promise<StoredSession[]>
+  /** True the first time a logout token's `jti` is seen within `ttl` seconds, false for a replay. */
+  firstUse(jti: string, ttl: number): Promise<boolean>
+  /**
+   * Runs `produce` once for `key` across every instance: an instance that finds
+   * another one producing waits for its sealed result and returns that.
+   * (In one process, lib/auth/refresh.ts already shares the promise.)
+   */
+  once<T>(key: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T>
+  /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
+  ping(): Promise<void>
+}
+
+/**
+ * The store could not be reached or did not answer in time. Whoever asked must
+ * not guess: private pages and APIs answer 503, public pages go on without the user.
+ *
+ * Next bundles route handlers apart from instrumentation, so this class may
+ * exist twice in one process: tell it by its brand, never by instanceof.
+ */
+const BRAND = Symbol.for('nextjs-oidc-login.store-unavailable')
+
+export class StoreUnavailableError extends Error {
+  readonly [BRAND] = true
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StoreUnavailableError'
+  }
+}
+
+export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
+  return typeof error === 'object' && error !== null && (error as { [BRAND]?: boolean })[BRAND] === true
+}
