@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: measures the production build (`npm run build` first) on
+ * `npm run bench`: measures a production build of its own (scripts/bench-build.ts) on
  * loopback and prints one Markdown report, also written to bench-results.md:
  * - requests/s and latency of the private page, of its twins without the session
- *   check (BENCH_TWIN=1), of the public page (without and with a session) and of the JSON API;
+ *   check (in the benchmark's own build, BENCH_BUILD=1: scripts/bench-build.ts), of the public page (without and with a session) and of the JSON API;
  * - the private page with the Redis session store (a local redis-server), and Redis's memory per session;
  * - full logins over HTTP, and what each asks of the provider;
  * - the session cookie's size with normal and with Oracle-sized tokens;
@@ -32,7 +32,7 @@ import { freePort, startRedisServer } from './redis-server.ts'
 
 function requireBuild(): void {
   if (!existsSync(STANDALONE_SERVER)) {
-    console.error(`No production build found (${STANDALONE_SERVER} is missing): run \`npm run build\` first.`)
+    console.error(`No benchmark build found (${STANDALONE_SERVER} is missing): run \`npm run bench\`, which builds it first.`)
     process.exit(1)
   }
 }

@@ -54,7 +54,6 @@ function serverEnv(options: AppOptions): NodeJS.ProcessEnv {
     OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     API_ENDPOINT: options.apiEndpoint,
-    BENCH_TWIN: '1',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   }
 }

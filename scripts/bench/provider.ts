@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../../idp/local-client.ts'
-import { startLocalIdp, type LocalIdp } from '../../idp/provider.ts'
+import { startLocalIdp, type LocalIdp } from '../../idp/server.ts'
 import { ACCESS_TOKEN_TTL, BROWSER_USER_AGENT, HOST } from './settings.ts'
 
 export const ENDPOINTS = ['discovery', 'jwks', 'token', 'userinfo', 'revocation', 'other'] as const

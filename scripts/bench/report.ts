@@ -55,7 +55,7 @@ interface Budget {
 const TARGETS: ReadonlyArray<{ target: Target; label: string; path: string; cookie: string }> = [
   { target: 'private', label: 'private page', path: '/profile', cookie: 'session' },
   { target: 'twin', label: 'twin, no session check', path: '/bench/profile', cookie: 'session' },
-  { target: 'bare', label: 'bare twin, no middleware at all', path: '/bench/bare', cookie: 'session' },
+  { target: 'bare', label: 'bare twin, no middleware at all', path: '/bench/bare.html', cookie: 'session' },
   { target: 'public', label: 'public page', path: '/', cookie: 'none' },
   { target: 'publicSignedIn', label: 'public page, signed in (nonce-only middleware)', path: '/', cookie: 'session' },
   { target: 'api', label: 'JSON API', path: '/api/me', cookie: 'session' },

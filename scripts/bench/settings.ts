@@ -28,8 +28,10 @@ export const BROWSER_USER_AGENT = 'bench-browser'
 /** An hour: no access token falls due mid-benchmark (middleware would detour through /auth/refresh). */
 export const ACCESS_TOKEN_TTL = 3600
 
-export const STANDALONE_SERVER = '.next/standalone/server.js'
-export const MIDDLEWARE_MANIFEST = '.next/server/middleware-manifest.json'
+/** The benchmark's own build (scripts/bench-build.ts): the app plus its twins of /profile. */
+export const BENCH_DIST_DIR = '.next-bench'
+export const STANDALONE_SERVER = `${BENCH_DIST_DIR}/standalone/server.js`
+export const MIDDLEWARE_MANIFEST = `${BENCH_DIST_DIR}/server/middleware-manifest.json`
 export const RESULTS_FILE = 'bench-results.md'
 
 export const LOGIN_COUNT = 30

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { ProfileView } from '@/app/components/profile-view'
-import { twinSession } from '@/lib/bench-twin'
+import { twinSession } from '../twin'
 
 export const metadata: Metadata = { title: 'Profile', robots: { index: false } }
 
-/** /profile without the session check, for `npm run bench` only (BENCH_TWIN=1); a 404 otherwise. */
+/** /profile without the session store's check; only in the benchmark's build (see app/bench/twin.ts). */
 export default async function ProfileTwinPage() {
   const session = await twinSession()
   if (!session) notFound()
