@@ -16,7 +16,8 @@ import {
   setDiscovery,
   startLogin,
 } from './hostile/client.ts'
-import { HOSTILE_USER, MISMATCHED_ISSUER } from './hostile/provider.ts'
+import { HOSTILE_USER } from './hostile/id-tokens.ts'
+import { MISMATCHED_ISSUER } from './hostile/server.ts'
 
 const main = HOSTILE_APPS.main
 /** What each fault looks like to the user: unreachable, bad answer, bad answer, too slow, refused. */

@@ -5,7 +5,8 @@
 import { expect, test } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL } from './environment.ts'
 import { expectRefused, login, me } from './hostile/client.ts'
-import { ENTRA_TENANT_ID, MISMATCHED_ISSUER } from './hostile/provider.ts'
+import { ENTRA_TENANT_ID } from './hostile/id-tokens.ts'
+import { MISMATCHED_ISSUER } from './hostile/server.ts'
 import { signOut } from './helpers.ts'
 
 test.describe('Oracle IDCS / OCI Identity Domains', () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import type { ClientMetadata } from 'oidc-provider'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
-import { startLocalIdp } from './provider.ts'
+import { startLocalIdp } from './server.ts'
 import { DEMO_USERS } from './users.ts'
 
 const port = Number(process.env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT)

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import nextEnv from '@next/env'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
-import { startLocalIdp, type LocalIdp } from '../idp/provider.ts'
+import { startLocalIdp, type LocalIdp } from '../idp/server.ts'
 import { DEMO_USERS } from '../idp/users.ts'
 
 nextEnv.loadEnvConfig(process.cwd(), true)

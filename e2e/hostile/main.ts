@@ -1,6 +1,6 @@
 /** Runs the misbehaving provider as its own process (Playwright starts it). */
 import { HOSTILE_APPS, HOSTILE_FLAKY_PORT, HOSTILE_PORT } from '../environment.ts'
-import { startHostileProvider } from './provider.ts'
+import { startHostileProvider } from './server.ts'
 
 const client = (app: (typeof HOSTILE_APPS)[keyof typeof HOSTILE_APPS]) => ({
   clientId: app.clientId,

@@ -1,19 +1,13 @@
 /**
- * A misbehaving OpenID provider: a real HTTP server that is correct by default
- * and can be told, per login (keyed by `state`), to get one thing wrong. It
- * serves discovery, JWKS, authorize (auto-approving its one test user), token,
- * userinfo and end-session, and records what the app sent it.
- *
- * Tenants, each with its own issuer and its own app instance under test:
- * - `main`:     per-login defects and faults;
- * - `mismatch`: discovery names another issuer (as Oracle IDCS does);
- * - `flaky`:    its own port, so its discovery can really be down, or fail, then recover.
- *               It starts down: its app must not have cached a discovery before the test.
+ * One issuer of the hostile provider: its endpoints (discovery, JWKS,
+ * authorize, token, userinfo, revocation, end-session, Cognito's /logout and a
+ * protected API), each correct by default and told per login (keyed by
+ * `state`) to get one thing wrong, and a record of what the app sent it.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import * as jose from 'jose'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BackchannelResult, Defect, DiscoveryMode, LoginQuirks, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import { answerWithFault, json, random, readBody, s256 } from './http.ts'
+import { forgeIdToken, HOSTILE_USER, makeKey, type Key, type Keys, type Signer } from './id-tokens.ts'
 import { forgeLogoutToken } from './logout-tokens.ts'
 
 export interface HostileClient {
@@ -22,18 +16,8 @@ export interface HostileClient {
   readonly appBaseUrl: string
 }
 
-export interface HostileOptions {
-  readonly port: number
-  readonly flakyPort: number
-  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra', HostileClient>>
-}
-
-/** The Entra-shaped tenant's user lives in this tenant; `tid-mismatch` names the other. */
-export const ENTRA_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad'
-const OTHER_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
-
 /** How a tenant differs from a plain, correct provider. */
-interface TenantShape {
+export interface TenantShape {
   /** The issuer it names itself in discovery and tokens (Oracle IDCS: not its own URL). */
   readonly announcedIssuer?: string
   /** Google has no end_session_endpoint (and Cognito none in discovery). */
@@ -42,42 +26,8 @@ interface TenantShape {
   readonly tenantTemplate?: boolean
 }
 
-/** The user this provider signs in, whatever the login. */
-export const HOSTILE_USER = { sub: 'hostile-user-1', name: 'Mallory Tester', email: 'mallory@example.net' } as const
-/** What the mismatch tenant's discovery calls itself: Oracle IDCS's shape. */
-export const MISMATCHED_ISSUER = 'https://identity.oraclecloud.com/'
-
-type Key = { kid: string; alg: string; privateKey: CryptoKey; publicJwk: jose.JWK }
-
-async function makeKey(kid: string, alg: 'RS256' | 'ES256'): Promise<Key> {
-  const { privateKey, publicKey } = await jose.generateKeyPair(alg, { extractable: true })
-  return { kid, alg, privateKey, publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg, use: 'sig' } }
-}
-
-function random(): string {
-  return randomBytes(24).toString('base64url')
-}
-
-function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url')
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = ''
-  for await (const chunk of req) {
-    body += String(chunk)
-    if (body.length > 64 * 1024) break
-  }
-  return body
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
-  res.end(JSON.stringify(body))
-}
-
 /** One issuer: its keys, its logins, and what it was asked. */
-class Tenant {
+export class Tenant {
   readonly logins = new Map<string, LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }>()
   /** Per-login quirks beyond the ID token (refresh, revocation, the API), set by the tests. */
   readonly quirks = new Map<string, LoginQuirks>()
@@ -98,7 +48,7 @@ class Tenant {
 
   readonly issuer: string
   private readonly client: HostileClient
-  private readonly keys: { rsa1: Key; rsa2: Key; ec1: Key }
+  private readonly keys: Keys
   private readonly announcedIssuer: string
 
   private readonly endSession: boolean
@@ -106,7 +56,7 @@ class Tenant {
   /** What the app sent to Cognito's /logout, newest last. */
   readonly cognitoLogouts: Record<string, string>[] = []
 
-  constructor(issuer: string, client: HostileClient, keys: { rsa1: Key; rsa2: Key; ec1: Key }, shape: TenantShape = {}) {
+  constructor(issuer: string, client: HostileClient, keys: Keys, shape: TenantShape = {}) {
     this.issuer = issuer
     this.client = client
     this.keys = keys
@@ -114,6 +64,22 @@ class Tenant {
     this.endSession = shape.endSession ?? true
     this.tenantTemplate = shape.tenantTemplate ?? false
     this.publishedKeys = [keys.rsa1, keys.rsa2, keys.ec1]
+  }
+
+  /** How this tenant signs ID tokens; a rotation defect gets a new key, published or behind a JWKS fault. */
+  private get signer(): Signer {
+    return {
+      issuer: this.announcedIssuer,
+      clientId: this.client.clientId,
+      tenantTemplate: this.tenantTemplate,
+      keys: this.keys,
+      rotatedKey: async (defect) => {
+        const key = await makeKey(`rotated-${++this.rotations}`, 'RS256')
+        if (defect === 'rotated-key') this.publishedKeys = [...this.publishedKeys, key]
+        else this.jwksFault = defect as Defect
+        return key
+      },
+    }
   }
 
   get redirectUri(): string {
@@ -155,37 +121,9 @@ class Tenant {
     }
   }
 
-  private fault(res: ServerResponse, fault: string, hung: Set<ServerResponse>): boolean {
-    switch (fault) {
-      case 'down':
-        res.socket?.destroy()
-        return true
-      case '500':
-        res.writeHead(500, { 'content-type': 'text/html' })
-        res.end('<h1>Internal Server Error</h1>')
-        return true
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' })
-        res.end('{"this is": not json')
-        return true
-      case 'hang':
-        hung.add(res)
-        return true
-      case '401':
-        json(res, 401, { error: 'unauthorized' })
-        return true
-      case '403':
-        res.writeHead(403)
-        res.end()
-        return true
-      default:
-        return false
-    }
-  }
-
   private discovery(res: ServerResponse, hung: Set<ServerResponse>): void {
     this.counts.discovery++
-    if (this.discoveryMode !== 'ok' && this.fault(res, this.discoveryMode, hung)) return
+    if (this.discoveryMode !== 'ok' && answerWithFault(res, this.discoveryMode, hung)) return
     json(res, 200, {
       issuer: this.announcedIssuer,
       authorization_endpoint: `${this.issuer}/authorize`,
@@ -210,7 +148,7 @@ class Tenant {
     this.counts.jwks++
     const fault = this.jwksFault
     this.jwksFault = undefined
-    if (fault && this.fault(res, fault.replace('jwks-', ''), hung)) return
+    if (fault && answerWithFault(res, fault.replace('jwks-', ''), hung)) return
     json(res, 200, { keys: this.publishedKeys.map((k) => k.publicJwk) })
   }
 
@@ -381,11 +319,11 @@ class Tenant {
     code.used = true
     if (record.defect.startsWith('token-')) {
       entry.outcome = 'fault'
-      this.fault(res, record.defect.replace('token-', ''), hung)
+      answerWithFault(res, record.defect.replace('token-', ''), hung)
       return
     }
 
-    const idToken = await this.idToken(record)
+    const idToken = await forgeIdToken(record, this.signer)
     this.issued.push(idToken)
     json(res, 200, { ...this.issueTokens(code.state), id_token: idToken })
   }
@@ -418,61 +356,6 @@ class Tenant {
     return { status: response.status, body, cacheControl: response.headers.get('cache-control') }
   }
 
-  private async idToken(record: LoginRecord & { nonce?: string; sid?: string; sub?: string }): Promise<string> {
-    const now = Math.floor(Date.now() / 1000)
-    const d = record.defect
-    const tokenIssuer = this.tenantTemplate ? this.announcedIssuer.replace('{tenantid}', ENTRA_TENANT_ID) : this.announcedIssuer
-    const claims: jose.JWTPayload & Record<string, unknown> = {
-      iss: d === 'wrong-iss' ? 'https://evil.example' : tokenIssuer,
-      sub: record.sub ?? HOSTILE_USER.sub,
-      aud: d === 'wrong-aud' ? 'someone-else' : d.startsWith('multi-aud') ? [this.client.clientId, 'another-client'] : this.client.clientId,
-      exp: d === 'expired' ? now - 120 : d === 'clock-behind-within-tolerance' ? now - 10 : now + 300,
-      iat: d === 'iat-future' ? now + 3600 : d === 'clock-ahead-within-tolerance' ? now + 20 : d === 'expired' ? now - 600 : now,
-      nonce: d === 'nonce-wrong' ? 'not-the-nonce' : record.nonce,
-      name: HOSTILE_USER.name,
-      auth_time: d === 'old-auth-time' || d === 'old-auth-time-fresh-userinfo' ? now - 3600 : now,
-      acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
-      sid: record.sid,
-    }
-    if (d === 'multi-aud-wrong-azp') claims.azp = 'another-client'
-    if (this.tenantTemplate) claims.tid = d === 'tid-mismatch' ? OTHER_TENANT_ID : ENTRA_TENANT_ID
-    if (d === 'iat-missing') delete claims.iat
-    if (d === 'sub-missing') delete claims.sub
-    if (d === 'nonce-missing') delete claims.nonce
-    if (d === 'clock-behind-within-tolerance') claims.iat = now - 310
-
-    if (d === 'alg-none') return new jose.UnsecuredJWT(claims).encode()
-    if (d === 'alg-hs256-key-confusion') {
-      // The classic confusion: the RSA public key used as an HMAC secret.
-      const secret = new TextEncoder().encode(await jose.exportSPKI(await jose.importJWK(this.keys.rsa1.publicJwk, 'RS256') as CryptoKey))
-      return new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: this.keys.rsa1.kid }).sign(secret)
-    }
-    if (d === 'alg-unadvertised') {
-      const rs384 = await jose.importJWK(await jose.exportJWK(this.keys.rsa1.privateKey), 'RS384')
-      return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS384', kid: this.keys.rsa1.kid }).sign(rs384)
-    }
-
-    let key = this.keys.rsa1
-    let kid: string | undefined = key.kid
-    if (d === 'no-kid-several-keys') kid = undefined
-    if (d === 'no-kid-single-key') {
-      key = this.keys.ec1
-      kid = undefined
-    }
-    if (d === 'rotated-key' || d.startsWith('jwks-')) {
-      // A key the app has not seen: it must fetch the key set again to find it.
-      key = await makeKey(`rotated-${++this.rotations}`, 'RS256')
-      kid = key.kid
-      if (d === 'rotated-key') this.publishedKeys = [...this.publishedKeys, key]
-      else this.jwksFault = d
-    }
-    const jwt = await new jose.SignJWT(claims).setProtectedHeader(kid ? { alg: key.alg, kid } : { alg: key.alg }).sign(key.privateKey)
-    if (d !== 'bad-signature') return jwt
-    const [header, payload, signature] = jwt.split('.') as [string, string, string]
-    const flipped = signature.slice(0, 10) + (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11)
-    return `${header}.${payload}.${flipped}`
-  }
-
   private userinfo(req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): void {
     this.counts.userinfo++
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
@@ -481,7 +364,7 @@ class Tenant {
     const record = this.login(state)
     record.userinfo.push({ authorization: req.headers.authorization ? 'Bearer (redacted)' : undefined })
     if (record.defect.startsWith('userinfo-') && record.defect !== 'userinfo-sub-mismatch') {
-      this.fault(res, record.defect.replace('userinfo-', ''), hung)
+      answerWithFault(res, record.defect.replace('userinfo-', ''), hung)
       return
     }
     json(res, 200, {
@@ -507,111 +390,3 @@ class Tenant {
     json(res, 200, { signed_out: true })
   }
 }
-
-export interface HostileProvider {
-  readonly close: () => Promise<void>
-}
-
-/** Starts the provider on loopback; resolves once both ports accept connections. */
-export async function startHostileProvider(options: HostileOptions): Promise<HostileProvider> {
-  const host = '127.0.0.1'
-  const base = `http://${host}:${options.port}`
-  const keys = {
-    rsa1: await makeKey('rsa-1', 'RS256'),
-    rsa2: await makeKey('rsa-2', 'RS256'),
-    ec1: await makeKey('ec-1', 'ES256'),
-  }
-  const tenants = {
-    main: new Tenant(`${base}/main`, options.clients.main, keys),
-    mismatch: new Tenant(`${base}/mismatch`, options.clients.mismatch, keys, { announcedIssuer: MISMATCHED_ISSUER }),
-    flaky: new Tenant(`http://${host}:${options.flakyPort}`, options.clients.flaky, keys),
-    oracle: new Tenant(`${base}/oracle`, options.clients.oracle, keys, { announcedIssuer: MISMATCHED_ISSUER }),
-    google: new Tenant(`${base}/google`, options.clients.google, keys, { endSession: false }),
-    cognito: new Tenant(`${base}/cognito`, options.clients.cognito, keys, { endSession: false }),
-    entra: new Tenant(`${base}/entra/common/v2.0`, options.clients.entra, keys, {
-      announcedIssuer: `${base}/entra/{tenantid}/v2.0`,
-      tenantTemplate: true,
-    }),
-  }
-  const pathTenants = new Map<string, Tenant>(
-    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra'] as const).map((name) => [name, tenants[name]]),
-  )
-  const hung = new Set<ServerResponse>()
-
-  const onError = (res: ServerResponse) => (error: unknown) => {
-    if (!res.headersSent) json(res, 500, { error: 'server_error', error_description: String(error) })
-  }
-
-  async function control(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
-    const tenant = tenants[(parts[1] ?? '') as keyof typeof tenants]
-    if (!tenant) return json(res, 404, { error: 'no such tenant' })
-    const [, , what, key] = parts
-    if (what === 'logins' && key && req.method === 'POST') {
-      const { defect, sub } = JSON.parse(await readBody(req)) as { defect: Defect; sub?: string }
-      Object.assign(tenant.login(key), { defect, ...(sub ? { sub } : {}) })
-      return json(res, 200, { ok: true })
-    }
-    if (what === 'logins' && key) return json(res, 200, tenant.logins.get(key) ?? null)
-    if (what === 'quirks' && key && req.method === 'POST') {
-      tenant.quirks.set(key, JSON.parse(await readBody(req)) as LoginQuirks)
-      return json(res, 200, { ok: true })
-    }
-    if (what === 'api-refuses' && key && req.method === 'POST') {
-      tenant.refuseAtApi(key, JSON.parse(await readBody(req)).all === true)
-      return json(res, 200, { ok: true })
-    }
-    if (what === 'backchannel' && key && req.method === 'POST') {
-      const { defect, again } = JSON.parse(await readBody(req)) as { defect: LogoutTokenDefect; again?: boolean }
-      return json(res, 200, await tenant.backchannelLogout(key, defect, again === true))
-    }
-    if (what === 'counts') return json(res, 200, tenant.counts)
-    if (what === 'issued') return json(res, 200, tenant.issued)
-    if (what === 'cognito-logouts') return json(res, 200, tenant.cognitoLogouts)
-    if (what === 'discovery' && req.method === 'POST') {
-      const mode = JSON.parse(await readBody(req)).mode as DiscoveryMode
-      tenant.discoveryMode = mode
-      await setFlakyListening(tenant === tenants.flaky ? mode !== 'down' : true)
-      return json(res, 200, { ok: true })
-    }
-    json(res, 404, { error: 'unknown control' })
-  }
-
-  const main = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', base)
-    const parts = url.pathname.split('/').filter(Boolean)
-    if (parts[0] === 'control') return void control(req, res, parts).catch(onError(res))
-    const tenant = pathTenants.get(parts[0] ?? '')
-    const issuerPath = tenant ? new URL(tenant.issuer).pathname : ''
-    if (!tenant || !url.pathname.startsWith(issuerPath)) return json(res, 404, { error: 'not_found' })
-    void tenant.handle(req, res, url.pathname.slice(issuerPath.length), url, hung).catch(onError(res))
-  })
-  const flaky = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', tenants.flaky.issuer)
-    void tenants.flaky.handle(req, res, url.pathname, url, hung).catch(onError(res))
-  })
-
-  let flakyListening = false
-  async function setFlakyListening(listening: boolean): Promise<void> {
-    if (listening === flakyListening) return
-    flakyListening = listening
-    if (listening) await new Promise<void>((resolve) => flaky.listen(options.flakyPort, host, resolve))
-    else {
-      flaky.closeAllConnections()
-      await new Promise((resolve) => flaky.close(resolve))
-    }
-  }
-
-  await new Promise<void>((resolve) => main.listen(options.port, host, resolve))
-  // The flaky tenant starts down, so its app cannot cache a discovery before the test that needs it.
-  tenants.flaky.discoveryMode = 'down'
-
-  return {
-    close: async () => {
-      for (const res of hung) res.socket?.destroy()
-      main.closeAllConnections()
-      await new Promise((resolve) => main.close(resolve))
-      await setFlakyListening(false)
-    },
-  }
-}
-
