@@ -19,6 +19,8 @@ import { openSession } from '@/lib/session/sealed'
 import type { Session } from '@/lib/session/session'
 
 export const twinSession = cache(async (): Promise<Session | null> => {
+  // cookies() first: it is what marks the page as rendered per request, not at build time.
+  const jar = await cookies()
   const config = getConfig().session
-  return (await openSession(readSessionCookie(await cookies(), config), config))?.session ?? null
+  return (await openSession(readSessionCookie(jar, config), config))?.session ?? null
 })
