@@ -79,7 +79,9 @@ const clientPrivateJwk = JSON.stringify({ ...clientKey.privateKey.export({ forma
  * the private_key_jwt client registers the same public key under that kid, as a user would.
  */
 const { crv, x, y } = clientPublicJwk as { crv: string; x: string; y: string }
-const thumbprintKid = createHash('sha256').update(JSON.stringify({ crv, kty: 'EC', x, y })).digest('base64url')
+const thumbprintKid = createHash('sha256')
+  .update(JSON.stringify({ crv, kty: 'EC', x, y }))
+  .digest('base64url')
 
 const styleUrl = (port: number) => `http://localhost:${port}`
 

@@ -35,7 +35,7 @@ test.describe('a logout token the app must refuse: 400 JSON, no-store, and the s
   }
 })
 
-test('a valid logout token ends that provider session\'s session, answers 200 no-store, and no other session', async ({ request, playwright }) => {
+test("a valid logout token ends that provider session's session, answers 200 no-store, and no other session", async ({ request, playwright }) => {
   const other = await playwright.request.newContext()
   await signedIn(other)
   const state = await signedIn(request)
@@ -53,7 +53,7 @@ test('a valid logout token ends that provider session\'s session, answers 200 no
   await other.dispose()
 })
 
-test('a logout token with only `sub` ends every session of that user, and no one else\'s', async ({ request, playwright }) => {
+test("a logout token with only `sub` ends every session of that user, and no one else's", async ({ request, playwright }) => {
   const sub = ownUser()
   const laptop = await playwright.request.newContext()
   const stranger = await playwright.request.newContext()

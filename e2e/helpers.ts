@@ -58,3 +58,23 @@ export function signOut(request: APIRequestContext, appBaseUrl: string, scope?: 
     maxRedirects: 0,
   })
 }
+
+/** The app's JSON answers as the tests read them (Playwright's json() is untyped). */
+export interface MeBody {
+  readonly user: { readonly sub: string; readonly name?: string; readonly tid?: string } & Record<string, unknown>
+  readonly session: { readonly createdAt: string; readonly expiresAt: string; readonly idleExpiresAt: string }
+}
+export interface HealthBody {
+  readonly status: 'ok' | 'degraded'
+  readonly provider: { readonly issuer: string; readonly discovery: string; readonly reason?: string; readonly url?: string; readonly status?: number }
+  readonly store?: { readonly kind: string; readonly status: string }
+}
+export interface ErrorBody {
+  readonly error: string
+  readonly error_description?: string
+}
+
+/** A JSON answer's body, as the type the test expects. */
+export async function bodyOf<T>(response: APIResponse): Promise<T> {
+  return (await response.json()) as T
+}

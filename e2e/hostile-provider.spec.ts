@@ -6,18 +6,10 @@
 import { expect, test } from '@playwright/test'
 import { HOSTILE_APPS } from './environment.ts'
 import { ACCEPTED_ID_TOKENS, FAULTS, REFUSED_AUTH_RESPONSES, REFUSED_ID_TOKENS, type Fault } from './hostile/defects.ts'
-import {
-  expectRefused,
-  login,
-  me,
-  providerCounts,
-  providerRecord,
-  sessionSet,
-  setDiscovery,
-  startLogin,
-} from './hostile/client.ts'
+import { expectRefused, login, me, providerCounts, providerRecord, sessionSet, setDiscovery, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { MISMATCHED_ISSUER } from './hostile/server.ts'
+import { bodyOf, type HealthBody, type MeBody } from './helpers.ts'
 
 const main = HOSTILE_APPS.main
 /** What each fault looks like to the user: unreachable, bad answer, bad answer, too slow, refused. */
@@ -32,7 +24,7 @@ test.describe('accepted', () => {
 
     const user = await me(request, 'main')
     expect(user.status()).toBe(200)
-    expect((await user.json()).user).toMatchObject({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name, email: HOSTILE_USER.email })
+    expect((await bodyOf<MeBody>(user)).user).toMatchObject({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name, email: HOSTILE_USER.email })
 
     const record = await providerRecord(request, 'main', state)
     expect(record.authorize).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', scope: 'openid profile email' })
@@ -208,7 +200,7 @@ test.describe('discovery', () => {
     // answering every time within its probe timeout (2 s), while the signed-in user stays signed in.
     await setDiscovery(request, 'down')
     await expect.poll(async () => (await health({ timeout: 3_000 })).status(), { timeout: 15_000, intervals: [500] }).toBe(503)
-    expect((await (await health()).json()).provider).toEqual({
+    expect((await bodyOf<HealthBody>(await health())).provider).toEqual({
       issuer: app.issuer,
       discovery: 'unreachable',
       reason: 'provider_unreachable',
@@ -217,8 +209,8 @@ test.describe('discovery', () => {
     expect((await me(request, 'flaky')).status()).toBe(200)
     // It answers, but with an error: told apart from unreachable, with the status and the URL it tried.
     await setDiscovery(request, '500')
-    await expect.poll(async () => (await (await health()).json()).provider.discovery, { timeout: 15_000, intervals: [500] }).toBe('error')
-    expect((await (await health()).json()).provider).toEqual({
+    await expect.poll(async () => (await bodyOf<HealthBody>(await health())).provider.discovery, { timeout: 15_000, intervals: [500] }).toBe('error')
+    expect((await bodyOf<HealthBody>(await health())).provider).toEqual({
       issuer: app.issuer,
       discovery: 'error',
       reason: 'bad_provider_response',
@@ -227,7 +219,9 @@ test.describe('discovery', () => {
     })
     // It hangs: the check still answers within its timeout.
     await setDiscovery(request, 'hang')
-    await expect.poll(async () => (await (await health({ timeout: 3_000 })).json()).provider.reason, { timeout: 15_000, intervals: [500] }).toBe('provider_timeout')
+    await expect
+      .poll(async () => (await bodyOf<HealthBody>(await health({ timeout: 3_000 }))).provider.reason, { timeout: 15_000, intervals: [500] })
+      .toBe('provider_timeout')
     await setDiscovery(request, 'ok')
     await expect.poll(async () => (await health()).status(), { timeout: 15_000, intervals: [500] }).toBe(200)
   })

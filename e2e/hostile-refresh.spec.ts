@@ -24,7 +24,12 @@ async function accessToken(request: APIRequestContext): Promise<string> {
 test.describe('refresh', () => {
   test('a refresh asked for by another site is refused with 403 and refreshes nothing', async ({ request }) => {
     const { state } = await login(request, 'main')
-    const forgeries: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]
+    const forgeries: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ]
     for (const headers of forgeries) {
       const response = await request.post(`${main.baseUrl}/auth/refresh?returnTo=/profile`, { headers, maxRedirects: 0 })
       expect(response.status(), JSON.stringify(headers)).toBe(403)

@@ -9,17 +9,10 @@ import { join } from 'node:path'
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { sealData, unsealData } from 'iron-session'
 import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
-import {
-  HOSTILE_APPS,
-  HOSTILE_CONTROL,
-  HOSTILE_OLD_SESSION_SECRET,
-  HOSTILE_SESSION_SECRET,
-  LOG_DIR,
-  TEST_SESSION_SECRET,
-} from './environment.ts'
+import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESSION_SECRET, LOG_DIR, TEST_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
-import { openSealedSession, randomSessionId } from './helpers.ts'
+import { bodyOf, type MeBody, openSealedSession, randomSessionId } from './helpers.ts'
 import { compress } from '../lib/session/codec.ts'
 import { TOKEN_FIELDS } from '../lib/session/sealed.ts'
 import { unsignedJwt } from '../lib/testing/tokens.ts'
@@ -168,7 +161,7 @@ test.describe('session secret rotation', () => {
     const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${old}` } })
     const response = await browser.get(`${main.baseUrl}/api/me`)
     expect(response.status()).toBe(200)
-    expect((await response.json()).user.name).toBe('Forged Or Rotated')
+    expect((await bodyOf<MeBody>(response)).user.name).toBe('Forged Or Rotated')
     const resealed = response
       .headersArray()
       .find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))
@@ -200,7 +193,15 @@ test.describe('session secret rotation', () => {
   ] as const) {
     test(`${name} stops the app at start with a message that says what to do`, async () => {
       const app = spawn(process.execPath, ['.next/standalone/server.js'], {
-        env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), APP_BASE_URL: `http://localhost:${port}`, OIDC_ISSUER: main.issuer, OIDC_CLIENT_ID: main.clientId, ...env },
+        env: {
+          ...process.env,
+          HOSTNAME: '127.0.0.1',
+          PORT: String(port),
+          APP_BASE_URL: `http://localhost:${port}`,
+          OIDC_ISSUER: main.issuer,
+          OIDC_CLIENT_ID: main.clientId,
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''
@@ -268,7 +269,7 @@ test.describe('behind a proxy', () => {
 })
 
 test.describe('headers and leaks', () => {
-  const LOCKED_DOWN = ["default-src", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
+  const LOCKED_DOWN = ['default-src', "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
 
   function expectOtherSecurityHeaders(headers: Record<string, string>, name: string): void {
     expect(headers['x-content-type-options'], name).toBe('nosniff')
@@ -301,7 +302,9 @@ test.describe('headers and leaks', () => {
     expect(nonces.size).toBe(Object.keys(responses).length)
   })
 
-  test('public pages for a visitor without a session: no middleware, a static policy that still locks everything but inline scripts down', async ({ playwright }) => {
+  test('public pages for a visitor without a session: no middleware, a static policy that still locks everything but inline scripts down', async ({
+    playwright,
+  }) => {
     const anonymous = await playwright.request.newContext()
     const responses = {
       home: await anonymous.get(`${main.baseUrl}/`),
@@ -325,7 +328,10 @@ test.describe('headers and leaks', () => {
     await login(request, 'main')
     const anonymous = await playwright.request.newContext()
     const paths = ['/auth/nope', '/nope.txt', '/bench/bare', '/no-such-page', '/auth/logout']
-    for (const [who, context] of [['signed in', request], ['anonymous', anonymous]] as const) {
+    for (const [who, context] of [
+      ['signed in', request],
+      ['anonymous', anonymous],
+    ] as const) {
       // An unknown API address is a JSON 404, not a page.
       const api = await context.get(`${main.baseUrl}/api/nope`)
       expect(api.status()).toBe(404)
@@ -384,7 +390,7 @@ test.describe('headers and leaks', () => {
     await login(request, 'main', 'bad-signature')
     await login(request, 'main', 'token-500')
 
-    const issued: string[] = await (await request.get(`${HOSTILE_CONTROL}/main/issued`)).json()
+    const issued = await bodyOf<string[]>(await request.get(`${HOSTILE_CONTROL}/main/issued`))
     expect(issued.length).toBeGreaterThan(3)
     const forbidden = [...issued, ...ALL_SECRETS]
 

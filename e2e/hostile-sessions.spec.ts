@@ -7,7 +7,7 @@ import { sealData } from 'iron-session'
 import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, providerRecord, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
-import { openSealedSession, randomSessionId } from './helpers.ts'
+import { bodyOf, type MeBody, openSealedSession, randomSessionId } from './helpers.ts'
 import { unsignedJwt } from '../lib/testing/tokens.ts'
 
 const main = HOSTILE_APPS.main
@@ -43,9 +43,8 @@ test.describe('authorization request options', () => {
   })
 
   test('malformed option values are dropped', async ({ request }) => {
-    const q = (
-      await startLogin(request, 'main', '/', { prompt: 'none consent', max_age: '-5', ui_locales: '<script>', claims: '[1,2]', login_hint: 'a\nb' })
-    ).searchParams
+    const q = (await startLogin(request, 'main', '/', { prompt: 'none consent', max_age: '-5', ui_locales: '<script>', claims: '[1,2]', login_hint: 'a\nb' }))
+      .searchParams
     for (const name of ['prompt', 'max_age', 'ui_locales', 'claims', 'login_hint']) expect(q.has(name), name).toBe(false)
   })
 
@@ -84,7 +83,12 @@ test.describe('step-up', () => {
     expect((await login(request, 'main', 'old-auth-time')).callback.status()).toBe(303)
 
     const loginUrl = await stepUpLink(request)
-    expect(Object.fromEntries(loginUrl.searchParams)).toEqual({ returnTo: '/profile/security', prompt: 'login', max_age: '300', login_hint: 'mallory@example.net' })
+    expect(Object.fromEntries(loginUrl.searchParams)).toEqual({
+      returnTo: '/profile/security',
+      prompt: 'login',
+      max_age: '300',
+      login_hint: 'mallory@example.net',
+    })
 
     const authorize = new URL((await request.get(loginUrl.href, { maxRedirects: 0 })).headers().location!)
     const state = authorize.searchParams.get('state')!
@@ -108,7 +112,10 @@ test.describe('session timeouts', () => {
   const now = () => Math.floor(Date.now() / 1000)
   const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name })
   const seal = (fields: Record<string, number>) =>
-    sealData({ v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields }, { password: HOSTILE_SESSION_SECRET, ttl: 7200 })
+    sealData(
+      { v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields },
+      { password: HOSTILE_SESSION_SECRET, ttl: 7200 },
+    )
 
   test('a session idle longer than SESSION_IDLE_TIMEOUT (default 30 min) is over', async ({ playwright }) => {
     const idle = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1801 })}` } })
@@ -131,7 +138,10 @@ test.describe('session timeouts', () => {
     expect(response.status()).toBe(200)
     // One cookie rewritten, and no deletions for chunk cookies the browser never had.
     expect(response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toHaveLength(1)
-    const sealed = response.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))!.value.match(/^session=([^;]+)/)![1]!
+    const sealed = response
+      .headersArray()
+      .find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))!
+      .value.match(/^session=([^;]+)/)![1]!
     const touched = await openSealedSession<{ lastSeenAt: number }>(sealed, HOSTILE_SESSION_SECRET)
     expect(touched.lastSeenAt).toBeGreaterThanOrEqual(now() - 5)
 
@@ -143,7 +153,7 @@ test.describe('session timeouts', () => {
 
   test('/api/me reports both ends of the session', async ({ request }) => {
     await login(request, 'main')
-    const body = await (await me(request, 'main')).json()
+    const body = await bodyOf<MeBody>(await me(request, 'main'))
     const expires = Date.parse(body.session.expiresAt)
     const idle = Date.parse(body.session.idleExpiresAt)
     expect(expires - Date.now()).toBeGreaterThan(7.9 * 3600_000)

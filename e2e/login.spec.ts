@@ -4,7 +4,7 @@
  */
 import { expect, test } from './fixtures.ts'
 import { APP_BASE_URL, IDP_ISSUER } from './environment.ts'
-import { alice, bob, expectProviderLogin, sessionCookie, signInAtProvider } from './helpers.ts'
+import { alice, bob, bodyOf, type ErrorBody, expectProviderLogin, type MeBody, sessionCookie, signInAtProvider } from './helpers.ts'
 
 test('signs in through the provider and shows the profile', async ({ page }) => {
   await page.goto('/')
@@ -112,7 +112,7 @@ test('/api/me answers 401 without a session and the user with one', async ({ pag
 
   const after = await page.request.get('/api/me')
   expect(after.status()).toBe(200)
-  const body = await after.json()
+  const body = await bodyOf<MeBody>(after)
   expect(body.user).toMatchObject({ sub: bob.sub, name: 'Bob Baker', email: 'bob@example.org', email_verified: false })
   expect(Date.parse(body.session.expiresAt)).toBeGreaterThan(Date.now())
   // Tokens stay on the server.
@@ -162,7 +162,7 @@ test('a tampered session cookie counts as signed out', async ({ page, context })
   await context.addCookies([tampered])
   const me = await page.request.get('/api/me')
   expect(me.status()).toBe(401)
-  expect((await me.json()).error).toBe('unauthorized')
+  expect((await bodyOf<ErrorBody>(me)).error).toBe('unauthorized')
 })
 
 test('two tabs signing in at once both succeed', async ({ context }) => {

@@ -24,7 +24,12 @@ async function expectButtonsOnOneLine(page: Page, where: string): Promise<void> 
       .filter((el) => el.offsetParent !== null)
       .filter((el) => {
         const style = getComputedStyle(el)
-        const content = el.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth)
+        const content =
+          el.getBoundingClientRect().height -
+          parseFloat(style.paddingTop) -
+          parseFloat(style.paddingBottom) -
+          parseFloat(style.borderTopWidth) -
+          parseFloat(style.borderBottomWidth)
         // `line-height: normal` is about 1.2 times the font size.
         const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2
         return content > line * 1.5
@@ -98,7 +103,10 @@ test.describe('at 390 px, the header', () => {
     const box = (await button.boundingBox())!
     expect(box.height, 'the Sign out button wraps').toBeLessThan(lineHeight * 2)
     // "Alice Adams" is a value that fits: it must not be broken mid-word.
-    const name = page.getByTestId('claims').getByRole('row', { name: /^name / }).getByRole('cell')
+    const name = page
+      .getByTestId('claims')
+      .getByRole('row', { name: /^name / })
+      .getByRole('cell')
     const nameBox = (await name.boundingBox())!
     const nameLine = await name.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight))
     expect(nameBox.height, 'a short claim value broke across lines').toBeLessThan(nameLine * 2 + 16)

@@ -7,12 +7,12 @@ import { HOSTILE_APPS, HOSTILE_CONTROL } from './environment.ts'
 import { expectRefused, login, me } from './hostile/client.ts'
 import { ENTRA_TENANT_ID } from './hostile/id-tokens.ts'
 import { MISMATCHED_ISSUER } from './hostile/server.ts'
-import { signOut } from './helpers.ts'
+import { bodyOf, type HealthBody, type MeBody, signOut } from './helpers.ts'
 
 test.describe('Oracle IDCS / OCI Identity Domains', () => {
   test('an issuer named https://identity.oraclecloud.com/ signs in with OIDC_TOKEN_ISSUER set', async ({ request }) => {
     const app = HOSTILE_APPS.oracle
-    const discovery = await (await request.get(`${app.issuer}/.well-known/openid-configuration`)).json()
+    const discovery = await bodyOf<{ issuer: string }>(await request.get(`${app.issuer}/.well-known/openid-configuration`))
     expect(discovery.issuer).toBe(MISMATCHED_ISSUER)
     const { callback } = await login(request, 'oracle')
     expect(callback.status(), await callback.text()).toBe(303)
@@ -29,11 +29,11 @@ test.describe('Oracle IDCS / OCI Identity Domains', () => {
 test.describe('Microsoft Entra ID, multi-tenant', () => {
   test('discovery names {tenantid}; a token from the tenant its tid names signs in', async ({ request }) => {
     const app = HOSTILE_APPS.entra
-    const discovery = await (await request.get(`${app.issuer}/.well-known/openid-configuration`)).json()
+    const discovery = await bodyOf<{ issuer: string }>(await request.get(`${app.issuer}/.well-known/openid-configuration`))
     expect(discovery.issuer).toContain('{tenantid}')
     const { callback } = await login(request, 'entra')
     expect(callback.status(), await callback.text()).toBe(303)
-    const user = (await (await me(request, 'entra')).json()).user
+    const { user } = await bodyOf<MeBody>(await me(request, 'entra'))
     expect(user.tid).toBe(ENTRA_TENANT_ID)
   })
 
@@ -72,7 +72,7 @@ test.describe('logout styles', () => {
 
   test('after the first login, a login costs the provider one token and one userinfo request: no discovery, no key set', async ({ request }) => {
     // The Google-shaped tenant: no other test logs in there while this one counts.
-    const counts = async (): Promise<Record<string, number>> => (await request.get(`${HOSTILE_CONTROL}/google/counts`)).json()
+    const counts = async () => bodyOf<Record<string, number>>(await request.get(`${HOSTILE_CONTROL}/google/counts`))
     await login(request, 'google')
     const before = await counts()
     await login(request, 'google')
@@ -102,7 +102,7 @@ test('the health check reports a reachable provider, without secrets', async ({ 
   const app = HOSTILE_APPS.main
   const health = await request.get(`${app.baseUrl}/api/health`)
   expect(health.status()).toBe(200)
-  const body = await health.json()
+  const body = await bodyOf<HealthBody>(health)
   expect(body).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}`, discovery: 'reachable' }, store: { kind: 'memory', status: 'reachable' } })
   expect(JSON.stringify(body)).not.toContain(app.clientSecret)
 })

@@ -23,7 +23,6 @@ test.beforeAll(async () => {
   // A dev server that stops at start says why here, instead of the poll timing out on "Received: undefined".
   const exited = new Promise<never>((_, reject) =>
     dev.once('close', (code) => {
-      // eslint-disable-next-line no-control-regex -- terminal colour codes, which Next puts inside its message
       const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
       reject(
         new Error(
@@ -64,7 +63,10 @@ test('npm run dev: demo users printed, sign in, profile steady, API call, sign o
   await page.getByRole('link', { name: 'View your profile' }).click()
   await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')
   await page.waitForTimeout(3_000)
-  expect(loads.filter((url) => url === `${APP}/profile`), 'the profile page reloaded by itself').toHaveLength(1)
+  expect(
+    loads.filter((url) => url === `${APP}/profile`),
+    'the profile page reloaded by itself',
+  ).toHaveLength(1)
 
   await page.getByRole('button', { name: 'Call the API' }).click()
   await expect(page.getByTestId('api-result')).toContainText('"status": 200')

@@ -14,7 +14,7 @@ import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwrig
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
 import { REDIS_CONTROL, SHARED, TEST_SESSION_SECRET } from './environment.ts'
 import { expect, test } from './fixtures.ts'
-import { alice, openSealedSession, signInAtProvider, signOut } from './helpers.ts'
+import { alice, bodyOf, type HealthBody, type MeBody, openSealedSession, signInAtProvider, signOut } from './helpers.ts'
 
 test.describe.configure({ mode: 'default' })
 
@@ -91,10 +91,16 @@ async function expectSignedOut(playwright: PlaywrightRequest, cookies: Cookies, 
     const client = await holding(playwright, cookies)
     const list = await hops(client, `${app}${path}`)
     const where = `${path}: ${describeHops(list)}`
-    expect(list.some((h) => h.url.pathname === path && h.status === 200), where).toBe(false)
+    expect(
+      list.some((h) => h.url.pathname === path && h.status === 200),
+      where,
+    ).toBe(false)
     // The API answers 401; a page (or a due token's refresh) sends the browser to sign in, which drops the dead cookie.
     expect(list.at(-1)!.status === 401 || list.some((h) => h.url.pathname === '/auth/login'), where).toBe(true)
-    expect(list.some((h) => h.clears), where).toBe(true)
+    expect(
+      list.some((h) => h.clears),
+      where,
+    ).toBe(true)
     await client.dispose()
   }
 }
@@ -114,7 +120,7 @@ async function expectSignedInVia(client: APIRequestContext, app: string): Promis
   const list = await hops(client, `${app}/api/me`)
   const last = list.at(-1)!
   expect(last.status, describeHops(list)).toBe(200)
-  expect(JSON.parse(last.body).user.sub).toBe(alice.sub)
+  expect((JSON.parse(last.body) as MeBody).user.sub).toBe(alice.sub)
 }
 
 /** Ends the user's session at the provider itself, as signing out there (or in another app of the same SSO) does. */
@@ -251,12 +257,17 @@ test.describe('two instances sharing Redis', () => {
       onB.get(`${b.url}/auth/refresh?returnTo=/api/me`, { maxRedirects: 0 }),
     ])
     const newCookie = (response: typeof fromA) =>
-      response.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))?.value.match(/^session=([^;]+)/)?.[1]
+      response
+        .headersArray()
+        .find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))
+        ?.value.match(/^session=([^;]+)/)?.[1]
     for (const response of [fromA, fromB]) {
       expect(response.status()).toBe(303)
       expect(new URL(response.headers().location!).pathname).toBe('/api/me')
     }
-    const [afterA, afterB] = await Promise.all([newCookie(fromA), newCookie(fromB)].map((c) => openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET)))
+    const [afterA, afterB] = await Promise.all(
+      [newCookie(fromA), newCookie(fromB)].map((c) => openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET)),
+    )
     // One grant: both instances hand out the very same new tokens.
     expect(afterA!.accessToken).toBe(afterB!.accessToken)
     expect(afterA!.refreshToken).toBe(afterB!.refreshToken)
@@ -278,7 +289,7 @@ async function introspect(client: APIRequestContext, token: string): Promise<boo
     headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
   })
   expect(response.status()).toBe(200)
-  return (await response.json()).active === true
+  return (await bodyOf<{ active?: boolean }>(response)).active === true
 }
 
 async function redis(client: APIRequestContext, action: 'stop' | 'start' | 'start?empty=true'): Promise<void> {
@@ -287,14 +298,18 @@ async function redis(client: APIRequestContext, action: 'stop' | 'start' | 'star
 
 async function waitForStore(client: APIRequestContext, app: string, status: 'reachable' | 'unreachable'): Promise<void> {
   await expect
-    .poll(async () => (await (await client.get(`${app}/api/health`)).json()).store?.status, { timeout: 15_000, intervals: [100, 250, 500] })
+    .poll(async () => (await bodyOf<HealthBody>(await client.get(`${app}/api/health`))).store?.status, { timeout: 15_000, intervals: [100, 250, 500] })
     .toBe(status)
 }
 
 test.describe('when Redis stops', () => {
   const { a, b } = SHARED.instances
 
-  test('private pages and APIs answer 503, public pages 200, health degraded, never a 500; back with its data, live sessions live and ended ones ended', async ({ browser, playwright, request }) => {
+  test('private pages and APIs answer 503, public pages 200, health degraded, never a 500; back with its data, live sessions live and ended ones ended', async ({
+    browser,
+    playwright,
+    request,
+  }) => {
     const live = await signedInBrowser(browser, TARGETS[1]!)
     const ended = await signedInBrowser(browser, TARGETS[1]!)
     const liveCopy = await sessionCookies(live.context)
@@ -344,7 +359,11 @@ test.describe('when Redis stops', () => {
     await Promise.all([live.context.close(), ended.context.close()])
   })
 
-  test('Redis restarted with its data: live sessions work again; restarted empty: everyone is signed out, cleanly', async ({ browser, playwright, request }) => {
+  test('Redis restarted with its data: live sessions work again; restarted empty: everyone is signed out, cleanly', async ({
+    browser,
+    playwright,
+    request,
+  }) => {
     const live = await signedInBrowser(browser, TARGETS[1]!)
     const copy = await sessionCookies(live.context)
 

@@ -29,6 +29,22 @@ export function makeTestCertificates(dir: string): TestCertificates {
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=E2E private CA', '-keyout', path('ca.key'), '-out', path('ca.pem'))
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', path('idp.key'), '-out', path('idp.csr'))
   writeFileSync(path('idp.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
-  openssl('x509', '-req', '-days', '2', '-in', path('idp.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-extfile', path('idp.ext'), '-out', path('idp.pem'))
+  openssl(
+    'x509',
+    '-req',
+    '-days',
+    '2',
+    '-in',
+    path('idp.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-extfile',
+    path('idp.ext'),
+    '-out',
+    path('idp.pem'),
+  )
   return made
 }

@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
 import { pairUrls, TEST_SESSION_SECRET, TOKEN_PAIRS, type TokenPair } from './environment.ts'
 import { expect, test } from './fixtures.ts'
-import { alice, expectProviderLogin, openSealedSession, signInAtProvider } from './helpers.ts'
+import { alice, bodyOf, type ErrorBody, expectProviderLogin, openSealedSession, signInAtProvider } from './helpers.ts'
 
 interface SealedSession {
   idToken: string
@@ -36,7 +36,7 @@ async function introspect(page: Page, pair: TokenPair, token: string): Promise<b
     headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
   })
   expect(response.status()).toBe(200)
-  return (await response.json()).active === true
+  return (await bodyOf<{ active?: boolean }>(response)).active === true
 }
 
 async function revokeAtProvider(page: Page, pair: TokenPair, token: string, hint: string): Promise<void> {
@@ -87,10 +87,7 @@ test.describe('refresh', () => {
     const before = await signIn(page, 'short')
     await waitUntilDue(before)
 
-    const [first, second] = await Promise.all([
-      page.request.get(`${pairUrls('short').app}/api/me`),
-      page.request.get(`${pairUrls('short').app}/api/me`),
-    ])
+    const [first, second] = await Promise.all([page.request.get(`${pairUrls('short').app}/api/me`), page.request.get(`${pairUrls('short').app}/api/me`)])
     expect(first.status()).toBe(200)
     expect(second.status()).toBe(200)
 
@@ -156,7 +153,7 @@ test.describe('calling an API', () => {
   test('/api/call-api answers 401 JSON without a session', async ({ request }) => {
     const response = await request.get(`${pairUrls('short').app}/api/call-api`)
     expect(response.status()).toBe(401)
-    expect((await response.json()).error).toBe('unauthorized')
+    expect((await bodyOf<ErrorBody>(response)).error).toBe('unauthorized')
   })
 })
 
@@ -202,7 +199,9 @@ test.describe('step-up', () => {
 })
 
 test.describe('big tokens', () => {
-  test('Oracle-sized ID and access tokens: login, profile, API call work; the session spans cookies within 8 KiB; sign-out removes every chunk', async ({ page }) => {
+  test('Oracle-sized ID and access tokens: login, profile, API call work; the session spans cookies within 8 KiB; sign-out removes every chunk', async ({
+    page,
+  }) => {
     const { app, issuer } = pairUrls('big')
     const authorize = page.waitForRequest((r) => r.url().startsWith(`${issuer}/auth?`))
     await page.goto(`${app}/profile`)

@@ -24,7 +24,7 @@ export async function handleInteraction(provider: Provider, req: IncomingMessage
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : ''
       return send(res, 200, 'text/html; charset=utf-8', loginPage(details.uid, clientName, undefined, hint, stepUp))
     }
-    const scopes = String(details.params.scope ?? 'openid').split(' ')
+    const scopes = (typeof details.params.scope === 'string' ? details.params.scope : 'openid').split(' ')
     return send(res, 200, 'text/html; charset=utf-8', consentPage(details.uid, clientName, scopes))
   }
   if (req.method !== 'POST') return send(res, 405, 'text/plain', 'method not allowed')
@@ -36,20 +36,13 @@ export async function handleInteraction(provider: Provider, req: IncomingMessage
     if (!user) {
       return send(res, 401, 'text/html; charset=utf-8', loginPage(details.uid, clientName, 'Wrong username or password.', username))
     }
-    return provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: user.sub, acr: PASSWORD_ACR, amr: ['pwd'] } },
-      { mergeWithLastSubmission: false },
-    )
+    return provider.interactionFinished(req, res, { login: { accountId: user.sub, acr: PASSWORD_ACR, amr: ['pwd'] } }, { mergeWithLastSubmission: false })
   }
 
   if (action === 'confirm') {
     const { prompt, params, session, grantId } = details
     if (prompt.name !== 'consent' || !session) return send(res, 400, 'text/html', errorPage({ error: 'nothing to confirm' }))
-    const grant = grantId
-      ? await provider.Grant.find(grantId)
-      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) })
+    const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) })
     if (!grant) return send(res, 400, 'text/html', errorPage({ error: 'grant not found' }))
     const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] }
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))

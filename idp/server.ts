@@ -67,7 +67,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       handleDemoApi(provider, apiKeys, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
       return
     }
-    oidc(req, res)
+    void oidc(req, res)
   })
 
   return {

@@ -7,9 +7,7 @@ import { refreshSession } from './auth/refresh'
 import { OUTBOUND_TIMEOUT_MS } from './oidc/provider'
 import type { Session } from './session/session'
 
-export type ApiResult =
-  | { readonly ok: true; readonly status: number; readonly body: unknown }
-  | { readonly ok: false; readonly reason: string }
+export type ApiResult = { readonly ok: true; readonly status: number; readonly body: unknown } | { readonly ok: false; readonly reason: string }
 
 /** Bodies are shown to the user; a runaway one is cut. */
 const MAX_BODY = 16 * 1024

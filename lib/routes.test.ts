@@ -23,10 +23,28 @@ async function staticPolicy(url: string, cookies?: Record<string, string>): Prom
   return response.headers.get('content-security-policy')
 }
 
-const STATIC = ['/_next/static/chunks/main-abc123.js', '/_next/static/css/app.css', '/_next/image?url=%2Fx.png&w=64&q=75', '/favicon.ico', '/icon.svg', '/robots.txt']
+const STATIC = [
+  '/_next/static/chunks/main-abc123.js',
+  '/_next/static/css/app.css',
+  '/_next/image?url=%2Fx.png&w=64&q=75',
+  '/favicon.ico',
+  '/icon.svg',
+  '/robots.txt',
+]
 const PUBLIC_HANDLERS = ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/auth/refresh', '/api/health']
 /** Addresses that answer HTML: pages, and the 404 page wherever nothing else answers. */
-const HTML = ['/', '/?signed_out=local', '/no-such-page', '/profiles', '/profile', '/profile/security', '/nope.txt', '/icon.svg', '/bench/profile', '/bench/bare.html']
+const HTML = [
+  '/',
+  '/?signed_out=local',
+  '/no-such-page',
+  '/profiles',
+  '/profile',
+  '/profile/security',
+  '/nope.txt',
+  '/icon.svg',
+  '/bench/profile',
+  '/bench/bare.html',
+]
 const COOKIE_STATES: (Record<string, string> | undefined)[] = [undefined, ...SESSION_COOKIE_NAMES.map((name) => ({ [name]: 'x' }))]
 
 describe('the private routes', () => {
@@ -74,7 +92,7 @@ describe('the middleware matcher', () => {
 })
 
 describe("next.config.ts's header rules", () => {
-  it('give every HTML address exactly one policy: middleware\'s where it runs, the static one everywhere else', async () => {
+  it("give every HTML address exactly one policy: middleware's where it runs, the static one everywhere else", async () => {
     for (const url of HTML) {
       for (const cookies of COOKIE_STATES) {
         const where = `${url} ${cookies ? Object.keys(cookies)[0] : 'no cookie'}`

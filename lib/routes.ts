@@ -32,12 +32,7 @@ export function isPrivate(pathname: string): boolean {
 export const SESSION_COOKIE = { http: 'session', https: '__Host-session' } as const
 
 /** Every name a request can carry a session under: whole or chunked (the first chunk), http or https. */
-export const SESSION_COOKIE_NAMES = [
-  SESSION_COOKIE.http,
-  `${SESSION_COOKIE.http}.0`,
-  SESSION_COOKIE.https,
-  `${SESSION_COOKIE.https}.0`,
-] as const
+export const SESSION_COOKIE_NAMES = [SESSION_COOKIE.http, `${SESSION_COOKIE.http}.0`, SESSION_COOKIE.https, `${SESSION_COOKIE.https}.0`] as const
 
 /** Login transactions (lib/transaction-store.ts): one cookie per login, named by its `state`. */
 export const TRANSACTION_COOKIE_PREFIX = { http: 'txn.', https: '__Host-txn.' } as const

@@ -29,7 +29,14 @@ describe('seal and open', () => {
     const sealed = await seal({ hello: 'world' }, [NEW], 60)
     const i = Math.floor(sealed.length / 2)
     const tampered = sealed.slice(0, i) + (sealed[i] === 'a' ? 'b' : 'a') + sealed.slice(i + 1)
-    const cases = { tampered, truncated: sealed.slice(0, -5), extended: `${sealed}x`, foreign: await seal({ hello: 'x' }, ['f'.repeat(40)], 60), empty: '', missing: undefined }
+    const cases = {
+      tampered,
+      truncated: sealed.slice(0, -5),
+      extended: `${sealed}x`,
+      foreign: await seal({ hello: 'x' }, ['f'.repeat(40)], 60),
+      empty: '',
+      missing: undefined,
+    }
     for (const [name, value] of Object.entries(cases)) expect(await open(value, [NEW], 60, isGreeting), name).toBeUndefined()
   })
 
@@ -52,7 +59,7 @@ describe('seal and open', () => {
   })
 })
 
-describe('a seal\'s shape', () => {
+describe("a seal's shape", () => {
   it('is recognised field by field, before any crypto', async () => {
     const sealed = await seal({ hello: 'world' }, [NEW], 60)
     expect(isPlausibleSeal(sealed)).toBe(true)

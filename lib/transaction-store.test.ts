@@ -59,12 +59,9 @@ describe('login transactions', () => {
     expect(isWellFormedState(stateA)).toBe(true)
   })
 
-  it.each([null, '', 'short', 'has space in it and is long enough', 'semi;colon-aaaaaaaaaaaaaaaaaaaa', 'x'.repeat(200)])(
-    'refuses %j as a state',
-    (state) => {
-      expect(isWellFormedState(state)).toBe(false)
-    },
-  )
+  it.each([null, '', 'short', 'has space in it and is long enough', 'semi;colon-aaaaaaaaaaaaaaaaaaaa', 'x'.repeat(200)])('refuses %j as a state', (state) => {
+    expect(isWellFormedState(state)).toBe(false)
+  })
 
   it('opens its own transaction', async () => {
     const original = transaction(stateA)
@@ -100,9 +97,7 @@ describe('login transactions', () => {
 
     const stale = await staleTransactionCookies(cookies, config)
     // The unreadable one, and all but the newest MAX - 1, so the new login makes MAX.
-    expect(stale.sort()).toEqual(
-      [`txn.${'z'.repeat(43)}`, ...states.slice(0, states.length - (MAX_PENDING_TRANSACTIONS - 1)).map((s) => `txn.${s}`)].sort(),
-    )
+    expect(stale.sort()).toEqual([`txn.${'z'.repeat(43)}`, ...states.slice(0, states.length - (MAX_PENDING_TRANSACTIONS - 1)).map((s) => `txn.${s}`)].sort())
     expect(await staleTransactionCookies(cookies.slice(0, MAX_PENDING_TRANSACTIONS - 1), config)).toEqual([])
   })
 

@@ -85,11 +85,7 @@ export function sealTransaction(transaction: LoginTransaction, config: SessionCo
  * Opens a transaction cookie and checks it belongs to `expectedState`. Missing,
  * tampered, expired, or another login's cookie: undefined.
  */
-export async function unsealTransaction(
-  cookieValue: string | undefined,
-  expectedState: string,
-  config: SessionConfig,
-): Promise<LoginTransaction | undefined> {
+export async function unsealTransaction(cookieValue: string | undefined, expectedState: string, config: SessionConfig): Promise<LoginTransaction | undefined> {
   const isThisTransaction = (data: unknown): data is LoginTransaction =>
     isTransaction(data) && data.state === expectedState && nowSeconds() - data.createdAt <= TRANSACTION_TTL
   return (await open(cookieValue, config.secrets, TRANSACTION_TTL, isThisTransaction))?.data
@@ -105,10 +101,7 @@ export async function unsealTransaction(
  * deleted unopened. Opening costs a key derivation per secret, and a request
  * with 300 forged cookies must not cost 600 of them.
  */
-export async function staleTransactionCookies(
-  cookies: readonly { name: string; value: string }[],
-  config: SessionConfig,
-): Promise<string[]> {
+export async function staleTransactionCookies(cookies: readonly { name: string; value: string }[], config: SessionConfig): Promise<string[]> {
   const prefix = transactionCookiePrefix(config)
   const pending = cookies.filter((c) => c.name.startsWith(prefix))
   if (pending.length < MAX_PENDING_TRANSACTIONS) return []
@@ -124,9 +117,7 @@ export async function staleTransactionCookies(
     })),
   )
   const unreadable = [...unopened, ...opened.filter((o) => !o.txn).map((o) => o.name)]
-  const readable = opened
-    .filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined)
-    .sort((a, b) => b.txn.createdAt - a.txn.createdAt)
+  const readable = opened.filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined).sort((a, b) => b.txn.createdAt - a.txn.createdAt)
   return [...unreadable, ...readable.slice(MAX_PENDING_TRANSACTIONS - 1).map((o) => o.name)]
 }
 

@@ -74,7 +74,9 @@ async function measureNormal() {
   const reach = await middlewareReach(pair.app.baseUrl, session.cookieHeader)
   progress('throughput rounds…')
   const cycles = await runThroughput(pair, (i, c) =>
-    progress(`cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}; bare ${c.rounds.bare.rps.toFixed(0)} req/s`),
+    progress(
+      `cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}; bare ${c.rounds.bare.rps.toFixed(0)} req/s`,
+    ),
   )
   const start = { name: 'normal tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
   const otherPaths = pair.provider.otherPaths()

@@ -29,7 +29,14 @@ export const MISSING_REDIS_SERVER = [
 
 /** The redis-server binary: REDIS_SERVER, or on the PATH, or where Debian puts it. Throws with how to install it. */
 export function redisServerBinary(): string {
-  const candidates = [process.env.REDIS_SERVER, 'redis-server', '/usr/bin/redis-server', '/usr/sbin/redis-server', '/usr/local/bin/redis-server', '/opt/homebrew/bin/redis-server']
+  const candidates = [
+    process.env.REDIS_SERVER,
+    'redis-server',
+    '/usr/bin/redis-server',
+    '/usr/sbin/redis-server',
+    '/usr/local/bin/redis-server',
+    '/opt/homebrew/bin/redis-server',
+  ]
   for (const candidate of candidates) {
     if (candidate && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0) return candidate
   }
@@ -83,16 +90,24 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   if (options.empty) rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   const args = [
-    '--port', String(options.port),
-    '--bind', HOST,
-    '--dir', dir,
-    '--appendonly', 'yes',
+    '--port',
+    String(options.port),
+    '--bind',
+    HOST,
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
     // Redis's default: written every second (a stop writes the rest). `always` waits for the disk on
     // every write, and on a busy CI disk that alone can outlast the app's 1-second deadline.
-    '--appendfsync', 'everysec',
-    '--save', '',
-    '--maxmemory-policy', 'noeviction',
-    '--daemonize', 'no',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
   ]
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.on('data', (chunk: Buffer) => options.log?.(chunk.toString()))

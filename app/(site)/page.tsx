@@ -9,7 +9,10 @@ const STEPS = [
   ['Sign in on the server', 'Authorization code flow with PKCE, state and nonce; tokens are exchanged and validated by route handlers, never in the browser.'],
   ['An encrypted cookie', 'The session is sealed with iron-session: HttpOnly, SameSite=Lax, Secure on https, with an absolute lifetime.'],
   ['Private pages', 'Middleware opens the cookie before a private page renders, with no network call; pages check again.'],
-  ['Signing out ends it everywhere', 'Signing out ends the session on every instance, for every copy of its cookie, and at the provider (RP-Initiated Logout); the provider can end it too (back-channel logout).'],
+  [
+    'Signing out ends it everywhere',
+    'Signing out ends the session on every instance, for every copy of its cookie, and at the provider (RP-Initiated Logout); the provider can end it too (back-channel logout).',
+  ],
 ] as const
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -23,22 +26,20 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
     <div className="space-y-10">
       {backFromProvider && (
         <p role="status" data-testid="signed-out" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
-          You are signed out of this app, and your identity provider has ended its session too, unless you chose there to stay
-          signed in with it.
+          You are signed out of this app, and your identity provider has ended its session too, unless you chose there to stay signed in with it.
         </p>
       )}
       {signedOutLocally && (
         <p role="status" data-testid="signed-out-locally" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
-          You are signed out of this app. Your identity provider offers no way for apps to end its own session, so you may
-          still be signed in there: signing in here again may not ask for your password. Sign out at the provider to end it too.
+          You are signed out of this app. Your identity provider offers no way for apps to end its own session, so you may still be signed in there: signing in
+          here again may not ask for your password. Sign out at the provider to end it too.
         </p>
       )}
       <section className="space-y-4">
         <h1 className="text-3xl font-bold tracking-tight">OpenID Connect login for Next.js</h1>
         <p className="max-w-2xl text-lg text-slate-600">
-          A public page anyone can see, and a private profile only a signed-in user can open. Sign in with any
-          OpenID provider: Oracle IDCS / OCI Identity Domains, Okta, Curity, Keycloak, Auth0, Entra ID, Google, or the
-          local provider that comes with the app.
+          A public page anyone can see, and a private profile only a signed-in user can open. Sign in with any OpenID provider: Oracle IDCS / OCI Identity
+          Domains, Okta, Curity, Keycloak, Auth0, Entra ID, Google, or the local provider that comes with the app.
         </p>
         {session ? (
           <div className="flex flex-wrap items-center gap-4">

@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useState, useSyncExternalStore } from 'react'
 
 type Result = { status: number | null; body: unknown; error?: string; error_description?: string }
 
@@ -13,6 +13,9 @@ function failureWords(httpStatus: number, result: Result): string | undefined {
   return undefined
 }
 
+/** Whether we are hydrated never changes once it is true: nothing to subscribe to. */
+const noSubscription = () => () => {}
+
 /**
  * Calls /api/call-api, which calls the configured API with the access token on
  * the server, and shows what came back. The token itself never reaches the browser.
@@ -21,8 +24,11 @@ export function ApiCaller() {
   const [result, setResult] = useState<(Result & { words?: string | undefined }) | { failed: string } | undefined>()
   const [busy, setBusy] = useState(false)
   // Disabled until hydrated: a click on the server-rendered button would do nothing.
-  const [ready, setReady] = useState(false)
-  useEffect(() => setReady(true), [])
+  const ready = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  )
 
   async function call() {
     setBusy(true)
@@ -41,7 +47,7 @@ export function ApiCaller() {
     <div className="space-y-3">
       <button
         type="button"
-        onClick={call}
+        onClick={() => void call()}
         disabled={busy || !ready}
         className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
       >
@@ -54,7 +60,11 @@ export function ApiCaller() {
       )}
       {result && !('failed' in result) && (
         <pre data-testid="api-result" className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100">
-          {JSON.stringify({ status: result.status, body: result.body, ...(result.error ? { error: result.error, error_description: result.error_description } : {}) }, null, 2)}
+          {JSON.stringify(
+            { status: result.status, body: result.body, ...(result.error ? { error: result.error, error_description: result.error_description } : {}) },
+            null,
+            2,
+          )}
         </pre>
       )}
     </div>

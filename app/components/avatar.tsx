@@ -12,8 +12,7 @@ export function Avatar({ user, size }: { user: UserClaims; size: keyof typeof SI
   const picture = stringClaim(user, 'picture')
   if (picture && /^https?:\/\//.test(picture)) {
     return (
-      // A plain <img>: the picture lives at the provider, not in our image pipeline.
-      // eslint-disable-next-line @next/next/no-img-element
+      // eslint-disable-next-line @next/next/no-img-element -- the picture lives at the provider, not in our image pipeline
       <img src={picture} alt="" width={pixels} height={pixels} referrerPolicy="no-referrer" className={`${box} rounded-full bg-slate-200 object-cover`} />
     )
   }

@@ -28,8 +28,12 @@ function ClaimsTable({ claims, testId }: { claims: Record<string, Claim>; testId
       <table className="w-full text-left text-sm" data-testid={testId}>
         <thead className="bg-slate-50 text-slate-500">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Claim</th>
-            <th scope="col" className="px-4 py-2 font-medium">Value</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Claim
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Value
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -116,8 +120,8 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
           )}
           <p className="text-sm text-slate-500" data-testid="session-expiry">
             Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
-            <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after{' '}
-            {Math.round(config.idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
+            <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after {Math.round(config.idleTimeout / 60)}{' '}
+            minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
           </p>
         </div>
       </section>
@@ -130,9 +134,7 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
 
       <section className="space-y-4">
         <h2 className="text-lg font-semibold">Tokens</h2>
-        <p className="text-sm text-slate-600">
-          The tokens stay on the server, sealed in your session cookie. This is what they say.
-        </p>
+        <p className="text-sm text-slate-600">The tokens stay on the server, sealed in your session cookie. This is what they say.</p>
         <dl className="grid gap-3 sm:grid-cols-3">
           <Fact label="Access token expires" testId="access-token-expiry">
             {session.accessTokenExpiresAt ? <Countdown at={session.accessTokenExpiresAt} now={now} /> : 'not stated'}

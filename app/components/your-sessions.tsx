@@ -49,11 +49,13 @@ export async function YourSessions({ session }: { session: Session }) {
     <section id="sessions" className="space-y-3" data-testid="sessions">
       <h2 className="text-lg font-semibold">Your sessions</h2>
       <p className="text-sm text-slate-600">
-        Where you are signed in to this app{perProcess ? ' (as far as this server has seen)' : ''}. Signing out of a session ends it at once,
-        wherever its cookie is.
+        Where you are signed in to this app{perProcess ? ' (as far as this server has seen)' : ''}. Signing out of a session ends it at once, wherever its
+        cookie is.
       </p>
       {sessions === undefined ? (
-        <p role="status" className="text-sm text-amber-800">The list of your sessions cannot be loaded right now.</p>
+        <p role="status" className="text-sm text-amber-800">
+          The list of your sessions cannot be loaded right now.
+        </p>
       ) : (
         <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
           {shown!.map((s) => (

@@ -28,20 +28,15 @@ export async function setDiscovery(request: APIRequestContext, mode: DiscoveryMo
 }
 
 export async function providerRecord(request: APIRequestContext, tenant: HostileTenant, state: string): Promise<LoginRecord> {
-  return (await request.get(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`)).json()
+  return (await (await request.get(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`)).json()) as LoginRecord
 }
 
 export async function providerCounts(request: APIRequestContext, tenant: HostileTenant): Promise<Record<string, number>> {
-  return (await request.get(`${HOSTILE_CONTROL}/${tenant}/counts`)).json()
+  return (await (await request.get(`${HOSTILE_CONTROL}/${tenant}/counts`)).json()) as Record<string, number>
 }
 
 /** GET /auth/login; expects the redirect to the provider and returns its URL. */
-export async function startLogin(
-  request: APIRequestContext,
-  tenant: HostileTenant,
-  returnTo?: string,
-  options: Record<string, string> = {},
-): Promise<URL> {
+export async function startLogin(request: APIRequestContext, tenant: HostileTenant, returnTo?: string, options: Record<string, string> = {}): Promise<URL> {
   const app = HOSTILE_APPS[tenant]
   const query = new URLSearchParams(options)
   if (returnTo !== undefined) query.set('returnTo', returnTo)
@@ -71,9 +66,7 @@ export async function login(
 
 /** The session cookie a response set, if any (a deletion does not count). */
 export function sessionSet(response: APIResponse): boolean {
-  return response
-    .headersArray()
-    .some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))
+  return response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))
 }
 
 /** A refusal as a person sees it: the status, plain words, a way back, no stack trace, no session. */
@@ -103,5 +96,5 @@ export async function backchannelLogout(
 ): Promise<BackchannelResult> {
   const response = await request.post(`${HOSTILE_CONTROL}/${tenant}/backchannel/${state}`, { data: { defect, again } })
   expect(response.ok()).toBe(true)
-  return response.json()
+  return (await response.json()) as BackchannelResult
 }

@@ -33,7 +33,7 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
  * Hung answers are kept in `hung`, so closing the server can end them.
  */
 export function answerWithFault(res: ServerResponse, fault: string, hung: Set<ServerResponse>): boolean {
-    switch (fault) {
+  switch (fault) {
     case 'down':
       res.socket?.destroy()
       return true

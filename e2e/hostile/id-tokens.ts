@@ -33,7 +33,7 @@ export interface Signer {
 
 /** The ID token for a login, with the login's defect (`record.defect`) built in. */
 export async function forgeIdToken(record: LoginRecord & { nonce?: string; sid?: string; sub?: string }, signer: Signer): Promise<string> {
-    const now = Math.floor(Date.now() / 1000)
+  const now = Math.floor(Date.now() / 1000)
   const d = record.defect
   const tokenIssuer = signer.tenantTemplate ? signer.issuer.replace('{tenantid}', ENTRA_TENANT_ID) : signer.issuer
   const claims: jose.JWTPayload & Record<string, unknown> = {
@@ -58,7 +58,7 @@ export async function forgeIdToken(record: LoginRecord & { nonce?: string; sid?:
   if (d === 'alg-none') return new jose.UnsecuredJWT(claims).encode()
   if (d === 'alg-hs256-key-confusion') {
     // The classic confusion: the RSA public key used as an HMAC secret.
-    const secret = new TextEncoder().encode(await jose.exportSPKI(await jose.importJWK(signer.keys.rsa1.publicJwk, 'RS256') as CryptoKey))
+    const secret = new TextEncoder().encode(await jose.exportSPKI((await jose.importJWK(signer.keys.rsa1.publicJwk, 'RS256')) as CryptoKey))
     return new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: signer.keys.rsa1.kid }).sign(secret)
   }
   if (d === 'alg-unadvertised') {

@@ -51,9 +51,7 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       tenantTemplate: true,
     }),
   }
-  const pathTenants = new Map<string, Tenant>(
-    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra'] as const).map((name) => [name, tenants[name]]),
-  )
+  const pathTenants = new Map<string, Tenant>((['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra'] as const).map((name) => [name, tenants[name]]))
   const hung = new Set<ServerResponse>()
 
   const onError = (res: ServerResponse) => (error: unknown) => {
@@ -75,7 +73,7 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       return json(res, 200, { ok: true })
     }
     if (what === 'api-refuses' && key && req.method === 'POST') {
-      tenant.refuseAtApi(key, JSON.parse(await readBody(req)).all === true)
+      tenant.refuseAtApi(key, (JSON.parse(await readBody(req)) as { all?: boolean }).all === true)
       return json(res, 200, { ok: true })
     }
     if (what === 'backchannel' && key && req.method === 'POST') {
@@ -86,7 +84,7 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     if (what === 'issued') return json(res, 200, tenant.issued)
     if (what === 'cognito-logouts') return json(res, 200, tenant.cognitoLogouts)
     if (what === 'discovery' && req.method === 'POST') {
-      const mode = JSON.parse(await readBody(req)).mode as DiscoveryMode
+      const { mode } = JSON.parse(await readBody(req)) as { mode: DiscoveryMode }
       tenant.discoveryMode = mode
       await setFlakyListening(tenant === tenants.flaky ? mode !== 'down' : true)
       return json(res, 200, { ok: true })
@@ -132,5 +130,3 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
     },
   }
 }
-
-

@@ -28,7 +28,10 @@ export interface TenantShape {
 
 /** One issuer: its keys, its logins, and what it was asked. */
 export class Tenant {
-  readonly logins = new Map<string, LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }>()
+  readonly logins = new Map<
+    string,
+    LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }
+  >()
   /** Per-login quirks beyond the ID token (refresh, revocation, the API), set by the tests. */
   readonly quirks = new Map<string, LoginQuirks>()
   readonly counts = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0, logout: 0 }
@@ -198,9 +201,7 @@ export class Tenant {
       return id === this.client.clientId && secret === this.client.clientSecret ? 'client_secret_basic' : 'invalid'
     }
     if (params.has('client_secret')) {
-      return params.get('client_id') === this.client.clientId && params.get('client_secret') === this.client.clientSecret
-        ? 'client_secret_post'
-        : 'invalid'
+      return params.get('client_id') === this.client.clientId && params.get('client_secret') === this.client.clientSecret ? 'client_secret_post' : 'invalid'
     }
     return 'none'
   }
@@ -211,7 +212,10 @@ export class Tenant {
     if (all) this.apiRefusesAll.add(state)
   }
 
-  private issueTokens(state: string, withRefreshToken = true): { access_token: string; refresh_token?: string; token_type: string; expires_in: number; scope: string } {
+  private issueTokens(
+    state: string,
+    withRefreshToken = true,
+  ): { access_token: string; refresh_token?: string; token_type: string; expires_in: number; scope: string } {
     const accessToken = random()
     this.accessTokens.set(accessToken, state)
     this.issued.push(accessToken)
@@ -338,7 +342,10 @@ export class Tenant {
     const token =
       again && record.lastLogoutToken
         ? record.lastLogoutToken
-        : await forgeLogoutToken({ issuer: this.announcedIssuer, clientId: this.client.clientId, sub: record.sub ?? HOSTILE_USER.sub, sid: record.sid, key: this.keys.rsa1 }, defect)
+        : await forgeLogoutToken(
+            { issuer: this.announcedIssuer, clientId: this.client.clientId, sub: record.sub ?? HOSTILE_USER.sub, sid: record.sid, key: this.keys.rsa1 },
+            defect,
+          )
     record.lastLogoutToken = token
     const response = await fetch(`${this.client.appBaseUrl}/auth/backchannel-logout`, {
       method: 'POST',

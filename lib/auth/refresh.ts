@@ -32,10 +32,7 @@ export const REUSE_MS = 5_000
 const RETRY_AFTER = 30
 
 /** What one refresh came to, shared with every request (and instance) that asked. Plain JSON. */
-type Shared =
-  | { readonly kind: 'refreshed'; readonly tokens: TokenSet }
-  | { readonly kind: 'rejected' }
-  | { readonly kind: 'failed'; readonly reason: string }
+type Shared = { readonly kind: 'refreshed'; readonly tokens: TokenSet } | { readonly kind: 'rejected' } | { readonly kind: 'failed'; readonly reason: string }
 
 /** Shared by every bundle's copy of this module (route handlers may each carry one), as in lib/oidc/discovery.ts. */
 const FLIGHTS = Symbol.for('nextjs-oidc-login.refresh-flights')
@@ -98,11 +95,13 @@ function flightFor(session: Session & { refreshToken: string }, store: SessionSt
   const key = flightKey(session)
   let flight = flights.get(key)
   if (!flight) {
-    flight = store.once(key, () => refreshOnce(session), sealer()).catch((error: unknown): Shared => {
-      const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
-      console.warn(`[auth] refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
-      return { kind: 'failed', reason }
-    })
+    flight = store
+      .once(key, () => refreshOnce(session), sealer())
+      .catch((error: unknown): Shared => {
+        const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
+        console.warn(`[auth] refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
+        return { kind: 'failed', reason }
+      })
     flights.set(key, flight)
     void flight.then(() => setTimeout(() => flights.delete(key), REUSE_MS).unref())
   }

@@ -95,12 +95,9 @@ describe('parseConfig', () => {
     expect(problem).toMatch(/OIDC_ALLOW_HTTP_ISSUER=true/)
   })
 
-  it.each(['http://127.0.0.1:4400', 'http://localhost:8080/realms/demo', 'http://[::1]:4400'])(
-    'accepts the loopback http issuer %s',
-    (issuer) => {
-      expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).oidc.allowHttp).toBe(true)
-    },
-  )
+  it.each(['http://127.0.0.1:4400', 'http://localhost:8080/realms/demo', 'http://[::1]:4400'])('accepts the loopback http issuer %s', (issuer) => {
+    expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).oidc.allowHttp).toBe(true)
+  })
 
   it('accepts a plain-http issuer elsewhere only with the explicit opt-in', () => {
     const config = parseConfig({ ...valid, OIDC_ISSUER: 'http://idp.internal.example', OIDC_ALLOW_HTTP_ISSUER: 'true' })
@@ -128,9 +125,7 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key' })[0]).toMatch(
       /must be one of client_secret_basic, client_secret_post, private_key_jwt, none/,
     )
-    expect(problemsOf({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic' })[0]).toMatch(
-      /OIDC_CLIENT_SECRET is not set/,
-    )
+    expect(problemsOf({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic' })[0]).toMatch(/OIDC_CLIENT_SECRET is not set/)
     expect(problemsOf({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'none' })[0]).toMatch(/public client never sends a secret/)
   })
 

@@ -15,7 +15,15 @@ import { parseStoreConfig, type StoreConfig } from './store'
 
 export { ConfigError, isLoopbackHost } from './env'
 export { ALLOW_HTTP_VARIABLE, DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
-export { DEFAULT_ABSOLUTE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, MAX_SECRETS, MIN_SECRET_LENGTH, parseSessionConfig, sessionConfigFrom, type SessionConfig } from './session'
+export {
+  DEFAULT_ABSOLUTE_TIMEOUT,
+  DEFAULT_IDLE_TIMEOUT,
+  MAX_SECRETS,
+  MIN_SECRET_LENGTH,
+  parseSessionConfig,
+  sessionConfigFrom,
+  type SessionConfig,
+} from './session'
 export { redact, type StoreConfig } from './store'
 
 export interface AppConfig {

@@ -98,7 +98,7 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
     if (!read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
       problems.push(
         'OIDC_CLIENT_AUTH_METHOD is "private_key_jwt" but OIDC_CLIENT_PRIVATE_KEY is not set. ' +
-          'Set it to the client\'s private key: a PKCS#8 PEM, or a private JWK with its kid.',
+          "Set it to the client's private key: a PKCS#8 PEM, or a private JWK with its kid.",
       )
       return undefined
     }
@@ -168,7 +168,7 @@ export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems:
   const issuer = parseIssuer(env, 'OIDC_ISSUER', allowHttpOptIn, problems)
   if (!issuer && !read(env, 'OIDC_ISSUER')) {
     problems.push(
-      'OIDC_ISSUER is not set. Set it to your provider\'s issuer URL (discovery is at OIDC_ISSUER/.well-known/openid-configuration), ' +
+      "OIDC_ISSUER is not set. Set it to your provider's issuer URL (discovery is at OIDC_ISSUER/.well-known/openid-configuration), " +
         'or run `npm run dev` without it to use the embedded local provider.',
     )
   }
@@ -187,7 +187,7 @@ export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems:
     problems.push(`OIDC_CLIENT_ASSERTION_AUDIENCE must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
   }
   if (useRequestObject && !read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
-    problems.push('OIDC_USE_REQUEST_OBJECT=true signs request objects with the client\'s key: set OIDC_CLIENT_PRIVATE_KEY too.')
+    problems.push("OIDC_USE_REQUEST_OBJECT=true signs request objects with the client's key: set OIDC_CLIENT_PRIVATE_KEY too.")
   }
 
   const endSessionRaw = read(env, 'OIDC_END_SESSION_ENDPOINT')
@@ -223,4 +223,3 @@ export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems:
     logoutStyle: (styleRaw as LogoutStyle | undefined) ?? (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname) ? 'cognito' : 'standard'),
   }
 }
-

@@ -67,9 +67,7 @@ function parseSecrets(env: Env, problems: string[]): readonly [string, ...string
   const raw = env.SESSION_SECRET
   const generate = 'Generate one with: openssl rand -base64 32'
   if (!raw?.trim()) {
-    problems.push(
-      `SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters. ${generate}`,
-    )
+    problems.push(`SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters. ${generate}`)
     return undefined
   }
   const secrets = raw.split(',').map((secret) => secret.trim())

@@ -8,10 +8,7 @@ import { NextResponse } from 'next/server'
 const noStore = { 'cache-control': 'no-store' }
 
 export function unauthorizedJson(): NextResponse {
-  return NextResponse.json(
-    { error: 'unauthorized', error_description: 'Sign in first: this request has no valid session.' },
-    { status: 401, headers: noStore },
-  )
+  return NextResponse.json({ error: 'unauthorized', error_description: 'Sign in first: this request has no valid session.' }, { status: 401, headers: noStore })
 }
 
 /** The session store cannot be reached: nobody can tell whether this session was ended. */

@@ -88,11 +88,7 @@ export function errorPageHtml(error: LoginError, retryHref: string, nonce: strin
   const provider = error.providerError
     ? `<dl>
         <dt>Provider error</dt><dd id="provider-error">${escapeHtml(error.providerError.error)}</dd>
-        ${
-          error.providerError.description
-            ? `<dt>Description</dt><dd id="provider-error-description">${escapeHtml(error.providerError.description)}</dd>`
-            : ''
-        }
+        ${error.providerError.description ? `<dt>Description</dt><dd id="provider-error-description">${escapeHtml(error.providerError.description)}</dd>` : ''}
       </dl>`
     : ''
   return pageHtml(

@@ -28,18 +28,14 @@ function asLoginError(error: unknown): LoginError {
     })
   }
   if (isStoreUnavailable(error)) {
-    return new LoginError(
-      'store_unavailable',
-      'You signed in at the provider, but this app cannot record sessions right now. Please try again in a moment.',
-      { cause: error },
-    )
+    return new LoginError('store_unavailable', 'You signed in at the provider, but this app cannot record sessions right now. Please try again in a moment.', {
+      cause: error,
+    })
   }
   if (error instanceof SessionTooLargeError) {
-    return new LoginError(
-      'bad_provider_response',
-      'The provider issued more data than fits in a session cookie, so the session could not be stored.',
-      { cause: error },
-    )
+    return new LoginError('bad_provider_response', 'The provider issued more data than fits in a session cookie, so the session could not be stored.', {
+      cause: error,
+    })
   }
   return new LoginError('bad_provider_response', 'Something unexpected went wrong while signing you in.', { cause: error })
 }
@@ -92,9 +88,7 @@ export function crossSiteRefused(): NextResponse {
     {
       kicker: 'Refused · 403',
       title: 'This request did not come from this app',
-      paragraphs: [
-        { text: 'Another site tried to act on your session here. Nothing was changed.', id: 'refused-detail' },
-      ],
+      paragraphs: [{ text: 'Another site tried to act on your session here. Nothing was changed.', id: 'refused-detail' }],
       actions: [{ kind: 'link', href: '/', label: 'Go to the home page', primary: true }],
       data: ['error-kind', 'cross_site'],
     },

@@ -24,7 +24,6 @@ export function safeReturnTo(raw: string | null | undefined, appBaseUrl: URL): s
   if (!raw || raw.length > MAX_RETURN_TO_LENGTH) return DEFAULT_RETURN_TO
   // Only a path is acceptable input. Control characters and backslashes have no
   // business in one, and browsers "repair" them into host separators.
-  // eslint-disable-next-line no-control-regex
   if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return DEFAULT_RETURN_TO
 
   let resolved: URL

@@ -24,7 +24,7 @@ describe('isSameOriginRequest', () => {
     expect(check({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' })).toBe(false)
   })
 
-  it('lets through a request from no browser at all (neither header): it carries no victim\'s cookies', () => {
+  it("lets through a request from no browser at all (neither header): it carries no victim's cookies", () => {
     expect(check({})).toBe(true)
   })
 })

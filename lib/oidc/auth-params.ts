@@ -19,7 +19,6 @@ export interface AuthorizationOptions {
 
 const PROMPTS = new Set(['login', 'consent', 'select_account'])
 const MAX_CLAIMS_REQUEST = 2048
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/
 
 function spaceSeparated(value: string | null, token: RegExp, maxLength: number): string | undefined {
@@ -55,7 +54,7 @@ export function authorizationOptions(query: URLSearchParams): AuthorizationOptio
   if (loginHint && loginHint.length <= 256 && !CONTROL.test(loginHint)) options.loginHint = loginHint
   const claims = claimsRequest(query.get('claims'))
   if (claims) options.claims = claims
-  return options as AuthorizationOptions
+  return options
 }
 
 /** The options as authorization request parameters. */

@@ -49,7 +49,7 @@ export async function verifyLogoutToken(p: Provider, token: string): Promise<Log
     issuer: (iss, claims) => iss === (template ? issuerForTenant(p.as.issuer, claims.tid) : p.as.issuer),
     clientId: p.config.clientId,
     algorithms: p.as.id_token_signing_alg_values_supported ?? ['RS256'],
-    keys: jose.createLocalJWKSet(jwks as jose.JSONWebKeySet),
+    keys: jose.createLocalJWKSet(jwks),
     clockTolerance: CLOCK_TOLERANCE,
   })
   try {

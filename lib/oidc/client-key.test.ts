@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { clientKey } from './client-key'
-import { parseConfig, type OidcConfig } from '../config'
+import { parseConfig } from '../config'
 import { clientAuthentication } from './client-auth'
 
 /** RFC 7638 §3: the required public members, in lexicographic order, no spaces, SHA-256, base64url. */
@@ -13,7 +13,10 @@ function thumbprint(jwk: Record<string, string>): string {
 }
 
 function decodeJwt(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>)
+  const [header, payload] = jwt
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>)
   return { header: header!, payload: payload! }
 }
 
@@ -29,9 +32,11 @@ async function assertion(env: Record<string, string>): Promise<ReturnType<typeof
     OIDC_CLIENT_ID: 'app',
     OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
     ...env,
-  }).oidc as OidcConfig
+  }).oidc
   const body = new URLSearchParams()
-  await (await clientAuthentication(config, as))(as, client, body, new Headers())
+  await (
+    await clientAuthentication(config, as)
+  )(as, client, body, new Headers())
   return decodeJwt(body.get('client_assertion')!)
 }
 
@@ -73,7 +78,13 @@ describe('the client assertion audience', () => {
   })
 
   it('refuses any other value at start, saying which are allowed', () => {
-    const env = { APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40), OIDC_ISSUER: as.issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'x' }
+    const env = {
+      APP_BASE_URL: 'http://localhost:3000',
+      SESSION_SECRET: 's'.repeat(40),
+      OIDC_ISSUER: as.issuer,
+      OIDC_CLIENT_ID: 'app',
+      OIDC_CLIENT_SECRET: 'x',
+    }
     expect(() => parseConfig({ ...env, OIDC_CLIENT_ASSERTION_AUDIENCE: 'both' })).toThrow(
       /OIDC_CLIENT_ASSERTION_AUDIENCE must be "issuer" \(the default\) or "token_endpoint"; got "both"/,
     )

@@ -10,7 +10,7 @@
  */
 import 'server-only'
 import { createPrivateKey } from 'node:crypto'
-import { calculateJwkThumbprint, type JWK } from 'jose'
+import { calculateJwkThumbprint } from 'jose'
 import type * as oauth from 'oauth4webapi'
 
 type Jwk = JsonWebKey & { kid?: string }
@@ -39,14 +39,12 @@ export interface ClientKey {
 }
 
 async function importKey(source: string): Promise<ClientKey> {
-  const jwk: Jwk = source.startsWith('-----BEGIN')
-    ? (createPrivateKey(source).export({ format: 'jwk' }) as Jwk)
-    : (JSON.parse(source) as Jwk)
+  const jwk: Jwk = source.startsWith('-----BEGIN') ? createPrivateKey(source).export({ format: 'jwk' }) : (JSON.parse(source) as Jwk)
   const { kid: named, ...material } = jwk
   const key = await crypto.subtle.importKey('jwk', material, importParams(jwk), false, ['sign'])
   if (named) return { key: { key, kid: named }, kidDerived: false }
   // The thumbprint covers only the public members (RFC 7638 §3.2), so it is the public key's too.
-  return { key: { key, kid: await calculateJwkThumbprint(material as JWK, 'sha256') }, kidDerived: true }
+  return { key: { key, kid: await calculateJwkThumbprint(material, 'sha256') }, kidDerived: true }
 }
 
 const imported = new Map<string, Promise<ClientKey>>()

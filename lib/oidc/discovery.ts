@@ -19,7 +19,7 @@ import { fitsTemplate, isTenantTemplate } from './tenant-issuer'
  */
 const DISCOVERED = Symbol.for('nextjs-oidc-login.discovered')
 const shared = globalThis as { [DISCOVERED]?: Map<string, oauth.AuthorizationServer> }
-const discovered = (shared[DISCOVERED] ??= new Map())
+const discovered = (shared[DISCOVERED] ??= new Map<string, oauth.AuthorizationServer>())
 
 /** Explains an issuer mismatch in terms of the variables that fix it. */
 function issuerMismatch(config: OidcConfig, error: oauth.OperationProcessingError): LoginError {
@@ -57,7 +57,7 @@ export async function discoveredMetadata(config: OidcConfig, http: HttpOptions):
   if (!as.authorization_endpoint || !as.token_endpoint || !as.jwks_uri) {
     throw new LoginError(
       'bad_provider_response',
-      'The provider\'s discovery document lacks an authorization, token or jwks_uri endpoint, so it cannot sign anyone in.',
+      "The provider's discovery document lacks an authorization, token or jwks_uri endpoint, so it cannot sign anyone in.",
     )
   }
   discovered.set(config.issuer.href, as)

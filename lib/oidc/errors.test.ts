@@ -101,9 +101,7 @@ describe('providerFailure', () => {
     const response = new Response(JSON.stringify({ access_token: 'a', token_type: 'bearer', id_token: idToken }), {
       headers: { 'content-type': 'application/json' },
     })
-    const thrown = await oauth
-      .processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 })
-      .catch((e: unknown) => e)
+    const thrown = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 }).catch((e: unknown) => e)
     const error = providerFailure('token', thrown)
     expect(error.kind).toBe('insufficient_authentication')
     expect(error.status).toBe(403)
@@ -114,9 +112,7 @@ describe('providerFailure', () => {
 
   it('answers 502 for a provider error or a malformed answer', async () => {
     expect(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })).status).toBe(502)
-    const notJson = await oauth
-      .processAuthorizationCodeResponse(as, client, new Response('<html>oops</html>', { status: 200 }))
-      .catch((e: unknown) => e)
+    const notJson = await oauth.processAuthorizationCodeResponse(as, client, new Response('<html>oops</html>', { status: 200 })).catch((e: unknown) => e)
     expect(providerFailure('token', notJson).status).toBe(502)
   })
 })

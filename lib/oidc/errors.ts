@@ -61,11 +61,7 @@ export class LoginError extends Error {
   /** The provider's own `error` / `error_description`, shown only for a login this browser started. */
   readonly providerError?: { error: string; description?: string | undefined } | undefined
 
-  constructor(
-    kind: LoginErrorKind,
-    detail: string,
-    options?: { cause?: unknown; providerError?: { error: string; description?: string | undefined } },
-  ) {
+  constructor(kind: LoginErrorKind, detail: string, options?: { cause?: unknown; providerError?: { error: string; description?: string | undefined } }) {
     super(`${kind}: ${detail}`, { cause: options?.cause })
     this.name = 'LoginError'
     this.kind = kind
@@ -192,7 +188,7 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
         'misconfigured',
         `The provider refused to hand out its signing keys (HTTP ${status}), so its tokens cannot be verified. ` +
           'Oracle IDCS / OCI Identity Domains only serve them to signed-in users unless the signing certificate is opened to clients: ' +
-          "tick \"Configure client access\" in the domain's settings (or in the application's client configuration).",
+          'tick "Configure client access" in the domain\'s settings (or in the application\'s client configuration).',
         { cause: error },
       )
     }

@@ -47,7 +47,12 @@ async function probe(config: OidcConfig): Promise<ProviderHealth> {
   const url = discoveryUrl(config.issuer)
   let response: Response
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), cache: 'no-store', redirect: 'manual' })
+    response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      cache: 'no-store',
+      redirect: 'manual',
+    })
   } catch (error) {
     return { issuer, discovery: 'unreachable', reason: isTimeout(error) ? 'provider_timeout' : 'provider_unreachable', url: url.href }
   }

@@ -25,7 +25,13 @@ beforeAll(async () => {
 afterAll(() => keySet.close())
 
 function provider(): Promise<Provider> {
-  const env = { APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'secret' }
+  const env = {
+    APP_BASE_URL: 'http://localhost:3000',
+    SESSION_SECRET: 's'.repeat(40),
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: 'app',
+    OIDC_CLIENT_SECRET: 'secret',
+  }
   return discoverProvider(parseConfig(env).oidc)
 }
 
@@ -36,7 +42,14 @@ async function processedResponse(p: Provider, key: Awaited<ReturnType<typeof sig
   return response
 }
 
-const claims = (extra: Partial<oauth.IDToken> = {}): oauth.IDToken => ({ iss: 'https://op.example', sub: 'alice', aud: 'app', iat: 1_000, exp: 2_000, ...extra })
+const claims = (extra: Partial<oauth.IDToken> = {}): oauth.IDToken => ({
+  iss: 'https://op.example',
+  sub: 'alice',
+  aud: 'app',
+  iat: 1_000,
+  exp: 2_000,
+  ...extra,
+})
 
 describe('the ID token signature (§3.1.3.7 (6))', () => {
   it('verifies against the published key set, fetched once and then reused', async () => {

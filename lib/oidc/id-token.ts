@@ -30,7 +30,8 @@ function isNoMatchingKey(error: unknown): boolean {
 export async function verifyIdTokenSignature(provider: Provider, tokenResponse: Response): Promise<void> {
   const { as, http, keys } = provider
   // A copy of `as` each time, so oauth4webapi's per-object cache defers to ours (lib/oidc/key-set.ts).
-  const verify = () => oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...http, [oauth.jwksCache]: keys.options() }).finally(() => keys.noteDownload())
+  const verify = () =>
+    oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...http, [oauth.jwksCache]: keys.options() }).finally(() => keys.noteDownload())
   try {
     await verify()
   } catch (error) {
@@ -43,16 +44,17 @@ export async function verifyIdTokenSignature(provider: Provider, tokenResponse: 
 /** oauth4webapi requires `iat` but does not bound it; a token issued in the future is forged or from a broken clock (§3.1.3.7 (10)). */
 export function checkIssuedAt(claims: oauth.IDToken, now = Math.floor(Date.now() / 1000)): void {
   if (claims.iat > now + CLOCK_TOLERANCE) {
-    throw new LoginError('bad_provider_response', 'The provider\'s ID token says it was issued in the future.')
+    throw new LoginError('bad_provider_response', "The provider's ID token says it was issued in the future.")
   }
 }
 
 /** We asked for these authentication context classes; the provider must say it used one (§3.1.2.1, §3.1.3.7 (11)). */
 export function checkAcr(claims: oauth.IDToken, acrValues: string | undefined): void {
-  if (acrValues && !acrValues.split(' ').includes(String(claims.acr))) {
+  const acr = typeof claims.acr === 'string' ? claims.acr : undefined
+  if (acrValues && (acr === undefined || !acrValues.split(' ').includes(acr))) {
     throw new LoginError(
       'insufficient_authentication',
-      `The provider signed you in with "${String(claims.acr ?? 'no stated method')}", not one of the requested methods (${acrValues}).`,
+      `The provider signed you in with "${acr ?? 'no stated method'}", not one of the requested methods (${acrValues}).`,
     )
   }
 }
@@ -78,6 +80,6 @@ export async function issuerForTokenResponse(as: oauth.AuthorizationServer, resp
     return as // not JSON: the response check that follows reports it
   }
   const issuer = issuerForTenant(as.issuer, tid)
-  if (!issuer) throw new LoginError('bad_provider_response', 'The provider\'s ID token names no tenant (tid), which its issuer template requires.')
+  if (!issuer) throw new LoginError('bad_provider_response', "The provider's ID token names no tenant (tid), which its issuer template requires.")
   return { ...as, issuer }
 }

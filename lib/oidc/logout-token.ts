@@ -125,9 +125,10 @@ export async function validateLogoutToken(token: string, rules: LogoutTokenRules
   } catch (error) {
     if (error instanceof jose.errors.JWKSNoMatchingKey) throw error
     if (error instanceof jose.errors.JWTExpired) throw new LogoutTokenError('The logout token has expired.', { cause: error })
-    if (error instanceof jose.errors.JWTClaimValidationFailed) throw new LogoutTokenError(`The logout token's "${error.claim}" is not valid now.`, { cause: error })
+    if (error instanceof jose.errors.JWTClaimValidationFailed)
+      throw new LogoutTokenError(`The logout token's "${error.claim}" is not valid now.`, { cause: error })
     if (error instanceof jose.errors.JWSSignatureVerificationFailed) {
-      throw new LogoutTokenError('The logout token\'s signature does not verify with the provider\'s keys.', { cause: error })
+      throw new LogoutTokenError("The logout token's signature does not verify with the provider's keys.", { cause: error })
     }
     throw new LogoutTokenError('The logout token could not be verified (malformed, or no usable key).', { cause: error })
   }

@@ -38,7 +38,11 @@ export async function revokeTokens(provider: Provider, tokens: TokenSet, deadlin
     revocable.map(async ([token, hint]) => {
       if (!token) return
       try {
-        const response = await oauth.revocationRequest(as, client, clientAuth, token, { ...http, signal: deadline, additionalParameters: { token_type_hint: hint } })
+        const response = await oauth.revocationRequest(as, client, clientAuth, token, {
+          ...http,
+          signal: deadline,
+          additionalParameters: { token_type_hint: hint },
+        })
         await oauth.processRevocationResponse(response)
       } catch (error) {
         console.warn(`[auth] could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`)

@@ -37,12 +37,7 @@ export function refreshTime(expiresAt: number, lifetime: number): number {
  * provider that does not rotate refresh tokens sends none back, so the one we
  * have is kept, and so is the granted scope when the answer omits it (RFC 6749 §5.1).
  */
-export function tokenSetFrom(
-  tokens: oauth.TokenEndpointResponse,
-  idToken: string,
-  claims: Readonly<Record<string, Claim>>,
-  previous?: TokenSet,
-): TokenSet {
+export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, idToken: string, claims: Readonly<Record<string, Claim>>, previous?: TokenSet): TokenSet {
   const now = Math.floor(Date.now() / 1000)
   const expiresAt = tokens.expires_in !== undefined ? now + tokens.expires_in : undefined
   const refreshToken = tokens.refresh_token ?? previous?.refreshToken

@@ -70,13 +70,7 @@ export function hasSessionCookie(cookies: CookieReader, config: SessionConfig): 
  * browser actually holds are deleted: middleware rewrites the cookie every
  * minute of activity, and needs no deletions for chunks that were never there.
  */
-export function writeSessionCookie(
-  cookies: CookieWriter,
-  sealed: string,
-  expiresAt: number,
-  config: SessionConfig,
-  present?: CookieReader,
-): void {
+export function writeSessionCookie(cookies: CookieWriter, sealed: string, expiresAt: number, config: SessionConfig, present?: CookieReader): void {
   const options = sessionCookieOptions(config, expiresAt - nowSeconds())
   const gone = sessionCookieOptions(config, 0)
   const remove = (name: string) => {

@@ -28,7 +28,8 @@ export function sessionRef(session: Session): SessionRef {
     const { claims } = decodeJwt(session.idToken)
     ref = {
       id: session.id,
-      sub: String(claims.sub),
+      // A string in every validated ID token (OIDC Core §2).
+      sub: typeof claims.sub === 'string' ? claims.sub : JSON.stringify(claims.sub),
       sid: typeof claims.sid === 'string' ? claims.sid : undefined,
       createdAt: session.createdAt,
       expiresAt: session.expiresAt,

@@ -89,7 +89,7 @@ const remembered = new WeakMap<SessionConfig, Map<string, OpenedSession>>()
 
 function recentlyOpened(config: SessionConfig): Map<string, OpenedSession> {
   let map = remembered.get(config)
-  if (!map) remembered.set(config, (map = new Map()))
+  if (!map) remembered.set(config, (map = new Map<string, OpenedSession>()))
   return map
 }
 

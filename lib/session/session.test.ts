@@ -139,7 +139,9 @@ describe('session cookies', () => {
     expect(await unsealSession(await seal('not-deflate'), config)).toBeNull()
     expect(await unsealSession(await seal(''), config)).toBeNull()
     // A deflate bomb: 16 MB of zeros in a few kilobytes.
-    const bomb = new Uint8Array(await new Response(new Blob([new Uint8Array(16 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer())
+    const bomb = new Uint8Array(
+      await new Response(new Blob([new Uint8Array(16 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer(),
+    )
     expect(await unsealSession(await seal(Buffer.from(bomb).toString('base64url')), config)).toBeNull()
   })
 })
@@ -185,4 +187,3 @@ describe('session size', () => {
     expect((await unsealSession(sealed, config))?.accessToken).toBe(accessToken)
   })
 })
-

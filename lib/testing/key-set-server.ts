@@ -20,7 +20,14 @@ export async function startKeySetServer(): Promise<KeySetServer> {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' })
     if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer: keySet.issuer, authorization_endpoint: `${keySet.issuer}/authorize`, token_endpoint: `${keySet.issuer}/token`, jwks_uri: `${keySet.issuer}/jwks` }))
+      res.end(
+        JSON.stringify({
+          issuer: keySet.issuer,
+          authorization_endpoint: `${keySet.issuer}/authorize`,
+          token_endpoint: `${keySet.issuer}/token`,
+          jwks_uri: `${keySet.issuer}/jwks`,
+        }),
+      )
       return
     }
     keySet.fetches++

@@ -37,7 +37,7 @@ export class CookieJar {
     const value = pair.slice(eq + 1).trim()
     const attrs = parseAttributes(attributes)
     let jar = this.origins.get(url.origin)
-    if (!jar) this.origins.set(url.origin, (jar = new Map()))
+    if (!jar) this.origins.set(url.origin, (jar = new Map<string, StoredCookie>()))
     if (value === '' || isExpired(attrs)) {
       jar.delete(name)
       return

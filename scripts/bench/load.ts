@@ -35,7 +35,7 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     running = autocannon(options, (error: unknown, result: autocannon.Result) => {
       running = undefined
-      if (error) reject(error instanceof Error ? error : new Error(String(error)))
+      if (error) reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error }))
       else resolve(result)
     })
   })

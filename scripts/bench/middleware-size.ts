@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { MIDDLEWARE_MANIFEST } from './settings.ts'
+import { BENCH_DIST_DIR, MIDDLEWARE_MANIFEST } from './settings.ts'
 
 /** Strings only oauth4webapi's code contains (its name, and an export the app uses at login). */
 const OIDC_CLIENT_MARKERS = ['oauth4webapi', 'processAuthorizationCodeResponse', 'authorizationCodeGrantRequest']
@@ -29,8 +29,8 @@ function middlewareFiles(): string[] {
   const manifest = JSON.parse(readFileSync(MIDDLEWARE_MANIFEST, 'utf8')) as Manifest
   const files = manifest.middleware?.['/']?.files
   if (!files || files.length === 0) throw new Error(`${MIDDLEWARE_MANIFEST} lists no middleware files under middleware['/'].files.`)
-  // Paths in the manifest are relative to .next/.
-  return files.map((file) => join('.next', file))
+  // Paths in the manifest are relative to the build's folder.
+  return files.map((file) => join(BENCH_DIST_DIR, file))
 }
 
 export function measureMiddleware(): MiddlewareSize {

@@ -143,15 +143,18 @@ function throughputSection(r: Results): string {
     `Private/twin: **${ratio(ratios.medianPerRound)}** (median of the per-cycle ratios); ${ratio(ratios.ofMedians)} (ratio of the medians). ` +
       'The twin is /profile without the session check: the same view from a session it unsealed once and remembers; like /profile ' +
       '(like any page a signed-in user sees) it passes through middleware for its CSP nonce, but middleware opens no cookie for it. ' +
-      'The difference is what the session check costs: the guard in middleware and the page\'s own check.',
+      "The difference is what the session check costs: the guard in middleware and the page's own check.",
     '',
     `Private/bare twin: ${ratio(ratios.bareMedianPerRound)} (median of the per-cycle ratios; not a budget). The bare twin is the same view ` +
-      'with no middleware at all, a bare Next.js page that reads a cookie. What separates it from the twin is Next\'s middleware ' +
+      "with no middleware at all, a bare Next.js page that reads a cookie. What separates it from the twin is Next's middleware " +
       'hop itself, which the design fixes (an Edge `middleware.ts`): a middleware that only calls `NextResponse.next()` costs the same.',
     '',
-    table(['cycle', 'order', 'private req/s', 'twin req/s', 'private/twin', 'bare req/s', 'private/bare', 'public req/s', 'public signed-in req/s', 'api req/s'], perRound),
+    table(
+      ['cycle', 'order', 'private req/s', 'twin req/s', 'private/twin', 'bare req/s', 'private/bare', 'public req/s', 'public signed-in req/s', 'api req/s'],
+      perRound,
+    ),
     '',
-    'Each cycle signs in afresh, so the idle clock in the cookie stays under the middleware\'s one-minute rewrite interval ' +
+    "Each cycle signs in afresh, so the idle clock in the cookie stays under the middleware's one-minute rewrite interval " +
       '(checked after each cycle: no Set-Cookie on `/profile`); a browser would store the rewritten cookie once a minute, a load generator would not.',
   ].join('\n')
 }
@@ -195,13 +198,15 @@ function providerSection(r: Results): string {
   }
   if (r.otherPaths.length > 0) notes.push(`Counted as other: ${r.otherPaths.map((p) => `\`${p}\``).join(', ')}.`)
   const others = notes.map((n) => `\n\n${n}`).join('')
-  return [
-    '## What the app asks of the provider',
-    '',
-    'Requests the provider received from the app (oauth4webapi), by endpoint; the benchmark\'s own browser requests are not counted.',
-    '',
-    table(['phase', ...ENDPOINTS], rows),
-  ].join('\n') + others
+  return (
+    [
+      '## What the app asks of the provider',
+      '',
+      "Requests the provider received from the app (oauth4webapi), by endpoint; the benchmark's own browser requests are not counted.",
+      '',
+      table(['phase', ...ENDPOINTS], rows),
+    ].join('\n') + others
+  )
 }
 
 function sessionSection(r: Results): string {
@@ -227,13 +232,22 @@ function storeSection(r: Results): string {
       `(a local redis-server), each signed in ${STORE_COMPARE.sessions} times (the profile lists the user's sessions) and warmed on the same pages; ` +
       `${STORE_COMPARE.rounds} alternating ${STORE_COMPARE.roundSeconds} s rounds per run, ${STORE_COMPARE.runs} runs, each with a new pair. ` +
       'With Redis every render asks whether the session is live (one round trip: a Lua script that also notes the last sight at most once a minute) ' +
-      'and lists the user\'s sessions (two round trips).',
+      "and lists the user's sessions (two round trips).",
     '',
-    table(['store', 'req/s (median)'], [['in-process', int(c.inProcessRps)], ['Redis', int(c.redisRps)]]),
+    table(
+      ['store', 'req/s (median)'],
+      [
+        ['in-process', int(c.inProcessRps)],
+        ['Redis', int(c.redisRps)],
+      ],
+    ),
     '',
     `Redis/in-process: **${ratio(c.ratio)}** (median of the per-round ratios).`,
     '',
-    table(['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process'], c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio)])),
+    table(
+      ['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process'],
+      c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio)]),
+    ),
     '',
     `Redis memory: \`used_memory\` before and after ${m.sessions} sign-ins (each a live session, and a provider session of its own): ` +
       `**${int(m.bytesPerSession)} bytes per session**, ${m.keysPerSession.toFixed(2)} keys per session (its record and its provider session's index; the user's index is shared).`,
@@ -253,7 +267,7 @@ function buildSection(r: Results): string {
     '',
     '## Server start',
     '',
-    'From spawning `node .next/standalone/server.js` to the first answer of `GET /` (polled every 20 ms).',
+    'From spawning `node .next-bench/standalone/server.js` to the first answer of `GET /` (polled every 20 ms).',
     '',
     table(['server', 'ms', 'first status'], starts),
   ].join('\n')
@@ -299,12 +313,19 @@ function budgetSection(list: readonly Budget[]): string {
   return [
     '## Budgets',
     '',
-    table(['budget', 'measured', 'result'], list.map((b) => [b.budget, b.measured, b.pass ? 'pass' : '**MISS**'])),
+    table(
+      ['budget', 'measured', 'result'],
+      list.map((b) => [b.budget, b.measured, b.pass ? 'pass' : '**MISS**']),
+    ),
     '',
     misses === 0 ? 'All budgets met.' : `**MISS: ${misses} of ${list.length} budgets missed.**`,
   ].join('\n')
 }
 
 export function renderReport(r: Results): string {
-  return [header(r), throughputSection(r), loginSection(r), providerSection(r), sessionSection(r), storeSection(r), buildSection(r), budgetSection(budgets(r))].join('\n\n') + '\n'
+  return (
+    [header(r), throughputSection(r), loginSection(r), providerSection(r), sessionSection(r), storeSection(r), buildSection(r), budgetSection(budgets(r))].join(
+      '\n\n',
+    ) + '\n'
+  )
 }

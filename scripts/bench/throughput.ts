@@ -10,7 +10,14 @@ import type { Pair } from './pair.ts'
 import { sessionSize } from './session-size.ts'
 import { LOAD, TOUCH_INTERVAL_S } from './settings.ts'
 
-const PATHS: Record<Target, string> = { private: '/profile', twin: '/bench/profile', bare: '/bench/bare.html', public: '/', publicSignedIn: '/', api: '/api/me' }
+const PATHS: Record<Target, string> = {
+  private: '/profile',
+  twin: '/bench/profile',
+  bare: '/bench/bare.html',
+  public: '/',
+  publicSignedIn: '/',
+  api: '/api/me',
+}
 
 /**
  * The order reverses every cycle (ABBA), so neither of a compared pair always runs first.

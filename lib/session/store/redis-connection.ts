@@ -33,7 +33,7 @@ const connectedOnce = (shared[CONNECTED_ONCE] ??= new WeakSet())
 
 /** The connection for this URL, created (and connecting) on first use. */
 export function redisConnection(url: URL): RedisConnection {
-  const connections = (shared[CONNECTIONS] ??= new Map())
+  const connections = (shared[CONNECTIONS] ??= new Map<string, RedisConnection>())
   let client = connections.get(url.href)
   if (!client) {
     client = connect(url)
@@ -56,7 +56,9 @@ function connect(url: URL) {
   client.on('error', (error: unknown) => {
     if (down) return
     down = true
-    console.warn(`[store] Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`)
+    console.warn(
+      `[store] Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
+    )
   })
   client.on('ready', () => {
     connectedOnce.add(client)

@@ -142,7 +142,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   firstUse(jti: string, ttl: number): Promise<boolean> {
-    return this.call(async (client) => (await client.set(this.key('j', hash(jti)), '1', { condition: 'NX', expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })) === 'OK')
+    return this.call(
+      async (client) =>
+        (await client.set(this.key('j', hash(jti)), '1', { condition: 'NX', expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })) === 'OK',
+    )
   }
 
   /**
@@ -178,7 +181,7 @@ export class RedisSessionStore implements SessionStore {
       }
       await sleep(REFRESH_POLL_MS)
     }
-    throw new Error('Another instance took too long refreshing this session\'s tokens.')
+    throw new Error("Another instance took too long refreshing this session's tokens.")
   }
 
   async ping(): Promise<void> {

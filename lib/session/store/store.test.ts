@@ -25,7 +25,7 @@ function ref(sub: string, overrides: Partial<SessionRef> = {}): SessionRef {
 /** Sealing for the tests' shared results: reversible, and visibly not the clear value. */
 const sealer: Sealer<{ token: string }> = {
   seal: async (value) => `sealed:${Buffer.from(JSON.stringify(value)).toString('base64url')}`,
-  open: async (sealed) => (sealed.startsWith('sealed:') ? JSON.parse(Buffer.from(sealed.slice(7), 'base64url').toString()) : undefined),
+  open: async (sealed) => (sealed.startsWith('sealed:') ? (JSON.parse(Buffer.from(sealed.slice(7), 'base64url').toString()) as { token: string }) : undefined),
 }
 
 const raw = createClient({ url: redisUrl })
@@ -69,7 +69,7 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     expect(await store.isLive(elsewhere, null)).toBe(true)
   })
 
-  it('ends the other sessions of a user, or all of them, and no one else\'s', async () => {
+  it("ends the other sessions of a user, or all of them, and no one else's", async () => {
     const store = makeStore()
     const [sub, stranger] = [unique(), unique()]
     const [here, laptop, phone, theirs] = [ref(sub), ref(sub), ref(sub), ref(stranger)]
@@ -85,7 +85,7 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     expect(await store.isLive(theirs, null)).toBe(true)
   })
 
-  it('lists a user\'s live sessions with their browser, start and last sight, and drops ended ones', async () => {
+  it("lists a user's live sessions with their browser, start and last sight, and drops ended ones", async () => {
     const store = makeStore()
     const sub = unique()
     const [laptop, phone] = [ref(sub, { createdAt: nowSeconds() - 120 }), ref(sub)]
