@@ -1,5 +1,5 @@
 /**
- * Playwright runs against the production build (`next start`, built by
+ * Playwright runs against the production build (the standalone server, as `npm start` runs it, built by
  * e2e/build.ts) and real providers, each a real process on loopback:
  * - the embedded oidc-provider, with the app on :3100 (the login flows);
  * - the misbehaving provider (e2e/hostile), with the app instances that trust

@@ -10,7 +10,7 @@ export const APP_BASE_URL = `http://localhost:${APP_PORT}`
 export const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`
 export const TEST_SESSION_SECRET = 'e2e-session-secret-0123456789-abcdefghij'
 
-/** The misbehaving provider (e2e/hostile) and the three app instances that trust it. */
+/** The misbehaving provider (e2e/hostile) and the seven app instances that trust it, one per tenant. */
 export const HOSTILE_PORT = 4510
 export const HOSTILE_FLAKY_PORT = 4511
 export const HOSTILE_CONTROL = `http://127.0.0.1:${HOSTILE_PORT}/control`

@@ -21,7 +21,7 @@ import {
   staleTransactionCookies,
   transactionCookieName,
   transactionCookieOptions,
-  unsealTransaction,
+  openTransaction,
   type LoginTransaction,
 } from './transaction-store'
 
@@ -65,26 +65,26 @@ describe('login transactions', () => {
 
   it('opens its own transaction', async () => {
     const original = transaction(stateA)
-    expect(await unsealTransaction(await sealTransaction(original, config), stateA, config)).toEqual(original)
+    expect(await openTransaction(await sealTransaction(original, config), stateA, config)).toEqual(original)
   })
 
   it("refuses another login's transaction", async () => {
     const sealed = await sealTransaction(transaction(stateA), config)
-    expect(await unsealTransaction(sealed, stateB, config)).toBeUndefined()
+    expect(await openTransaction(sealed, stateB, config)).toBeUndefined()
   })
 
   it('refuses a tampered or foreign transaction cookie', async () => {
     const sealed = await sealTransaction(transaction(stateA), config)
     const i = Math.floor(sealed.length / 2)
     const tampered = sealed.slice(0, i) + (sealed[i] === 'a' ? 'b' : 'a') + sealed.slice(i + 1)
-    expect(await unsealTransaction(tampered, stateA, config)).toBeUndefined()
+    expect(await openTransaction(tampered, stateA, config)).toBeUndefined()
     const foreign = await sealTransaction(transaction(stateA), { ...config, secrets: ['f'.repeat(40)] })
-    expect(await unsealTransaction(foreign, stateA, config)).toBeUndefined()
+    expect(await openTransaction(foreign, stateA, config)).toBeUndefined()
   })
 
   it('refuses a transaction older than ten minutes', async () => {
     const sealed = await sealTransaction(transaction(stateA, nowSeconds() - 601), config)
-    expect(await unsealTransaction(sealed, stateA, config)).toBeUndefined()
+    expect(await openTransaction(sealed, stateA, config)).toBeUndefined()
   })
 
   it('drops the oldest pending logins so cookies cannot pile up', async () => {

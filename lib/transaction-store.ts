@@ -29,7 +29,7 @@ export interface LoginTransaction extends LoginChallenge {
 }
 
 /** Ten minutes to get through the provider's login page. */
-export const TRANSACTION_TTL = 10 * 60
+const TRANSACTION_TTL = 10 * 60
 /** The same, in words, for the page that says a login took too long. */
 export const TRANSACTION_TTL_WORDS = `${TRANSACTION_TTL / 60} minutes`
 /** Abandoned logins beyond this many are dropped, oldest first, so cookies cannot pile up into a 431. */
@@ -38,7 +38,7 @@ export const MAX_PENDING_TRANSACTIONS = 3
 /** oauth4webapi's states are 43 base64url characters; anything else is not ours. */
 const STATE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/
 
-export function transactionCookiePrefix(config: SessionConfig): string {
+function transactionCookiePrefix(config: SessionConfig): string {
   // `__Host-` needs https (Secure), no Domain, and Path=/.
   return config.secureCookies ? TRANSACTION_COOKIE_PREFIX.https : TRANSACTION_COOKIE_PREFIX.http
 }
@@ -85,7 +85,7 @@ export function sealTransaction(transaction: LoginTransaction, config: SessionCo
  * Opens a transaction cookie and checks it belongs to `expectedState`. Missing,
  * tampered, expired, or another login's cookie: undefined.
  */
-export async function unsealTransaction(cookieValue: string | undefined, expectedState: string, config: SessionConfig): Promise<LoginTransaction | undefined> {
+export async function openTransaction(cookieValue: string | undefined, expectedState: string, config: SessionConfig): Promise<LoginTransaction | undefined> {
   const isThisTransaction = (data: unknown): data is LoginTransaction =>
     isTransaction(data) && data.state === expectedState && nowSeconds() - data.createdAt <= TRANSACTION_TTL
   return (await open(cookieValue, config.secrets, TRANSACTION_TTL, isThisTransaction))?.data
@@ -113,7 +113,7 @@ export async function staleTransactionCookies(cookies: readonly { name: string; 
   const opened = await Promise.all(
     toOpen.map(async (c) => ({
       name: c.name,
-      txn: await unsealTransaction(c.value, c.name.slice(prefix.length), config),
+      txn: await openTransaction(c.value, c.name.slice(prefix.length), config),
     })),
   )
   const unreadable = [...unopened, ...opened.filter((o) => !o.txn).map((o) => o.name)]
@@ -157,7 +157,7 @@ export class TransactionStore {
   async take(state: string | null, request: RequestCookies): Promise<TakenTransaction> {
     if (!isWellFormedState(state)) return { transaction: undefined, spend: () => {} }
     const name = transactionCookieName(state, this.config)
-    const transaction = await unsealTransaction(request.get(name)?.value, state, this.config)
+    const transaction = await openTransaction(request.get(name)?.value, state, this.config)
     const gone = transactionCookieOptions(this.config, 0)
     return { transaction, spend: (cookies) => cookies.set(name, '', gone) }
   }

@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import { loginPath } from '@/lib/routes'
+import { AUTH_ROUTES, loginPath } from '@/lib/routes'
 import { displayName, sessionUser } from '@/lib/session/claims'
 import type { SessionState } from '@/lib/session/current'
 import { Avatar } from './avatar'
@@ -32,7 +32,7 @@ export function Header({ state }: { state: SessionState }) {
             <span data-testid="user-name" className="hidden font-medium sm:inline">
               {displayName(user)}
             </span>
-            <form method="post" action="/auth/logout">
+            <form method="post" action={AUTH_ROUTES.logout}>
               <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100">
                 Sign out
               </button>

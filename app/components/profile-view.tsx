@@ -8,6 +8,7 @@ import { getConfig } from '@/lib/config'
 import { type Claim, decodeJwt } from '@/lib/jwt'
 import { displayName, sessionUser, stringClaim } from '@/lib/session/claims'
 import { nowSeconds, type Session, sessionEndsAt } from '@/lib/session/session'
+import { AUTH_ROUTES } from '@/lib/routes'
 
 /** Claims that are times, shown as dates next to the number. */
 const TIME_CLAIMS = new Set(['auth_time', 'updated_at', 'iat', 'exp', 'nbf'])
@@ -147,7 +148,7 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
           </Fact>
         </dl>
         <div className="flex flex-wrap items-start gap-4">
-          <form method="post" action="/auth/refresh?returnTo=/profile">
+          <form method="post" action={`${AUTH_ROUTES.refresh}?returnTo=/profile`}>
             <button
               type="submit"
               disabled={!session.refreshToken}

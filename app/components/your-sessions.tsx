@@ -8,6 +8,7 @@ import { getConfig } from '@/lib/config'
 import { sessionRef } from '@/lib/session/ref'
 import { nowSeconds, type Session } from '@/lib/session/session'
 import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session/store'
+import { AUTH_ROUTES } from '@/lib/routes'
 
 function ago(seconds: number): string {
   if (seconds < 60) return 'just now'
@@ -82,13 +83,13 @@ export async function YourSessions({ session }: { session: Session }) {
         </p>
       )}
       <div className="flex flex-wrap gap-3">
-        <form method="post" action="/auth/logout">
+        <form method="post" action={AUTH_ROUTES.logout}>
           <input type="hidden" name="scope" value="others" />
           <button type="submit" disabled={others === 0} className={`${BUTTON} border-slate-300 bg-white text-slate-700 hover:bg-slate-100`}>
             Sign out of other sessions
           </button>
         </form>
-        <form method="post" action="/auth/logout">
+        <form method="post" action={AUTH_ROUTES.logout}>
           <input type="hidden" name="scope" value="all" />
           <button type="submit" className={`${BUTTON} border-red-200 bg-white text-red-700 hover:bg-red-50`}>
             Sign out everywhere

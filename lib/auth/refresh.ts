@@ -27,7 +27,7 @@ import { getSessionStore, isStoreUnavailable, type SessionStore } from '../sessi
 import type { Sealer } from '../session/store/store'
 
 /** How long a finished refresh is reused for requests still carrying the old refresh token. */
-export const REUSE_MS = 5_000
+const REUSE_MS = 5_000
 /** After a failure the provider may recover: wait this long before trying again. */
 const RETRY_AFTER = 30
 

@@ -2,6 +2,7 @@
  * The OpenID Connect half of the configuration: which provider, which client,
  * how it authenticates, and the protocol options.
  */
+import { AUTH_ROUTES } from '../routes'
 import { isLoopbackHost, parseFlag, parseUrl, read, type Env } from './env'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
@@ -159,11 +160,7 @@ function parseScope(env: Env, problems: string[]): string | undefined {
 
 /** The provider and client settings; problems are added to `problems`. `appBaseUrl` is undefined when the session part is broken. */
 export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems: string[]): OidcConfig | undefined {
-  const allowHttpRaw = read(env, ALLOW_HTTP_VARIABLE)
-  if (allowHttpRaw && allowHttpRaw !== 'true' && allowHttpRaw !== 'false') {
-    problems.push(`${ALLOW_HTTP_VARIABLE} must be "true" or "false"; got "${allowHttpRaw}".`)
-  }
-  const allowHttpOptIn = allowHttpRaw === 'true'
+  const allowHttpOptIn = parseFlag(env, ALLOW_HTTP_VARIABLE, problems)
 
   const issuer = parseIssuer(env, 'OIDC_ISSUER', allowHttpOptIn, problems)
   if (!issuer && !read(env, 'OIDC_ISSUER')) {
@@ -216,7 +213,7 @@ export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems:
     usePar,
     useRequestObject,
     assertionAudience: assertionAudience === 'token_endpoint' ? 'token_endpoint' : 'issuer',
-    redirectUri: new URL('/auth/callback', appBaseUrl).href,
+    redirectUri: new URL(AUTH_ROUTES.callback, appBaseUrl).href,
     postLogoutRedirectUri: new URL('/', appBaseUrl).href,
     endSessionEndpoint,
     // Amazon Cognito's /logout takes client_id and logout_uri; its issuers live on cognito-idp.<region>.amazonaws.com.

@@ -8,7 +8,7 @@
  * origin, and keep it only if the origin did not change.
  */
 
-export const DEFAULT_RETURN_TO = '/'
+const DEFAULT_RETURN_TO = '/'
 const MAX_RETURN_TO_LENGTH = 2048
 
 /** Paths we never return to: coming back to /auth/logout right after login would sign the user out. */

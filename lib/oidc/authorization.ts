@@ -6,7 +6,7 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { authorizationParameters, type AuthorizationOptions } from './auth-params'
 import { clientPrivateKey } from './client-key'
-import { step, type Provider } from './provider'
+import { step, type DiscoveredProvider } from './provider'
 
 /** What one login sends and must later check: kept by the caller until the callback (lib/transaction-store.ts). */
 export interface LoginChallenge {
@@ -34,7 +34,7 @@ export function newLoginChallenge(options: AuthorizationOptions): LoginChallenge
  * (RFC 9101); with OIDC_USE_PAR, or when discovery requires it, they are pushed
  * to the provider first and the browser carries only a request_uri (RFC 9126).
  */
-export async function authorizationUrl(provider: Provider, challenge: LoginChallenge): Promise<URL> {
+export async function authorizationUrl(provider: DiscoveredProvider, challenge: LoginChallenge): Promise<URL> {
   const { as, client, clientAuth, config, http } = provider
   const params = new URLSearchParams({
     client_id: config.clientId,

@@ -10,15 +10,15 @@ import * as jose from 'jose'
 import * as oauth from 'oauth4webapi'
 import { LoginError, providerFailure } from './errors'
 import { LogoutTokenError, validateLogoutToken, type LogoutClaims, type LogoutTokenRules } from './logout-token'
-import { CLOCK_TOLERANCE, type Provider } from './provider'
+import { CLOCK_TOLERANCE, type DiscoveredProvider } from './provider'
 import { isTenantTemplate, issuerForTenant } from './tenant-issuer'
 
 /** An unknown `kid` makes us download the key set again at most this often: forged tokens must not make us hammer the provider. */
 const KEY_REFETCH_INTERVAL_MS = 60_000
-const lastKeyRefetch = new WeakMap<Provider, number>()
+const lastKeyRefetch = new WeakMap<DiscoveredProvider, number>()
 
 /** The provider's key set, downloaded with the same transport rules as every other call. */
-async function downloadKeySet(p: Provider): Promise<oauth.JWKS> {
+async function downloadKeySet(p: DiscoveredProvider): Promise<oauth.JWKS> {
   const url = new URL(p.as.jwks_uri!)
   if (url.protocol !== 'https:' && !p.config.allowHttp) {
     throw new LoginError('misconfigured', `The provider's jwks_uri ${url.href} is not https.`)
@@ -42,7 +42,7 @@ async function downloadKeySet(p: Provider): Promise<oauth.JWKS> {
  * once a minute. Throws LogoutTokenError for a token to refuse, LoginError when
  * the provider (its discovery or its keys) cannot be reached.
  */
-export async function verifyLogoutToken(p: Provider, token: string): Promise<LogoutClaims> {
+export async function verifyLogoutToken(p: DiscoveredProvider, token: string): Promise<LogoutClaims> {
   const template = isTenantTemplate(p.as.issuer)
   const rules = (jwks: oauth.JWKS): LogoutTokenRules => ({
     // Entra ID's multi-tenant issuer: the template filled with the token's own tenant, as for ID tokens.

@@ -8,7 +8,7 @@ import type { Claim } from '../jwt'
 import type { LoginChallenge } from './authorization'
 import { callbackFailure } from './errors'
 import { checkAcr, checkIssuedAt, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
-import { step, type Provider } from './provider'
+import { step, type DiscoveredProvider } from './provider'
 import { tokenSetFrom, type TokenSet } from './token-set'
 
 /** Userinfo claims the ID token does not already carry with the same value: only those are stored. */
@@ -24,7 +24,7 @@ function extraClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoRespo
  * Completes a login from the provider's redirect back to us. Throws LoginError
  * for every failure; resolves only with fully validated tokens.
  */
-export async function completeLogin(provider: Provider, callbackParams: URLSearchParams, challenge: LoginChallenge): Promise<TokenSet> {
+export async function completeLogin(provider: DiscoveredProvider, callbackParams: URLSearchParams, challenge: LoginChallenge): Promise<TokenSet> {
   const { as, client, clientAuth, http, config } = provider
   const { maxAge, acrValues } = challenge.options
 

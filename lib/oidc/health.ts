@@ -15,7 +15,7 @@ import type { OidcConfig } from '../config'
 import { isTimeout } from './errors'
 
 /** A health check answers within this, whatever the provider does. */
-export const PROBE_TIMEOUT_MS = 2_000
+const PROBE_TIMEOUT_MS = 2_000
 /** A probe's result is reused this long: a provider going down (or back up) shows within seconds. */
 const FRESH_MS = 5_000
 
@@ -36,7 +36,7 @@ const PROBE = Symbol.for('nextjs-oidc-login.provider-probe')
 const shared = globalThis as { [PROBE]?: Probe }
 
 /** Where discovery lives for this issuer (OIDC Discovery §4: the path is appended to the issuer's). */
-export function discoveryUrl(issuer: URL): URL {
+function discoveryUrl(issuer: URL): URL {
   const url = new URL(issuer.href)
   url.pathname = `${url.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`
   return url

@@ -11,7 +11,7 @@ import { startKeySetServer, type KeySetServer } from '../testing/key-set-server'
 import { rsaSigningKey, signedTokenResponse, unsignedJwt } from '../testing/tokens'
 import { LoginError } from './errors'
 import { checkAcr, checkIssuedAt, checkSameSubject, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
-import { CLOCK_TOLERANCE, discoverProvider, type Provider } from './provider'
+import { CLOCK_TOLERANCE, discoverProvider, type DiscoveredProvider } from './provider'
 
 let keySet: KeySetServer
 let issuer: string
@@ -24,7 +24,7 @@ beforeAll(async () => {
 })
 afterAll(() => keySet.close())
 
-function provider(): Promise<Provider> {
+function provider(): Promise<DiscoveredProvider> {
   const env = {
     APP_BASE_URL: 'http://localhost:3000',
     SESSION_SECRET: 's'.repeat(40),
@@ -36,7 +36,7 @@ function provider(): Promise<Provider> {
 }
 
 /** A token endpoint answer with an ID token signed by `key`, already through oauth4webapi's claims checks (as lib/oidc/callback.ts does first). */
-async function processedResponse(p: Provider, key: Awaited<ReturnType<typeof signingKey>>): Promise<Response> {
+async function processedResponse(p: DiscoveredProvider, key: Awaited<ReturnType<typeof signingKey>>): Promise<Response> {
   const response = await signedTokenResponse(key, issuer)
   await oauth.processAuthorizationCodeResponse(p.as, p.client, response, { expectedNonce: oauth.expectNoNonce, requireIdToken: true })
   return response

@@ -8,7 +8,7 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { decodeJwt } from '../jwt'
 import { LoginError } from './errors'
-import { CLOCK_TOLERANCE, type Provider } from './provider'
+import { CLOCK_TOLERANCE, type DiscoveredProvider } from './provider'
 import { isTenantTemplate, issuerForTenant } from './tenant-issuer'
 
 /** True when oauth4webapi found no key of the set for the token (so the set may be out of date). */
@@ -27,7 +27,7 @@ function isNoMatchingKey(error: unknown): boolean {
  * skips that unless asked). When no key matches, the provider may have rotated
  * its keys since we cached them: drop the cache once and try again.
  */
-export async function verifyIdTokenSignature(provider: Provider, tokenResponse: Response): Promise<void> {
+export async function verifyIdTokenSignature(provider: DiscoveredProvider, tokenResponse: Response): Promise<void> {
   const { as, http, keys } = provider
   // A copy of `as` each time, so oauth4webapi's per-object cache defers to ours (lib/oidc/key-set.ts).
   const verify = () =>

@@ -5,7 +5,7 @@
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from '../config'
-import type { Provider } from './provider'
+import type { DiscoveredProvider } from './provider'
 import type { TokenSet } from './token-set'
 
 /** How long signing out may wait on the provider in all: discovery, both revocations. */
@@ -27,7 +27,7 @@ export function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): P
  * SIGN_OUT_BUDGET_MS). Never throws: signing out here must not depend on the
  * provider answering.
  */
-export async function revokeTokens(provider: Provider, tokens: TokenSet, deadline: AbortSignal): Promise<void> {
+export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSet, deadline: AbortSignal): Promise<void> {
   const { as, client, clientAuth, http } = provider
   if (!as.revocation_endpoint) return
   const revocable: [string | undefined, string][] = [
@@ -56,7 +56,7 @@ export async function revokeTokens(provider: Provider, tokens: TokenSet, deadlin
  * discovery needed), otherwise discovery's, or undefined when the provider has
  * none (Google: sign-out is local only).
  */
-export async function endSessionEndpoint(config: OidcConfig, provider: () => Promise<Provider>): Promise<URL | undefined> {
+export async function endSessionEndpoint(config: OidcConfig, provider: () => Promise<DiscoveredProvider>): Promise<URL | undefined> {
   if (config.endSessionEndpoint) return config.endSessionEndpoint
   const discovered = (await provider()).as.end_session_endpoint
   return discovered ? new URL(discovered) : undefined

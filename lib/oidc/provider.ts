@@ -34,7 +34,12 @@ export interface HttpOptions {
   readonly [oauth.allowInsecureRequests]?: boolean
 }
 
-export interface Provider {
+/**
+ * One provider as this client knows it once discovered: its metadata (`as`),
+ * our client there and how it authenticates, its key set, the transport rules.
+ * (Not oidc-provider's `Provider`, the server the local provider runs on.)
+ */
+export interface DiscoveredProvider {
   readonly config: OidcConfig
   readonly as: oauth.AuthorizationServer
   readonly keys: KeySetCache
@@ -43,7 +48,7 @@ export interface Provider {
   readonly http: HttpOptions
 }
 
-export function httpOptions(config: OidcConfig): HttpOptions {
+function httpOptions(config: OidcConfig): HttpOptions {
   return {
     signal: () => AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
     // Plain http is allowed only where config validation allowed it: loopback or an explicit opt-in.
@@ -52,7 +57,7 @@ export function httpOptions(config: OidcConfig): HttpOptions {
 }
 
 /** Discovers the provider `config` names and prepares this client's credentials for it. */
-export async function discoverProvider(config: OidcConfig): Promise<Provider> {
+export async function discoverProvider(config: OidcConfig): Promise<DiscoveredProvider> {
   const http = httpOptions(config)
   const as = await discoveredMetadata(config, http)
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
@@ -67,14 +72,14 @@ export async function discoverProvider(config: OidcConfig): Promise<Provider> {
   return { config, as, client, clientAuth, http, keys: new KeySetCache() }
 }
 
-const providers = new WeakMap<OidcConfig, Promise<Provider>>()
+const providers = new WeakMap<OidcConfig, Promise<DiscoveredProvider>>()
 
 /**
  * The configured provider, discovered once per process. A failure is not
  * cached: the next caller discovers again, so a provider that was down at
  * start is used as soon as it is back.
  */
-export function getProvider(config: OidcConfig = getConfig().oidc): Promise<Provider> {
+export function getProvider(config: OidcConfig = getConfig().oidc): Promise<DiscoveredProvider> {
   let provider = providers.get(config)
   if (!provider) {
     provider = discoverProvider(config).catch((error: unknown) => {

@@ -6,7 +6,7 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { providerFailure } from './errors'
 import { checkIssuedAt, checkSameSubject, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
-import { step, type Provider } from './provider'
+import { step, type DiscoveredProvider } from './provider'
 import { tokenSetFrom, type TokenSet } from './token-set'
 
 /** The refresh token was refused (revoked, expired, reused): the session cannot go on. */
@@ -30,7 +30,7 @@ function answeredStatus(error: unknown): number | undefined {
  * whatever its body: some providers answer a revoked token with a bare 400 and
  * no JSON. Only network errors, timeouts, 429 and 5xx are worth retrying.
  */
-export function isRefusal(error: unknown): boolean {
+function isRefusal(error: unknown): boolean {
   const status = answeredStatus(error)
   return status !== undefined && status >= 400 && status < 500 && status !== 429
 }
@@ -40,7 +40,7 @@ export function isRefusal(error: unknown): boolean {
  * provider refuses it for good, LoginError when it cannot be reached or answers
  * badly (worth retrying later).
  */
-export async function refreshTokens(provider: Provider, current: TokenSet): Promise<TokenSet> {
+export async function refreshTokens(provider: DiscoveredProvider, current: TokenSet): Promise<TokenSet> {
   if (!current.refreshToken) throw new RefreshRejectedError(new Error('no refresh token'))
   const { as, client, clientAuth, http } = provider
   let response: Response

@@ -28,7 +28,7 @@ export interface TokenSet {
  * it expires, or a quarter of its life for short-lived tokens, so a refreshed
  * token is never already due.
  */
-export function refreshTime(expiresAt: number, lifetime: number): number {
+function refreshTime(expiresAt: number, lifetime: number): number {
   return expiresAt - Math.min(60, Math.floor(lifetime / 4))
 }
 

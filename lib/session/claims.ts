@@ -9,7 +9,7 @@ import type { Session } from './session'
 export type UserClaims = { readonly sub: string } & Readonly<Record<string, Claim>>
 
 /** Claims that describe the token rather than the user: not shown as the user's. */
-export const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
+const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
 
 /** The user: the ID token's claims about them, plus what userinfo added. */
 export function sessionUser(session: Session): UserClaims {

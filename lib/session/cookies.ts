@@ -11,7 +11,7 @@ import { MAX_SEALED_SESSION, sealSession } from './sealed'
 import { nowSeconds, type Session } from './session'
 
 /** Cookie attributes for session cookies; `maxAge` follows the session's own end. */
-export function sessionCookieOptions(config: SessionConfig, maxAge: number) {
+function sessionCookieOptions(config: SessionConfig, maxAge: number) {
   return {
     httpOnly: true,
     secure: config.secureCookies,
@@ -42,7 +42,7 @@ export interface CookieWriter {
   set(name: string, value: string, options: CookieOptions): unknown
 }
 
-export function chunkName(config: SessionConfig, index: number): string {
+function chunkName(config: SessionConfig, index: number): string {
   return `${config.sessionCookieName}.${index}`
 }
 
@@ -57,11 +57,6 @@ export function readSessionCookie(cookies: CookieReader, config: SessionConfig):
     parts.push(part)
   }
   return parts.length > 0 ? parts.join('') : undefined
-}
-
-/** True when the request carries any session cookie, whole or chunked. */
-export function hasSessionCookie(cookies: CookieReader, config: SessionConfig): boolean {
-  return readSessionCookie(cookies, config) !== undefined
 }
 
 /**

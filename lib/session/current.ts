@@ -34,7 +34,7 @@ export type SessionState =
 let lastOutageLog = 0
 
 /** Opens the sealed cookie value and asks the store whether that session is still live. */
-export async function checkSession(
+async function checkSession(
   sealed: string | undefined,
   userAgent: string | null,
   config: SessionConfig = getConfig().session,

@@ -21,7 +21,7 @@ export interface CountingProvider {
   readonly otherPaths: () => string[]
 }
 
-export function zeroCounts(): EndpointCounts {
+function zeroCounts(): EndpointCounts {
   return { discovery: 0, jwks: 0, token: 0, userinfo: 0, revocation: 0, other: 0 }
 }
 

@@ -75,7 +75,7 @@ function medianOf(cycles: readonly Cycle[], target: Target, measure: 'rps' | 'p5
   return median(cycles.map((c) => c.rounds[target][measure]))
 }
 
-export function privateTwinRatios(cycles: readonly Cycle[]) {
+function privateTwinRatios(cycles: readonly Cycle[]) {
   return {
     ofMedians: medianOf(cycles, 'private', 'rps') / medianOf(cycles, 'twin', 'rps'),
     medianPerRound: median(cycles.map((c) => c.ratio)),

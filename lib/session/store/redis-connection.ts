@@ -20,7 +20,7 @@ import { StoreUnavailableError } from './store'
 export type RedisConnection = ReturnType<typeof connect>
 
 /** A session check is on every private request: it must be quick or give up. */
-export const COMMAND_DEADLINE_MS = 1_000
+const COMMAND_DEADLINE_MS = 1_000
 /** How long a request waits for the first connection of a process that just started. */
 const FIRST_CONNECT_WAIT_MS = 1_000
 const MAX_RECONNECT_DELAY_MS = 2_000

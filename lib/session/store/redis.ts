@@ -39,7 +39,7 @@ const SEEN_INTERVAL = 60
 /** A refresh can take a discovery, a token request and a key set, 10 s each at worst. */
 const REFRESH_LOCK_MS = 35_000
 /** How long a finished refresh is handed to requests that still carry the old refresh token. */
-export const REFRESH_REUSE_MS = 5_000
+const REFRESH_REUSE_MS = 5_000
 const REFRESH_POLL_MS = 50
 /** The sessions list shows at most this many. */
 const MAX_LISTED = 50
