@@ -4,7 +4,7 @@
  */
 import 'server-only'
 import { refreshSession } from './auth/refresh'
-import { OUTBOUND_TIMEOUT_MS } from './oidc/provider'
+import { OUTBOUND_TIMEOUT_MS } from './oidc/http'
 import type { Session } from './session/session'
 
 export type ApiResult = { readonly ok: true; readonly status: number; readonly body: unknown } | { readonly ok: false; readonly reason: string }

@@ -2,6 +2,7 @@
  * The JSON error answers of our APIs. The 401 is shared by middleware and the
  * route handlers themselves, so both say exactly the same thing; the 503s come
  * from the handlers, which ask the session store (or the provider's keys).
+ * Middleware imports this: nothing of the session store here.
  */
 import { NextResponse } from 'next/server'
 

@@ -6,7 +6,7 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from '../config'
 import { LoginError, providerFailure } from './errors'
-import type { HttpOptions } from './provider'
+import type { HttpOptions } from './http'
 import { fitsTemplate, isTenantTemplate } from './tenant-issuer'
 
 /**

@@ -9,7 +9,7 @@
  * the choices to us. The choices made here:
  * - discovery and the key set are fetched once per process and reused; a failed
  *   discovery is forgotten so the next request tries again;
- * - every outbound request has a timeout;
+ * - every outbound request has a timeout (lib/oidc/http.ts);
  * - the key set is kept until a token names a key it lacks, then refetched once
  *   (key rotation), or until it is 12 hours old (lib/oidc/key-set.ts).
  *
@@ -20,19 +20,12 @@ import * as oauth from 'oauth4webapi'
 import { getConfig, type OidcConfig } from '../config'
 import { clientAuthentication } from './client-auth'
 import { discoveredMetadata } from './discovery'
+import { httpOptions, type HttpOptions } from './http'
 import { LoginError, providerFailure, type ProviderStep } from './errors'
 import { KeySetCache } from './key-set'
 
-/** Long enough for a slow provider, short enough that a hung one frees the request. */
-export const OUTBOUND_TIMEOUT_MS = 10_000
 /** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` (OIDC Core §3.1.3.7). */
 export const CLOCK_TOLERANCE = 30
-
-/** The transport options every outbound call gets; valid for each oauth4webapi request function. */
-export interface HttpOptions {
-  readonly signal: () => AbortSignal
-  readonly [oauth.allowInsecureRequests]?: boolean
-}
 
 /**
  * One provider as this client knows it once discovered: its metadata (`as`),
@@ -46,14 +39,6 @@ export interface DiscoveredProvider {
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
   readonly http: HttpOptions
-}
-
-function httpOptions(config: OidcConfig): HttpOptions {
-  return {
-    signal: () => AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
-    // Plain http is allowed only where config validation allowed it: loopback or an explicit opt-in.
-    ...(config.allowHttp ? { [oauth.allowInsecureRequests]: true } : {}),
-  }
 }
 
 /** Discovers the provider `config` names and prepares this client's credentials for it. */

@@ -15,7 +15,6 @@ import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import type { NextRequest, NextResponse } from 'next/server'
 import { getConfig, type SessionConfig } from '../config'
-import { sessionsUnavailableJson, unauthorizedJson } from '../http/api-errors'
 import { AUTH_ROUTES, loginPath } from '../routes'
 import { clearSessionCookie, readSessionCookie } from './cookies'
 import { sessionRef } from './ref'
@@ -96,17 +95,4 @@ export async function requireSession(returnTo: string, loginOptions: Record<stri
   if (state.status === 'active') return state.session
   if (state.status === 'unverifiable') redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo })}`)
   redirect(loginPath(returnTo, loginOptions))
-}
-
-/**
- * For private APIs: the session, or the answer to give instead: 401 (a dead
- * cookie cleared with it), or 503 when the store cannot say.
- */
-export async function apiSession(): Promise<{ readonly session: Session } | { readonly refusal: NextResponse }> {
-  const state = await getSessionState()
-  if (state.status === 'active') return { session: state.session }
-  if (state.status === 'unverifiable') return { refusal: sessionsUnavailableJson() }
-  const refusal = unauthorizedJson()
-  if (state.clearCookie) clearSessionCookie(refusal.cookies, getConfig().session)
-  return { refusal }
 }

@@ -11,7 +11,7 @@ import { callApiAs } from '@/lib/api-client'
 import { getConfig } from '@/lib/config'
 import { unauthorizedJson } from '@/lib/http/api-errors'
 import { clearSessionCookie, saveSessionCookie } from '@/lib/session/cookies'
-import { apiSession } from '@/lib/session/current'
+import { apiSession } from '@/lib/http/api-session'
 
 const noStore = { 'cache-control': 'no-store' }
 

@@ -7,7 +7,7 @@
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/lib/config'
 import { sessionUser } from '@/lib/session/claims'
-import { apiSession } from '@/lib/session/current'
+import { apiSession } from '@/lib/http/api-session'
 import { sessionEndsAt } from '@/lib/session/session'
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
