@@ -32,13 +32,14 @@ const STATIC = [
   '/robots.txt',
 ]
 const PUBLIC_HANDLERS = ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/auth/refresh', '/api/health']
-/** Addresses that answer HTML: pages, and the 404 page wherever nothing else answers. */
-const HTML = [
+/** Addresses a browser may open: pages, every private route and below it, and where the 404 page answers. */
+const ADDRESSES = [
   '/',
   '/?signed_out=local',
   '/no-such-page',
   '/profiles',
-  '/profile',
+  ...PRIVATE_ROUTES,
+  ...PRIVATE_ROUTES.map((route) => `${route}/deeper`),
   '/profile/security',
   '/nope.txt',
   '/icon.svg',
@@ -92,8 +93,8 @@ describe('the middleware matcher', () => {
 })
 
 describe("next.config.ts's header rules", () => {
-  it("give every HTML address exactly one policy: middleware's where it runs, the static one everywhere else", async () => {
-    for (const url of HTML) {
+  it("give every address a browser opens exactly one policy: middleware's where it runs, the static one everywhere else", async () => {
+    for (const url of ADDRESSES) {
       for (const cookies of COOKIE_STATES) {
         const where = `${url} ${cookies ? Object.keys(cookies)[0] : 'no cookie'}`
         const fromConfig = await staticPolicy(url, cookies)
