@@ -1,8 +1,13 @@
 /**
  * `npm run bench`: measures a production build of its own (scripts/bench-build.ts) on
  * loopback and prints one Markdown report, also written to bench-results.md:
- * - requests/s and latency of the private page, of its twins without the session
- *   check (in the benchmark's own build, BENCH_BUILD=1: scripts/bench-build.ts), of the public page (without and with a session) and of the JSON API;
+ * - first, the private page against its bare twin (no middleware, no session check);
+ * - requests/s and latency of the private page, of its twins (in the benchmark's
+ *   own build, BENCH_BUILD=1: scripts/bench-build.ts), of the public page (without
+ *   a session, against its own bare twin, and with one) and of the JSON API;
+ * - the server's resident memory before, during and after a heavy load;
+ * - with BENCH_COMPARE_RUNTIMES=1, the same commit with middleware on the other
+ *   runtime, built into a temporary folder and measured side by side;
  * - the private page with the Redis session store (a local redis-server), and Redis's memory per session;
  * - full logins over HTTP, and what each asks of the provider;
  * - the session cookie's size with normal and with Oracle-sized tokens;
@@ -15,11 +20,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { AppServerError } from './bench/app-server.ts'
 import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
 import { countedLogin, runLogins } from './bench/logins.ts'
 import { middlewareReach } from './bench/middleware-reach.ts'
+import { measureMemory } from './bench/memory.ts'
 import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
@@ -27,6 +34,7 @@ import { sessionSize } from './bench/session-size.ts'
 import { LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
 import { compareStores } from './bench/store-compare.ts'
 import { storeMemory } from './bench/store-memory.ts'
+import { compareRuntimes, middlewareRuntime } from './bench/runtimes.ts'
 import { runThroughput } from './bench/throughput.ts'
 import { freePort, startRedisServer } from './redis-server.ts'
 
@@ -75,7 +83,8 @@ async function measureNormal() {
   progress('throughput rounds…')
   const cycles = await runThroughput(pair, (i, c) =>
     progress(
-      `cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, twin ${c.rounds.twin.rps.toFixed(0)} req/s, ratio ${c.ratio.toFixed(2)}; bare ${c.rounds.bare.rps.toFixed(0)} req/s`,
+      `cycle ${i + 1}: private ${c.rounds.private.rps.toFixed(0)} req/s, bare twin ${c.rounds.bare.rps.toFixed(0)} req/s (${c.bareRatio.toFixed(2)}); ` +
+        `twin ${c.rounds.twin.rps.toFixed(0)} req/s (${c.ratio.toFixed(2)}); public ${c.publicRatio.toFixed(2)} of its bare twin`,
     ),
   )
   const start = { name: 'normal tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
@@ -83,6 +92,15 @@ async function measureNormal() {
   // Stopped before the big-token pair starts, so its start-up time has the machine to itself too.
   await pair.stop()
   return { start, logins, session, cycles, otherPaths, reach }
+}
+
+/** The server's memory, from a fresh start: idle with one session, the peak under a heavy load, and after it. */
+async function measureServerMemory() {
+  const pair = await startPair('normal')
+  progress('server memory under load…')
+  const memory = await measureMemory(pair)
+  await pair.stop()
+  return memory
 }
 
 /** The session stores: the private page with Redis against the in-process store, and Redis's memory per session. */
@@ -113,19 +131,32 @@ async function measureBig() {
   return { start, startup, firstLogin: counts, loginMs: login.ms, session, otherPaths }
 }
 
+/** After the build `npm run bench` runs first, the load average takes a minute to fall: wait for it (at most a minute). */
+async function settle(): Promise<void> {
+  const quiet = cpus().length / 4
+  for (let waited = 0; waited < 60 && loadavg()[0]! > quiet; waited += 5) {
+    if (waited === 0) progress(`waiting for the machine to settle (load ${loadavg()[0]!.toFixed(2)})…`)
+    await sleep(5_000)
+  }
+}
+
 async function measure(): Promise<Results> {
+  await settle()
   const began = performance.now()
   const date = new Date()
   const loadBefore = loadavg()[0]!
   const middleware = measureMiddleware()
   const normal = await measureNormal()
+  const memory = await measureServerMemory()
   const big = await measureBig()
   const store = await measureStores()
+  const runtimes = process.env.BENCH_COMPARE_RUNTIMES === '1' ? await compareRuntimes(progress) : undefined
   return {
     date,
     machine: machine(),
     load: { before: loadBefore, after: loadavg()[0]! },
     runSeconds: (performance.now() - began) / 1000,
+    runtime: middlewareRuntime(),
     middleware,
     reach: normal.reach,
     starts: [normal.start, big.start],
@@ -135,6 +166,8 @@ async function measure(): Promise<Results> {
     sessions: { normal: normal.session, big: big.session },
     cycles: normal.cycles,
     store,
+    memory,
+    runtimes,
   }
 }
 

@@ -15,6 +15,8 @@ const MAX_LOG_CHARS = 256 * 1024
 
 export interface AppServer {
   readonly name: string
+  /** The server process, whose resident memory the benchmark samples. */
+  readonly pid: number
   readonly baseUrl: string
   /** Milliseconds from spawn to the first answered request. */
   readonly startMs: number
@@ -31,6 +33,10 @@ interface AppOptions {
   readonly apiEndpoint: string
   /** The Redis session store; without it, the in-process one. */
   readonly redisUrl?: string | undefined
+  /** Another build's standalone server (the other middleware runtime); the benchmark's own build by default. */
+  readonly server?: string | undefined
+  /** Node flags for the server process (a heap setting under trial, say). */
+  readonly nodeFlags?: readonly string[] | undefined
 }
 
 export function appBaseUrl(port: number): string {
@@ -110,7 +116,10 @@ export async function startAppServer(options: AppOptions, register: (stop: () =>
   const spawnedAt = performance.now()
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where a budget is missed, this says why).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const child = spawn(process.execPath, [...profile, STANDALONE_SERVER], { env: serverEnv(options), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...profile, ...(options.nodeFlags ?? []), options.server ?? STANDALONE_SERVER], {
+    env: serverEnv(options),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const log = captureOutput(child)
   const stop = stopper(child, STOP_GRACE_MS)
   register(stop)
@@ -118,7 +127,7 @@ export async function startAppServer(options: AppOptions, register: (stop: () =>
     // The public page, not /api/health: the health check loads the provider's discovery, which would
     // warm the very cache whose first use the login measurements are meant to show.
     const first = await waitForFirstAnswer(child, `${baseUrl}/`, spawnedAt)
-    return { name: options.name, baseUrl, startMs: first.ms, firstStatus: first.status, log, stop }
+    return { name: options.name, pid: child.pid!, baseUrl, startMs: first.ms, firstStatus: first.status, log, stop }
   } catch (error) {
     await stop()
     throw new AppServerError(options.name, error, log())

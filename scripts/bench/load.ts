@@ -5,7 +5,7 @@
 import autocannon from 'autocannon'
 import { LOAD } from './settings.ts'
 
-export type Target = 'private' | 'twin' | 'bare' | 'public' | 'publicSignedIn' | 'api'
+export type Target = 'private' | 'twin' | 'bare' | 'public' | 'publicBare' | 'publicSignedIn' | 'api'
 
 export interface Round {
   readonly target: Target
@@ -57,11 +57,18 @@ function checkStatuses(target: Target, url: string, result: autocannon.Result): 
 }
 
 /** One round against `baseUrl + path`, with `cookie` (or none) on every request. */
-export async function loadRound(target: Target, baseUrl: string, path: string, cookie: string | undefined, seconds: number): Promise<Round> {
+export async function loadRound(
+  target: Target,
+  baseUrl: string,
+  path: string,
+  cookie: string | undefined,
+  seconds: number,
+  connections: number = LOAD.connections,
+): Promise<Round> {
   const url = `${baseUrl}${path}`
   const result = await run({
     url,
-    connections: LOAD.connections,
+    connections,
     duration: seconds,
     timeout: 10,
     headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) },

@@ -1,10 +1,11 @@
 /**
- * The compiled middleware's weight, from the build output: every file the
- * middleware manifest lists for it, raw and gzipped, and whether the OIDC
- * client (oauth4webapi) leaked into it. Middleware runs before every page, at
- * the edge on Vercel, so it should hold the session code and nothing more.
+ * The compiled middleware's weight, from the build output: every file it
+ * loads, raw and gzipped, and whether the OIDC client (oauth4webapi) leaked
+ * into it. Middleware runs before every private page, so it should hold the
+ * session code and nothing more. On the Edge runtime the middleware manifest
+ * lists its files; on Node.js, server/middleware.js names the chunks it loads.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { BENCH_DIST_DIR, MIDDLEWARE_MANIFEST } from './settings.ts'
@@ -25,10 +26,20 @@ interface Manifest {
   readonly middleware?: Record<string, { readonly files?: readonly string[] }>
 }
 
+/** Node.js middleware: server/middleware.js, Turbopack's runtime it requires, and the chunks it loads (`R.c("server/chunks/…")`). */
+function nodeMiddlewareFiles(): string[] {
+  const entry = join(BENCH_DIST_DIR, 'server', 'middleware.js')
+  if (!existsSync(entry)) throw new Error(`Neither ${MIDDLEWARE_MANIFEST} nor ${entry} names the middleware's files.`)
+  const source = readFileSync(entry, 'utf8')
+  const required = [...source.matchAll(/require\("\.\/([^"]+)"\)/g)].map((m) => join(BENCH_DIST_DIR, 'server', m[1]!))
+  const chunks = [...source.matchAll(/R\.c\("([^"]+)"\)/g)].map((m) => join(BENCH_DIST_DIR, m[1]!))
+  return [entry, ...required, ...chunks]
+}
+
 function middlewareFiles(): string[] {
   const manifest = JSON.parse(readFileSync(MIDDLEWARE_MANIFEST, 'utf8')) as Manifest
   const files = manifest.middleware?.['/']?.files
-  if (!files || files.length === 0) throw new Error(`${MIDDLEWARE_MANIFEST} lists no middleware files under middleware['/'].files.`)
+  if (!files || files.length === 0) return nodeMiddlewareFiles()
   // Paths in the manifest are relative to the build's folder.
   return files.map((file) => join(BENCH_DIST_DIR, file))
 }

@@ -17,16 +17,19 @@ export interface Pair {
 /** Every app started so far, so a failure can show what each one logged. */
 export const startedApps: AppServer[] = []
 
-export async function startPair(name: PairName, redisUrl?: string): Promise<Pair> {
+export async function startPair(name: PairName, redisUrl?: string, server?: string, nodeFlags?: readonly string[]): Promise<Pair> {
   const { appPort, idpPort, bigTokens } = PAIRS[name]
   const provider = await startCountingProvider(idpPort, appBaseUrl(appPort), bigTokens)
   const closeProvider = once(() => provider.idp.close())
   onCleanup(`${name} provider`, closeProvider)
   let stopApp: () => Promise<void> = async () => {}
-  const app = await startAppServer({ name, port: appPort, issuer: provider.idp.issuer, apiEndpoint: provider.idp.apiEndpoint, redisUrl }, (stop) => {
-    stopApp = once(stop)
-    onCleanup(`${name} app server`, stopApp)
-  })
+  const app = await startAppServer(
+    { name, port: appPort, issuer: provider.idp.issuer, apiEndpoint: provider.idp.apiEndpoint, redisUrl, server, nodeFlags },
+    (stop) => {
+      stopApp = once(stop)
+      onCleanup(`${name} app server`, stopApp)
+    },
+  )
   startedApps.push(app)
   return {
     name,

@@ -15,6 +15,8 @@ export const PAIRS = {
   big: { appPort: 3301, idpPort: 4701, bigTokens: true },
   redis: { appPort: 3302, idpPort: 4702, bigTokens: false },
   inProcess: { appPort: 3303, idpPort: 4703, bigTokens: false },
+  /** BENCH_COMPARE_RUNTIMES=1: the same app built with middleware on the other runtime. */
+  otherRuntime: { appPort: 3304, idpPort: 4704, bigTokens: false },
 } as const
 
 export type PairName = keyof typeof PAIRS
@@ -43,12 +45,20 @@ export const STORE_SESSIONS = 50
  */
 export const STORE_COMPARE = { runs: 3, rounds: 4, sessions: 4, warmupSeconds: 1, roundSeconds: 3 } as const
 export const LOAD = {
-  connections: 10,
+  connections: 32,
   warmupSeconds: 2,
   roundSeconds: 3,
   /** Even, so each of the two orders (see throughput.ts) runs equally often. */
   cycles: 6,
 } as const
+
+/**
+ * The server's resident memory: sampled every `sampleMs` before, during a
+ * heavier load on the private page, and `settleSeconds` after it.
+ */
+export const MEMORY = { connections: 64, seconds: 15, sampleMs: 250, settleSeconds: 5 } as const
+/** BENCH_COMPARE_RUNTIMES=1: alternating rounds of the private page and its bare twin on both builds. */
+export const RUNTIME_COMPARE = { rounds: 6, roundSeconds: 3 } as const
 
 /** How often and how long to poll a starting server. */
 export const START_POLL_MS = 20

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { ProfileView } from '@/app/components/profile-view'
-import { twinSession } from '../twin'
+import { twinSession } from '../../twin'
 
 export const metadata: Metadata = { title: 'Profile', robots: { index: false } }
 
