@@ -5,30 +5,22 @@
  * refreshed token, and the issuer an Entra ID template resolves to.
  */
 import * as oauth from 'oauth4webapi'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../config'
-import { startKeySetServer, type KeySetServer } from '../testing/key-set-server'
+import { keySetServerForTests } from '../testing/key-set-server'
 import { rsaSigningKey, signedTokenResponse, unsignedJwt } from '../testing/tokens'
 import { LoginError } from './errors'
 import { checkAcr, checkIssuedAt, checkSameSubject, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
 import { CLOCK_TOLERANCE, discoverProvider, type DiscoveredProvider } from './provider'
 
-let keySet: KeySetServer
-let issuer: string
-
+const keySet = keySetServerForTests()
 const signingKey = rsaSigningKey
-
-beforeAll(async () => {
-  keySet = await startKeySetServer()
-  issuer = keySet.issuer
-})
-afterAll(() => keySet.close())
 
 function provider(): Promise<DiscoveredProvider> {
   const env = {
     APP_BASE_URL: 'http://localhost:3000',
     SESSION_SECRET: 's'.repeat(40),
-    OIDC_ISSUER: issuer,
+    OIDC_ISSUER: keySet.issuer,
     OIDC_CLIENT_ID: 'app',
     OIDC_CLIENT_SECRET: 'secret',
   }
@@ -37,7 +29,7 @@ function provider(): Promise<DiscoveredProvider> {
 
 /** A token endpoint answer with an ID token signed by `key`, already through oauth4webapi's claims checks (as lib/oidc/callback.ts does first). */
 async function processedResponse(p: DiscoveredProvider, key: Awaited<ReturnType<typeof signingKey>>): Promise<Response> {
-  const response = await signedTokenResponse(key, issuer)
+  const response = await signedTokenResponse(key, keySet.issuer)
   await oauth.processAuthorizationCodeResponse(p.as, p.client, response, { expectedNonce: oauth.expectNoNonce, requireIdToken: true })
   return response
 }

@@ -3,28 +3,20 @@
  * own verification, with our cache in front of it.
  */
 import * as oauth from 'oauth4webapi'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startKeySetServer, type KeySetServer } from '../testing/key-set-server'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { keySetServerForTests } from '../testing/key-set-server'
 import { rsaSigningKey, signedTokenResponse } from '../testing/tokens'
 import { KEY_SET_MAX_AGE, KeySetCache } from './key-set'
 
-let keySet: KeySetServer
-let issuer: string
-
+const keySet = keySetServerForTests()
 const signingKey = rsaSigningKey
-
-beforeAll(async () => {
-  keySet = await startKeySetServer()
-  issuer = keySet.issuer
-})
-afterAll(() => keySet.close())
 afterEach(() => vi.useRealTimers())
 
 /** A token endpoint answer carrying an ID token signed with `key`. */
-const tokenResponse = (key: Awaited<ReturnType<typeof signingKey>>) => signedTokenResponse(key, issuer)
+const tokenResponse = (key: Awaited<ReturnType<typeof signingKey>>) => signedTokenResponse(key, keySet.issuer)
 
 async function verify(cache: KeySetCache, response: Response): Promise<void> {
-  const as: oauth.AuthorizationServer = { issuer, jwks_uri: `${issuer}/jwks` }
+  const as: oauth.AuthorizationServer = { issuer: keySet.issuer, jwks_uri: `${keySet.issuer}/jwks` }
   // oauth4webapi verifies signatures only of a token response it has processed (claims first).
   await oauth.processAuthorizationCodeResponse(as, { client_id: 'app' }, response, { expectedNonce: oauth.expectNoNonce, requireIdToken: true })
   try {

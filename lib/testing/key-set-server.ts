@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JWK } from 'jose'
+import { afterAll, beforeAll } from 'vitest'
 
 export interface KeySetServer {
   readonly issuer: string
@@ -41,4 +42,35 @@ export async function startKeySetServer(): Promise<KeySetServer> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
   return keySet
+}
+
+/** A key-set server for the calling test file: started before its tests, closed after them. */
+export function keySetServerForTests(): KeySetServer {
+  let server: KeySetServer | undefined
+  const started = () => {
+    if (!server) throw new Error('The key-set server starts in beforeAll: use it inside a test.')
+    return server
+  }
+  beforeAll(async () => {
+    server = await startKeySetServer()
+  })
+  afterAll(() => started().close())
+  return {
+    get issuer() {
+      return started().issuer
+    },
+    get published() {
+      return started().published
+    },
+    set published(keys) {
+      started().published = keys
+    },
+    get fetches() {
+      return started().fetches
+    },
+    set fetches(count) {
+      started().fetches = count
+    },
+    close: () => started().close(),
+  }
 }
