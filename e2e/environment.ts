@@ -72,6 +72,14 @@ export const HOSTILE_APPS = {
     clientId: 'hostile-entra-client',
     clientSecret: 'hostile-entra-client-secret-e2e-only-s1t2u3',
   },
+  /** An app the test starts, stops and starts again itself (e2e/restart.spec.ts): what the embedded store keeps across a restart. */
+  restart: {
+    port: 3128,
+    baseUrl: 'http://localhost:3128',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/restart`,
+    clientId: 'hostile-restart-client',
+    clientSecret: 'hostile-restart-client-secret-e2e-only-v4w5x6',
+  },
 } as const
 
 export type HostileTenant = keyof typeof HOSTILE_APPS

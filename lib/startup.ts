@@ -21,14 +21,10 @@ export async function checkAtStartup(): Promise<void> {
     process.exit(1)
   }
 
-  console.log(`[store] sessions are tracked ${describeStore()}`)
+  const { info, warning } = describeStore()
+  console.log(`[store] sessions are tracked ${info}`)
+  if (warning) console.warn(`[store] ${warning}`)
   const store = getSessionStore()
-  if (store.kind === 'memory' && process.env.VERCEL) {
-    console.warn(
-      '[store] this runs on Vercel, where every function instance is a process of its own: a session ended on one is ' +
-        'not ended on the others, and refreshes are not shared. Set REDIS_URL (e.g. a Redis from the Vercel Marketplace).',
-    )
-  }
   // Not awaited: the store connects in the background and says in the log whether it could.
   if (store.kind === 'redis') {
     store.ping().then(

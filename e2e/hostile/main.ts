@@ -19,6 +19,7 @@ const provider = await startHostileProvider({
     google: client(HOSTILE_APPS.google),
     cognito: client(HOSTILE_APPS.cognito),
     entra: client(HOSTILE_APPS.entra),
+    restart: client(HOSTILE_APPS.restart),
   },
 })
 console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)

@@ -20,7 +20,7 @@ import { Tenant, type HostileClient } from './tenant.ts'
 export interface HostileOptions {
   readonly port: number
   readonly flakyPort: number
-  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra', HostileClient>>
+  readonly clients: Readonly<Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra' | 'restart', HostileClient>>
 }
 
 /** What the mismatch tenant's discovery calls itself: Oracle IDCS's shape. */
@@ -50,8 +50,11 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       announcedIssuer: `${base}/entra/{tenantid}/v2.0`,
       tenantTemplate: true,
     }),
+    restart: new Tenant(`${base}/restart`, options.clients.restart, keys),
   }
-  const pathTenants = new Map<string, Tenant>((['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra'] as const).map((name) => [name, tenants[name]]))
+  const pathTenants = new Map<string, Tenant>(
+    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra', 'restart'] as const).map((name) => [name, tenants[name]]),
+  )
   const hung = new Set<ServerResponse>()
 
   const onError = (res: ServerResponse) => (error: unknown) => {

@@ -167,13 +167,33 @@ describe('parseConfig', () => {
     expect(config.oidc.tokenIssuerOverridden).toBe(true)
   })
 
-  it('keeps sessions in this process without REDIS_URL, and in Redis with one', () => {
-    expect(parseConfig(valid).store).toEqual({ kind: 'memory' })
-    expect(parseConfig({ ...valid, REDIS_URL: ' ' }).store).toEqual({ kind: 'memory' })
+  it('keeps sessions in the embedded store without REDIS_URL (a file under .data/ by default), and in Redis with one', () => {
+    expect(parseConfig(valid).store).toEqual({ kind: 'memory', path: '.data/sessions.sqlite' })
+    expect(parseConfig({ ...valid, REDIS_URL: ' ' }).store).toEqual({ kind: 'memory', path: '.data/sessions.sqlite' })
+    expect(parseConfig({ ...valid, SESSION_STORE_PATH: '/var/lib/app/sessions.sqlite' }).store).toEqual({
+      kind: 'memory',
+      path: '/var/lib/app/sessions.sqlite',
+    })
+    expect(parseConfig({ ...valid, SESSION_STORE_PATH: ':memory:' }).store).toEqual({ kind: 'memory', path: undefined })
+    // Vercel's file system lasts one function instance: no file there unless one is named.
+    expect(parseConfig({ ...valid, VERCEL: '1' }).store).toEqual({ kind: 'memory', path: undefined })
     for (const url of ['redis://localhost:6379', 'rediss://default:s3cret@redis.example.com:6380', 'redis://127.0.0.1:6379/2', 'redis://[::1]:6379']) {
       const store = parseConfig({ ...valid, REDIS_URL: url }).store
       expect(store.kind === 'redis' && store.url.href, url).toBe(new URL(url).href)
     }
+  })
+
+  it('refuses plain redis:// to another host unless REDIS_ALLOW_PLAINTEXT=true; accepts rediss:// and loopback', () => {
+    const problem = problemsOf({ ...valid, REDIS_URL: 'redis://default:hunter2@cache.invalid:6379' })[0]!
+    expect(problem).toMatch(/REDIS_URL .*plain redis:\/\/ to another host.*rediss:\/\/.*REDIS_ALLOW_PLAINTEXT=true/)
+    expect(problem).not.toContain('hunter2')
+    const allowed = parseConfig({ ...valid, REDIS_URL: 'redis://cache.invalid:6379', REDIS_ALLOW_PLAINTEXT: 'true' }).store
+    expect(allowed.kind === 'redis' && allowed.url.hostname).toBe('cache.invalid')
+    expect(parseConfig({ ...valid, REDIS_URL: 'rediss://cache.invalid:6380' }).store.kind).toBe('redis')
+    expect(parseConfig({ ...valid, REDIS_URL: 'redis://localhost:6379' }).store.kind).toBe('redis')
+    expect(problemsOf({ ...valid, REDIS_URL: 'rediss://cache.invalid', REDIS_ALLOW_PLAINTEXT: 'yes' })[0]).toMatch(
+      /REDIS_ALLOW_PLAINTEXT must be "true" or "false"/,
+    )
   })
 
   it('refuses a REDIS_URL it cannot use, saying what a good one looks like, without printing its password', () => {

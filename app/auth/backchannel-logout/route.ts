@@ -9,11 +9,12 @@
  * unreachable), so the provider may retry.
  */
 import { NextResponse, type NextRequest } from 'next/server'
+import { endByLogoutToken } from '@/lib/auth/backchannel'
 import { backchannelRefusal, backchannelUnavailable } from '@/lib/http/api-errors'
 import { readForm } from '@/lib/http/form'
 import { verifyLogoutToken } from '@/lib/oidc/backchannel-logout'
 import { LoginError } from '@/lib/oidc/errors'
-import { JTI_MEMORY, LogoutTokenError, type LogoutClaims } from '@/lib/oidc/logout-token'
+import { LogoutTokenError, type LogoutClaims } from '@/lib/oidc/logout-token'
 import { getProvider } from '@/lib/oidc/provider'
 import { getSessionStore, isStoreUnavailable } from '@/lib/session/store'
 
@@ -34,10 +35,7 @@ export async function POST(request: NextRequest) {
 
   const store = getSessionStore()
   try {
-    // §2.6: each logout token is used once; a replay (which could end sessions begun since) ends nothing.
-    if (!(await store.firstUse(claims.jti, JTI_MEMORY))) return backchannelRefusal('This logout token was already used (jti).')
-    if (claims.sid !== undefined) await store.endProviderSession(claims.sid)
-    else await store.endUserSessions(claims.sub!)
+    if ((await endByLogoutToken(store, claims)) === 'replay') return backchannelRefusal('This logout token was already used (jti).')
   } catch (error) {
     if (isStoreUnavailable(error)) return backchannelUnavailable('the session store cannot be reached')
     throw error

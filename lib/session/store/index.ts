@@ -1,29 +1,55 @@
 /**
  * The session store of this process: Redis where REDIS_URL is set, otherwise
- * the in-process store. See lib/session/store/store.ts for what it holds.
+ * the embedded store (a SQLite file on this machine). See
+ * lib/session/store/store.ts for what it holds.
  */
 import 'server-only'
 import { getConfig, redact } from '../../config'
-import { MemorySessionStore } from './memory'
+import { EmbeddedSessionStore } from './embedded'
+import { storeNames } from './names'
 import { RedisSessionStore } from './redis'
 import type { SessionStore } from './store'
 
 export { isStoreUnavailable, StoreUnavailableError, type SessionStore, type StoredSession } from './store'
 
-let store: SessionStore | undefined
+let store: EmbeddedSessionStore | RedisSessionStore | undefined
 
-export function getSessionStore(): SessionStore {
+function openStore(): EmbeddedSessionStore | RedisSessionStore {
   if (store) return store
   const { store: where, session, oidc } = getConfig()
+  const names = storeNames(session.secrets)
   // Apps that share one Redis keep apart by their client id.
-  store = where.kind === 'redis' ? new RedisSessionStore(where.url, `oidc:${oidc.clientId}:`) : new MemorySessionStore(session.absoluteTimeout)
+  store =
+    where.kind === 'redis'
+      ? new RedisSessionStore(where.url, `oidc:${oidc.clientId}:`, names)
+      : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
   return store
 }
 
-/** The start-up line: which store, and what that means. */
-export function describeStore(): string {
+export function getSessionStore(): SessionStore {
+  return openStore()
+}
+
+/**
+ * The start-up lines: which store, and what that means. A warning where
+ * sign-out would not hold: an embedded store that cannot keep a file (read-only
+ * or ephemeral file system, Vercel), or that several hosts cannot share.
+ */
+export function describeStore(): { readonly info: string; readonly warning?: string } {
   const { store: where } = getConfig()
-  return where.kind === 'redis'
-    ? `Redis at ${redact(where.url.href)}, shared by every instance`
-    : 'in this process (sessions ended here are remembered here only; set REDIS_URL when several instances serve the app)'
+  const opened = openStore()
+  if (where.kind === 'redis' || opened.kind === 'redis')
+    return { info: `Redis at ${redact(where.kind === 'redis' ? where.url.href : '')}, shared by every instance` }
+  const { place } = opened
+  if (place.file !== undefined) {
+    return { info: `in ${place.file} on this machine (instances on other machines do not see it; set REDIS_URL when several hosts serve the app)` }
+  }
+  return {
+    info: 'in this process only',
+    warning:
+      `sessions ended here are forgotten when this process ends: ${place.reason}. ` +
+      (process.env.VERCEL ? 'Every function instance is a process of its own. ' : '') +
+      'Set REDIS_URL (e.g. a Redis from the Vercel Marketplace) for sign-out to hold across instances and restarts, ' +
+      'or SESSION_STORE_PATH to a writable, lasting file.',
+  }
 }

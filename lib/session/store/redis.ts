@@ -8,18 +8,27 @@
  *
  * Keys, all under `oidc:<client id>:` so that apps sharing one Redis keep apart:
  *   s:<session id>     hash {sub, sid, created, seen, device}, expires at the session's end
- *   u:<sub>            sorted set of the user's session ids, scored by their end
- *   p:<provider sid>   set of the session ids of one provider session
+ *   u:<name of sub>    sorted set of the user's session ids, scored by their end
+ *   p:<name of sid>    set of the session ids of one provider session
  *   j:<hash of jti>    a logout token already used, until it would have expired
  *   r:<hash>, rr:<hash> the refresh of one refresh token: its lock, and its sealed result
  * Nothing secret is stored in clear: refresh results are sealed with SESSION_SECRET,
- * refresh tokens and jtis are only ever named by their SHA-256.
+ * refresh tokens and jtis are only ever named by their SHA-256, and users and
+ * provider sessions by a keyed hash (./names.ts), in key names and values alike,
+ * so a dump or MONITOR does not say who is signed in.
+ * An index (u:, p:) lives as long as the longest session it lists: its expiry only ever moves later.
+ *
+ * Indexes written before users were named by a keyed hash (u:<sub>, p:<sid> in
+ * clear) are still read and emptied, never written: they expire by themselves
+ * within one SESSION_ABSOLUTE_TIMEOUT of the upgrade, and until then "sign out
+ * everywhere" and back-channel logout still find the sessions they list.
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
 import { RedisScript, redisConnection, withDeadline, type RedisConnection } from './redis-connection'
+import type { StoreNames } from './names'
 import type { Sealer, SessionStore, StoredSession } from './store'
 
 /**
@@ -52,14 +61,21 @@ export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const
   private readonly client: RedisConnection
   private readonly prefix: string
+  private readonly names: StoreNames
 
-  constructor(url: URL, prefix: string) {
+  constructor(url: URL, prefix: string, names: StoreNames) {
     this.client = redisConnection(url)
     this.prefix = prefix
+    this.names = names
   }
 
   private key(...parts: string[]): string {
     return `${this.prefix}${parts.join(':')}`
+  }
+
+  /** Every index key `value` may be listed under: the current name, older secrets' names, and the clear one of older releases. */
+  private indexKeys(kind: 'u' | 'p', value: string): string[] {
+    return [...this.names.all(value), value].map((name) => this.key(kind, name))
   }
 
   private call<T>(run: (client: RedisConnection) => Promise<T>): Promise<T> {
@@ -68,17 +84,22 @@ export class RedisSessionStore implements SessionStore {
 
   begin(ref: SessionRef, device: string): Promise<void> {
     const session = this.key('s', ref.id)
-    const user = this.key('u', ref.sub)
+    const sub = this.names.current(ref.sub)
+    const sid = ref.sid === undefined ? undefined : this.names.current(ref.sid)
+    const user = this.key('u', sub)
     return this.call(async (client) => {
+      // An index's expiry never moves earlier (NX: a new index; GT: a later end), or it would
+      // expire before a longer session it lists, and "sign out everywhere" would miss that one.
       const multi = client
         .multi()
-        .hSet(session, { sub: ref.sub, sid: ref.sid ?? '', created: ref.createdAt, seen: ref.createdAt, device })
+        .hSet(session, { sub, sid: sid ?? '', created: ref.createdAt, seen: ref.createdAt, device })
         .expireAt(session, ref.expiresAt)
         .zAdd(user, { score: ref.expiresAt, value: ref.id })
-        .expireAt(user, ref.expiresAt)
-      if (ref.sid !== undefined) {
-        const provider = this.key('p', ref.sid)
-        multi.sAdd(provider, ref.id).expireAt(provider, ref.expiresAt)
+        .expireAt(user, ref.expiresAt, 'NX')
+        .expireAt(user, ref.expiresAt, 'GT')
+      if (sid !== undefined) {
+        const provider = this.key('p', sid)
+        multi.sAdd(provider, ref.id).expireAt(provider, ref.expiresAt, 'NX').expireAt(provider, ref.expiresAt, 'GT')
       }
       await multi.exec()
     })
@@ -91,42 +112,58 @@ export class RedisSessionStore implements SessionStore {
 
   end(ref: SessionRef): Promise<void> {
     return this.call(async (client) => {
-      const multi = client.multi().del(this.key('s', ref.id)).zRem(this.key('u', ref.sub), ref.id)
-      if (ref.sid !== undefined) multi.sRem(this.key('p', ref.sid), ref.id)
+      const multi = client.multi().del(this.key('s', ref.id))
+      for (const user of this.indexKeys('u', ref.sub)) multi.zRem(user, ref.id)
+      if (ref.sid !== undefined) for (const provider of this.indexKeys('p', ref.sid)) multi.sRem(provider, ref.id)
       await multi.exec()
     })
   }
 
   endProviderSession(sid: string): Promise<void> {
-    const provider = this.key('p', sid)
+    const providers = this.indexKeys('p', sid)
     return this.call(async (client) => {
-      const ids = await client.sMembers(provider)
+      const ids = (await Promise.all(providers.map((provider) => client.sMembers(provider)))).flat()
       // The user index drops these when it is next listed.
       await client
         .multi()
-        .del([...ids.map((id) => this.key('s', id)), provider])
+        .del([...ids.map((id) => this.key('s', id)), ...providers])
         .exec()
+    })
+  }
+
+  endUserSession(sub: string, id: string): Promise<boolean> {
+    const users = this.indexKeys('u', sub)
+    return this.call(async (client) => {
+      // Theirs only if one of the user's indexes lists it; live only while its key exists.
+      const scores = await Promise.all(users.map((user) => client.zScore(user, id)))
+      if (scores.every((score) => score === null)) return false
+      const multi = client.multi().del(this.key('s', id))
+      for (const user of users) multi.zRem(user, id)
+      const [deleted] = await multi.exec()
+      return Number(deleted) === 1
     })
   }
 
   endUserSessions(sub: string, except?: string): Promise<void> {
-    const user = this.key('u', sub)
+    const users = this.indexKeys('u', sub)
     return this.call(async (client) => {
-      const ids = (await client.zRange(user, 0, -1)).filter((id) => id !== except)
+      const ids = (await Promise.all(users.map((user) => client.zRange(user, 0, -1)))).flat().filter((id) => id !== except)
       if (ids.length === 0) return
-      await client
-        .multi()
-        .del(ids.map((id) => this.key('s', id)))
-        .zRem(user, ids)
-        .exec()
+      const multi = client.multi().del(ids.map((id) => this.key('s', id)))
+      for (const user of users) multi.zRem(user, ids)
+      await multi.exec()
     })
   }
 
   list(sub: string): Promise<StoredSession[]> {
-    const user = this.key('u', sub)
+    const users = this.indexKeys('u', sub)
     return this.call(async (client) => {
-      // Two round trips, each pipelined: the user's index (pruned of expired sessions), then each session's record.
-      const [, ids] = await Promise.all([client.zRemRangeByScore(user, '-inf', nowSeconds()), client.zRange(user, -MAX_LISTED, -1)])
+      // Two round trips, each pipelined: the user's indexes (pruned of expired sessions), then each session's record.
+      const now = nowSeconds()
+      const listed = await Promise.all(
+        users.map(async (user) => (await Promise.all([client.zRemRangeByScore(user, '-inf', now), client.zRange(user, -MAX_LISTED, -1)]))[1]),
+      )
+      const ids = [...new Set(listed.flat())].slice(-MAX_LISTED)
       const records = await Promise.all(ids.map((id) => client.hmGet(this.key('s', id), ['created', 'seen', 'device'])))
       const live: StoredSession[] = []
       const gone: string[] = []
@@ -136,16 +173,19 @@ export class RedisSessionStore implements SessionStore {
         else gone.push(id)
       })
       // Ended by id elsewhere (signing out removes the index entry too; an expired key does not).
-      if (gone.length > 0) await client.zRem(user, gone)
+      if (gone.length > 0) await Promise.all(users.map((user) => client.zRem(user, gone)))
       return live.sort((a, b) => b.lastSeenAt - a.lastSeenAt)
     })
   }
 
-  firstUse(jti: string, ttl: number): Promise<boolean> {
-    return this.call(
-      async (client) =>
-        (await client.set(this.key('j', hash(jti)), '1', { condition: 'NX', expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })) === 'OK',
-    )
+  isUsed(jti: string): Promise<boolean> {
+    return this.call(async (client) => (await client.exists(this.key('j', hash(jti)))) === 1)
+  }
+
+  recordUse(jti: string, ttl: number): Promise<void> {
+    return this.call(async (client) => {
+      await client.set(this.key('j', hash(jti)), '1', { expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })
+    })
   }
 
   /**
@@ -172,8 +212,14 @@ export class RedisSessionStore implements SessionStore {
           const already = await done()
           if (already !== undefined) return already
           const value = await produce()
-          const sealed = await sealer.seal(value)
-          await this.call((client) => client.set(result, sealed, { expiration: { type: 'PX', value: REFRESH_REUSE_MS } }))
+          // The provider may already have rotated the refresh token: its answer is kept
+          // whether or not the other instances can be handed it.
+          try {
+            const sealed = await sealer.seal(value)
+            await this.call((client) => client.set(result, sealed, { expiration: { type: 'PX', value: REFRESH_REUSE_MS } }))
+          } catch (error) {
+            console.warn(`[store] a refresh result could not be shared with other instances: ${error instanceof Error ? error.message : String(error)}`)
+          }
           return value
         } finally {
           await this.call((client) => client.del(lock)).catch(() => {})

@@ -1,18 +1,27 @@
 /**
- * The session store's contract, against both stores: the in-process one and a
- * real redis-server (started by scripts/vitest-global-setup.ts).
+ * The session store's contract, against both stores: the embedded one (a real
+ * SQLite file) and a real redis-server (started by scripts/vitest-global-setup.ts).
  */
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createClient } from 'redis'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, inject, it, vi } from 'vitest'
 import { newSessionId, nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
-import { MemorySessionStore } from './memory'
+import { EmbeddedSessionStore } from './embedded'
+import { storeNames } from './names'
 import { RedisSessionStore } from './redis'
 import { isStoreUnavailable, type Sealer, type SessionStore } from './store'
 
 const redisUrl = inject('redisUrl')
 const ABSOLUTE = 8 * 3600
+const names = storeNames(['store-test-secret-0123456789-abcdefghijklmnop'])
+const dataDir = mkdtempSync(join(tmpdir(), 'store-test-'))
+const embeddedFile = join(dataDir, 'sessions.sqlite')
+const embedded = (absolute = ABSOLUTE) => new EmbeddedSessionStore(absolute, embeddedFile, names)
+const redisStore = (prefix: string, url = redisUrl) => new RedisSessionStore(new URL(url), prefix, names)
 
 /** Each test its own users and keys: the stores are shared across tests. */
 const unique = () => randomBytes(6).toString('hex')
@@ -38,8 +47,8 @@ afterAll(() => raw.destroy())
  * `instance` 1 connects to Redis separately, as a second process would.
  */
 const stores: Array<[string, (app: string, instance?: 0 | 1) => SessionStore]> = [
-  ['in-process', () => new MemorySessionStore(ABSOLUTE)],
-  ['Redis', (app, instance = 0) => new RedisSessionStore(new URL(instance === 0 ? redisUrl : `${redisUrl}/0`), `test:${app}:`)],
+  ['embedded', () => embedded()],
+  ['Redis', (app, instance = 0) => redisStore(`test:${app}:`, instance === 0 ? redisUrl : `${redisUrl}/0`)],
 ]
 
 describe.each(stores)('the %s store', (_name, makeApp) => {
@@ -104,12 +113,22 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     expect(await store.list(unique())).toEqual([])
   })
 
-  it('accepts a logout token id once, and refuses its replay', async () => {
+  it('remembers a logout token id once recorded, and only that one', async () => {
     const store = makeStore()
     const jti = unique()
-    expect(await store.firstUse(jti, 60)).toBe(true)
-    expect(await store.firstUse(jti, 60)).toBe(false)
-    expect(await store.firstUse(unique(), 60)).toBe(true)
+    expect(await store.isUsed(jti)).toBe(false)
+    await store.recordUse(jti, 60)
+    expect(await store.isUsed(jti)).toBe(true)
+    expect(await store.isUsed(unique())).toBe(false)
+  })
+
+  it('hands back a shared result even when it cannot be kept for the other instances (a rotated refresh token is not lost)', async () => {
+    const store = makeStore()
+    const unkeepable: Sealer<{ token: string }> = {
+      seal: () => Promise.reject(new Error('the cache write failed')),
+      open: sealer.open,
+    }
+    expect(await store.once(unique(), async () => ({ token: 'rotated' }), unkeepable)).toEqual({ token: 'rotated' })
   })
 
   it('runs a shared step once when two instances ask at the same moment, and hands both the result', async () => {
@@ -132,13 +151,13 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
 
 describe('the Redis store', () => {
   it('is authoritative: a session it does not hold is signed out, whatever its cookie says', async () => {
-    const store = new RedisSessionStore(new URL(redisUrl), `test:${unique()}:`)
+    const store = redisStore(`test:${unique()}:`)
     expect(await store.isLive(ref(unique()), null)).toBe(false)
   })
 
   it('keeps a shared result sealed, never in clear', async () => {
     const prefix = `test:${unique()}:`
-    const store = new RedisSessionStore(new URL(redisUrl), prefix)
+    const store = redisStore(prefix)
     await store.once('the-refresh-token', async () => ({ token: 'the-new-access-token' }), sealer)
     const keys = await raw.keys(`${prefix}*`)
     expect(keys.length).toBeGreaterThan(0)
@@ -150,7 +169,7 @@ describe('the Redis store', () => {
 
   it('writes each session with an expiry at its absolute end', async () => {
     const prefix = `test:${unique()}:`
-    const store = new RedisSessionStore(new URL(redisUrl), prefix)
+    const store = redisStore(prefix)
     const session = ref(unique(), { sid: unique() })
     await store.begin(session, 'Chrome on Linux')
     for (const key of await raw.keys(`${prefix}*`)) {
@@ -159,7 +178,7 @@ describe('the Redis store', () => {
   })
 
   it('answers "unavailable" quickly, never hangs, when Redis cannot be reached', async () => {
-    const store = new RedisSessionStore(new URL('redis://127.0.0.1:1'), `test:${unique()}:`)
+    const store = redisStore(`test:${unique()}:`, 'redis://127.0.0.1:1')
     const started = Date.now()
     const error = await store.isLive(ref(unique()), null).catch((e: unknown) => e)
     expect(isStoreUnavailable(error)).toBe(true)
@@ -168,13 +187,13 @@ describe('the Redis store', () => {
   })
 })
 
-describe('the in-process store', () => {
+describe('the embedded store', () => {
   it('lets a session it never saw stand on its cookie (several instances: never a valid user signed out)', async () => {
-    expect(await new MemorySessionStore(ABSOLUTE).isLive(ref(unique()), null)).toBe(true)
+    expect(await embedded().isLive(ref(unique()), null)).toBe(true)
   })
 
   it('ends sessions it never saw that began before "sign out everywhere", and not those begun after', async () => {
-    const store = new MemorySessionStore(ABSOLUTE)
+    const store = embedded()
     const sub = unique()
     const before = ref(sub, { createdAt: nowSeconds() - 60 })
     await store.endUserSessions(sub)
@@ -184,16 +203,131 @@ describe('the in-process store', () => {
   })
 
   it('ends sessions it never saw of an ended provider session', async () => {
-    const store = new MemorySessionStore(ABSOLUTE)
+    const store = embedded()
     const sid = unique()
     await store.endProviderSession(sid)
     expect(await store.isLive(ref(unique(), { sid }), null)).toBe(false)
   })
 
   it('describes a session it first sees by the browser that shows it', async () => {
-    const store = new MemorySessionStore(ABSOLUTE)
+    const store = embedded()
     const session = ref(unique())
     await store.isLive(session, 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')
     expect((await store.list(session.sub))[0]?.device).toBe('Firefox on Linux')
+  })
+})
+
+describe('the embedded store, on disk', () => {
+  /** A new process: the same file opened afresh, nothing remembered in memory. */
+  function afterRestart(absolute = ABSOLUTE): EmbeddedSessionStore {
+    ;(globalThis as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for('nextjs-oidc-login.embedded-store')]?.clear()
+    return embedded(absolute)
+  }
+
+  it('keeps what ended across a restart: a signed-out session stays signed out, the others stay listed', async () => {
+    const store = embedded()
+    const sub = unique()
+    const [gone, kept] = [ref(sub), ref(sub)]
+    await store.begin(gone, 'Firefox on Linux')
+    await store.begin(kept, 'Safari on iPhone')
+    await store.end(gone)
+    const restarted = afterRestart()
+    expect(await restarted.isLive(gone, null)).toBe(false)
+    expect(await restarted.isLive(kept, null)).toBe(true)
+    expect((await restarted.list(sub)).map((s) => s.device)).toEqual(['Safari on iPhone'])
+  })
+
+  it('names no user or provider session in clear in its file', async () => {
+    const store = embedded()
+    const [sub, sid] = [`alice-${unique()}@example.com`, `sid-${unique()}`]
+    await store.begin(ref(sub, { sid }), 'Firefox on Linux')
+    await store.endUserSessions(`other-${sub}`)
+    const bytes = ['', '-wal'].map((suffix) => readFileSync(`${embeddedFile}${suffix}`).toString('latin1')).join('')
+    expect(bytes).not.toContain(sub)
+    expect(bytes).not.toContain(sid)
+  })
+
+  it("ends, for as long as the longest of them lasts, a user's sessions begun under a longer SESSION_ABSOLUTE_TIMEOUT", async () => {
+    const sub = unique()
+    const start = Date.now()
+    // Begun when sessions lasted 8 hours; a deploy then lowers the timeout to an hour.
+    const seen = ref(sub, { expiresAt: nowSeconds() + 8 * 3600 })
+    const copy = ref(sub, { createdAt: nowSeconds() - 10, expiresAt: nowSeconds() + 8 * 3600 })
+    await embedded().begin(seen, 'Firefox on Linux')
+    const store = afterRestart(3600)
+    await store.endUserSessions(sub)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(start + 2 * 3600_000)
+      expect(await store.isLive(copy, null), 'a session it never saw, two hours later').toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('the Redis store, keys', () => {
+  it('never shortens an index: a shorter session after a longer one leaves the index to live as long as the longer', async () => {
+    const prefix = `test:${unique()}:`
+    const store = redisStore(prefix)
+    const [sub, sid] = [unique(), unique()]
+    const long = ref(sub, { sid, expiresAt: nowSeconds() + 8 * 3600 })
+    const short = ref(sub, { sid, expiresAt: nowSeconds() + 600 })
+    await store.begin(long, 'Firefox on Linux')
+    await store.begin(short, 'Safari on iPhone')
+    const indexes = (await raw.keys(`${prefix}*`)).filter((key) => /:[up]:/.test(key))
+    expect(indexes).toHaveLength(2)
+    for (const key of indexes) expect(await raw.expireTime(key), key).toBe(long.expiresAt)
+    // So "sign out everywhere" still finds the longer one.
+    await store.endUserSessions(sub)
+    expect(await store.isLive(long, null)).toBe(false)
+  })
+
+  it('names no user or provider session in clear, in key names or values', async () => {
+    const prefix = `test:${unique()}:`
+    const store = redisStore(prefix)
+    const [sub, sid] = [`alice-${unique()}@example.com`, `sid-${unique()}`]
+    await store.begin(ref(sub, { sid }), 'Firefox on Linux')
+    const keys = await raw.keys(`${prefix}*`)
+    expect(keys.length).toBeGreaterThan(0)
+    for (const key of keys) {
+      expect(key).not.toContain(sub)
+      expect(key).not.toContain(sid)
+      if ((await raw.type(key)) === 'hash') expect(JSON.stringify(await raw.hGetAll(key))).not.toMatch(new RegExp(`${sub}|${sid}`))
+    }
+  })
+
+  it('still ends sessions that an older release indexed under the clear sub and sid, and never mixes users up', async () => {
+    const prefix = `test:${unique()}:`
+    const store = redisStore(prefix)
+    const [sub, sid, other] = [unique(), unique(), unique()]
+    const [old, oldOfSid, theirs] = [ref(sub), ref(sub, { sid }), ref(other)]
+    for (const session of [old, oldOfSid, theirs]) {
+      await raw.hSet(`${prefix}s:${session.id}`, { sub: session.sub, created: session.createdAt, seen: session.createdAt, device: 'Old release' })
+      await raw.zAdd(`${prefix}u:${session.sub}`, { score: session.expiresAt, value: session.id })
+    }
+    await raw.sAdd(`${prefix}p:${sid}`, oldOfSid.id)
+    expect(await store.isLive(old, null)).toBe(true)
+    expect((await store.list(sub)).map((s) => s.id).sort()).toEqual([old.id, oldOfSid.id].sort())
+    await store.endProviderSession(sid)
+    expect(await store.isLive(oldOfSid, null)).toBe(false)
+    await store.endUserSessions(sub)
+    expect(await store.isLive(old, null)).toBe(false)
+    expect(await store.isLive(theirs, null)).toBe(true)
+  })
+})
+
+describe.each(stores)('the %s store, one session of a user', (_name, makeApp) => {
+  it("ends the one session named if it is the user's, and nothing of anyone else's", async () => {
+    const store = makeApp(unique())
+    const [sub, stranger] = [unique(), unique()]
+    const [phone, laptop, theirs] = [ref(sub), ref(sub), ref(stranger)]
+    for (const session of [phone, laptop, theirs]) await store.begin(session, 'Safari on iPhone')
+    expect(await store.endUserSession(sub, theirs.id)).toBe(false)
+    expect(await store.isLive(theirs, null)).toBe(true)
+    expect(await store.endUserSession(sub, phone.id)).toBe(true)
+    expect(await store.isLive(phone, null)).toBe(false)
+    expect(await store.isLive(laptop, null)).toBe(true)
+    expect(await store.endUserSession(sub, phone.id), 'already over').toBe(false)
   })
 })

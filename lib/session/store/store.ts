@@ -11,8 +11,8 @@
  *   instances find it due at the same moment;
  * - the logout tokens already used (`jti`), so none is accepted twice.
  *
- * Two implementations: in this process (lib/session/store/memory.ts, the
- * default: no setup, exact on one instance) and Redis
+ * Two implementations: embedded (lib/session/store/embedded.ts, the default:
+ * no setup, a SQLite file on this machine) and Redis
  * (lib/session/store/redis.ts, REDIS_URL: authoritative for every instance).
  * Node runtime only: middleware never touches the store (it makes no network call).
  */
@@ -48,12 +48,22 @@ export interface SessionStore {
   end(ref: SessionRef): Promise<void>
   /** Ends every session that belongs to this provider session (back-channel logout with `sid`). */
   endProviderSession(sid: string): Promise<void>
+  /**
+   * Ends the session `id` if it is one of this user's (the sessions list's
+   * "Sign out" on one row); false when it is not theirs, or already over.
+   */
+  endUserSession(sub: string, id: string): Promise<boolean>
   /** Ends every session of this user, but the one named `except` (if any). */
   endUserSessions(sub: string, except?: string): Promise<void>
   /** The user's live sessions, most recently seen first. */
   list(sub: string): Promise<StoredSession[]>
-  /** True the first time a logout token's `jti` is seen within `ttl` seconds, false for a replay. */
-  firstUse(jti: string, ttl: number): Promise<boolean>
+  /** True when a logout token's `jti` was recorded as used (recordUse) and not yet forgotten. */
+  isUsed(jti: string): Promise<boolean>
+  /**
+   * Records a logout token's `jti` as used for `ttl` seconds. Called only after
+   * its sessions are ended: a token whose ending failed must work when the provider retries it.
+   */
+  recordUse(jti: string, ttl: number): Promise<void>
   /**
    * Runs `produce` once for `key` across every instance: an instance that finds
    * another one producing waits for its sealed result and returns that.
