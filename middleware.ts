@@ -3,7 +3,8 @@
  * a session cookie (see `config` below; nowhere else):
  * - gives each response a Content-Security-Policy with a fresh nonce;
  * - guards the private routes by opening the session cookie, enforcing the
- *   absolute and idle timeouts, and sending due access tokens to be refreshed.
+ *   absolute and idle timeouts, and sending due access tokens to be refreshed
+ *   (and a due idle clock to be moved) by /auth/refresh. It writes no session cookie.
  *
  * Runs on the Node.js runtime (`runtime: 'nodejs'` below): on a Node server the
  * Edge runtime's sandbox cost the private page a tenth to a fifth of its
@@ -19,9 +20,9 @@ import { ConfigError, getConfig, type SessionConfig } from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
 import { AUTH_ROUTES, isPrivate, loginUrl } from './lib/routes'
-import { clearSessionCookie, readSessionCookie, saveSessionCookie } from './lib/session/cookies'
+import { clearSessionCookie, readSessionCookie } from './lib/session/cookies'
 import { openSession } from './lib/session/sealed'
-import { needsRefresh, nowSeconds, touchDue, touched } from './lib/session/session'
+import { needsRefresh, nowSeconds, touchDue } from './lib/session/session'
 
 /** Where this request was going, to come back to after a detour. */
 function pathAndQuery(request: NextRequest): string {
@@ -30,8 +31,12 @@ function pathAndQuery(request: NextRequest): string {
 
 /**
  * Signed in: go on, after a detour through /auth/refresh when the access token
- * is due (refreshing is a network call, which does not belong here), and with
- * the idle clock moved on (and the cookie resealed if an older secret opened it).
+ * is due (refreshing is a network call, which does not belong here) or when
+ * the idle clock should move on (or an older secret opened the cookie). The
+ * cookie is never resealed here: middleware cannot ask the session store, and
+ * a session ended elsewhere must never get a fresh cookie. /auth/refresh asks
+ * the store first; the private APIs move the clock themselves
+ * (lib/http/api-session.ts), so only page navigations take the detour.
  * Signed out: the login, or a 401 under /api/.
  */
 async function guard(request: NextRequest, config: SessionConfig, requestHeaders: Headers): Promise<NextResponse> {
@@ -40,15 +45,16 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
   if (opened) {
     const { session, stale } = opened
     const now = nowSeconds()
-    if (needsRefresh(session, now) && (request.method === 'GET' || request.method === 'HEAD')) {
+    const navigation = request.method === 'GET' || request.method === 'HEAD'
+    const refreshDue = needsRefresh(session, now)
+    const resealDue = stale || touchDue(session, config, now)
+    // At most once per touchInterval (a quarter of the idle timeout, at most a minute): one redirect, then none.
+    if (navigation && (refreshDue || (resealDue && !request.nextUrl.pathname.startsWith('/api/')))) {
       const refresh = new URL(AUTH_ROUTES.refresh, config.appBaseUrl)
       refresh.searchParams.set('returnTo', pathAndQuery(request))
       return NextResponse.redirect(refresh)
     }
-    const response = NextResponse.next({ request: { headers: requestHeaders } })
-    // Not on every request (a seal each time): at most once per touchInterval, often enough to slide.
-    if (stale || touchDue(session, config, now)) await saveSessionCookie(response.cookies, touched(session, now), config, request.cookies)
-    return response
+    return NextResponse.next({ request: { headers: requestHeaders } })
   }
   const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : NextResponse.redirect(loginUrl(config.appBaseUrl, pathAndQuery(request)))
   // A cookie that does not open is dead weight on every request: drop it.

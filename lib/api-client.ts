@@ -74,6 +74,8 @@ export type UserApiCall =
   | { readonly kind: 'answered'; readonly result: ApiResult; readonly session: Session }
   /** A refresh was needed and the provider refused it: the session is over. */
   | { readonly kind: 'signed-out' }
+  /** …but the session store could not record that: nothing is decided, answer 503. */
+  | { readonly kind: 'store-down' }
 
 /**
  * Calls the API with the session's access token. A 401 from the API (the
@@ -85,6 +87,7 @@ export async function callApiAs(endpoint: URL, session: Session): Promise<UserAp
   if (!result.ok || result.status !== 401 || !session.refreshToken) return { kind: 'answered', result, session }
   const outcome = await refreshSession(session)
   if (outcome.kind === 'rejected') return { kind: 'signed-out' }
+  if (outcome.kind === 'unendable') return { kind: 'store-down' }
   if (outcome.kind === 'failed') return { kind: 'answered', result, session: outcome.session }
   return { kind: 'answered', result: await callApi(endpoint, outcome.session.accessToken), session: outcome.session }
 }

@@ -16,10 +16,12 @@
  *   not handed out to whoever shows the old refresh token later.
  */
 import 'server-only'
+import * as oauth from 'oauth4webapi'
 import { getConfig } from '../config'
 import { getProvider } from '../oidc/provider'
 import { refreshTokens, RefreshRejectedError } from '../oidc/refresh'
 import type { TokenSet } from '../oidc/token-set'
+import { quoted } from '../log-text'
 import { open, seal } from '../seal'
 import { sessionRef } from '../session/ref'
 import { nowSeconds, withTokens, type Session } from '../session/session'
@@ -41,8 +43,14 @@ const flights = (shared[FLIGHTS] ??= new Map<string, Promise<Shared>>())
 
 export type RefreshOutcome =
   | { readonly kind: 'refreshed'; readonly session: Session }
-  /** The provider refused the refresh token for good: the session is over. */
+  /** The provider refused the refresh token for good: the session is over, ended in the store. */
   | { readonly kind: 'rejected' }
+  /**
+   * The provider refused it, but the session store could not record the end:
+   * the session is not over for a copy of its cookie, so nothing may say it is.
+   * The next request tries again (the provider refuses again, and the end is recorded then).
+   */
+  | { readonly kind: 'unendable' }
   /** The provider (or the session store) could not answer: keep the session, try again later. */
   | { readonly kind: 'failed'; readonly session: Session }
 
@@ -64,6 +72,15 @@ function sealer(): Sealer<Shared> {
   }
 }
 
+/** What the provider said, when it answered with an OAuth error (RFC 6749 §5.2): for the log, quoted. */
+function providerWords(error: unknown): string {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof oauth.ResponseBodyError)
+      return ` [provider: HTTP ${e.status}, error=${quoted(e.error)}, error_description=${quoted(e.error_description ?? '')}]`
+  }
+  return ''
+}
+
 /** The refresh itself, its failures turned into values so they can be shared too. */
 async function refreshOnce(session: Session): Promise<Shared> {
   try {
@@ -71,11 +88,11 @@ async function refreshOnce(session: Session): Promise<Shared> {
   } catch (error) {
     if (error instanceof RefreshRejectedError) {
       const cause = error.cause as { error?: string; error_description?: string } | undefined
-      console.warn(`[auth] refresh token refused (${cause?.error ?? 'no reason'}: ${cause?.error_description ?? ''}); the session ends`)
+      console.warn(`[auth] refresh token refused (${quoted(cause?.error ?? 'no reason')}: ${quoted(cause?.error_description ?? '')}); the session ends`)
       return { kind: 'rejected' }
     }
     const reason = error instanceof Error ? error.message : String(error)
-    console.warn(`[auth] refresh failed; will retry in ${RETRY_AFTER}s: ${reason}`)
+    console.warn(`[auth] refresh failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`)
     return { kind: 'failed', reason }
   }
 }
@@ -116,7 +133,13 @@ export async function refreshSession(session: Session, store: SessionStore = get
       return { kind: 'refreshed', session: withTokens(session, result.tokens) }
     case 'rejected':
       // The provider ended the grant: the session is over on every instance, for every copy of its cookie.
-      await store.end(sessionRef(session)).catch(() => {})
+      try {
+        await store.end(sessionRef(session))
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error
+        console.warn(`[store] a session whose refresh token was refused could not be ended: ${error.message}`)
+        return { kind: 'unendable' }
+      }
       return { kind: 'rejected' }
     case 'failed':
       return { kind: 'failed', session: { ...session, refreshAt: nowSeconds() + RETRY_AFTER } }

@@ -19,11 +19,15 @@ import { AUTH_ROUTES, loginPath } from '../routes'
 import { clearSessionCookie, readSessionCookie } from './cookies'
 import { sessionRef } from './ref'
 import { openSession } from './sealed'
-import type { Session } from './session'
+import { touchDue, type Session } from './session'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from './store'
 
 export type SessionState =
-  | { readonly status: 'active'; readonly session: Session }
+  /**
+   * `resealDue`: the idle clock should move on (or an older secret opened the
+   * cookie). Only a route handler that asked the store (this state says it did) may reseal it.
+   */
+  | { readonly status: 'active'; readonly session: Session; readonly resealDue: boolean }
   /** No session. `clearCookie`: the request carried one that is dead (ended, expired, broken): drop it. */
   | { readonly status: 'signed-out'; readonly clearCookie: boolean }
   /** The store could not be asked: nobody can tell whether this session was ended. */
@@ -43,7 +47,8 @@ async function checkSession(
   if (!opened) return { status: 'signed-out', clearCookie: sealed !== undefined }
   try {
     const live = await store.isLive(sessionRef(opened.session), userAgent)
-    return live ? { status: 'active', session: opened.session } : { status: 'signed-out', clearCookie: true }
+    if (!live) return { status: 'signed-out', clearCookie: true }
+    return { status: 'active', session: opened.session, resealDue: opened.stale || touchDue(opened.session, config) }
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
     if (Date.now() - lastOutageLog > 10_000) {

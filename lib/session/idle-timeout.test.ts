@@ -1,7 +1,8 @@
 /**
  * The idle timeout slides with activity, for every timeout the app accepts,
- * through the real middleware: each request carries the cookie the previous
- * one set, as a browser does. Only the clock is moved (Date), nothing else.
+ * through the real middleware and, when the idle clock is due, its detour
+ * through the real /auth/refresh handler: each request carries the cookie the
+ * previous one set, as a browser does. Only the clock is moved (Date), nothing else.
  */
 import { NextRequest } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -9,6 +10,9 @@ import { unsignedJwt } from '../testing/tokens'
 
 const BASE = 'http://localhost:3000'
 let middleware: typeof import('../../middleware').middleware
+let refreshRoute: typeof import('../../app/auth/refresh/route').GET
+let store: typeof import('./store').getSessionStore
+let sessionRef: typeof import('./ref').sessionRef
 let sealSession: typeof import('./sealed').sealSession
 let newSessionId: typeof import('./session').newSessionId
 let getConfig: typeof import('../config').getConfig
@@ -20,7 +24,11 @@ beforeAll(async () => {
   vi.stubEnv('SESSION_IDLE_TIMEOUT', '60')
   vi.stubEnv('OIDC_ISSUER', 'http://localhost:4400')
   vi.stubEnv('OIDC_CLIENT_ID', 'idle-test')
+  vi.stubEnv('SESSION_STORE_PATH', ':memory:')
   ;({ middleware } = await import('../../middleware'))
+  ;({ GET: refreshRoute } = await import('../../app/auth/refresh/route'))
+  ;({ getSessionStore: store } = await import('./store'))
+  ;({ sessionRef } = await import('./ref'))
   ;({ sealSession } = await import('./sealed'))
   ;({ newSessionId } = await import('./session'))
   ;({ getConfig } = await import('../config'))
@@ -32,11 +40,24 @@ afterAll(() => {
 
 const ID_TOKEN = unsignedJwt({ sub: 'user-1', name: 'Alice Adams' })
 
-/** One request to a private page, as the browser sends it; the cookie it comes back with (or the same one). */
-async function visit(cookie: string): Promise<{ signedIn: boolean; cookie: string }> {
-  const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
+/** Every session cookie a response sets (deletions have an empty value). */
+const sessionCookiesSet = (response: Response) => response.headers.getSetCookie().filter((header) => /^session(\.\d)?=/.test(header))
+
+/**
+ * One visit to a private page, as the browser makes it: through middleware,
+ * and through /auth/refresh and back when middleware sends it there. The
+ * cookie it comes back with (or the same one), and every session cookie set on the way.
+ */
+async function visit(cookie: string): Promise<{ signedIn: boolean; cookie: string; set: string[] }> {
+  const request = (url: string | URL) => new NextRequest(url, { headers: { cookie: `session=${cookie}` } })
+  const response = await middleware(request(`${BASE}/profile`))
+  const set = sessionCookiesSet(response)
   const location = response.headers.get('location')
-  return { signedIn: location === null, cookie: response.cookies.get('session')?.value || cookie }
+  if (location === null) return { signedIn: true, cookie, set }
+  if (new URL(location).pathname !== '/auth/refresh') return { signedIn: false, cookie, set }
+  const detour = await refreshRoute(request(location))
+  const back = new URL(detour.headers.get('location')!)
+  return { signedIn: back.pathname === '/profile', cookie: detour.cookies.get('session')?.value || cookie, set: [...set, ...sessionCookiesSet(detour)] }
 }
 
 describe('idle timeout', () => {
@@ -74,5 +95,31 @@ describe('idle timeout', () => {
     vi.setSystemTime(start + 1000)
     const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
     expect(response.cookies.get('session')).toBeUndefined()
+  })
+
+  it('never gives a fresh cookie to a session that ended: the idle clock of an ended session does not move, its cookie is cleared', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const start = Date.UTC(2026, 0, 1, 14, 0, 0)
+    vi.setSystemTime(start)
+    const config = getConfig().session
+    const now = start / 1000
+    const session = {
+      v: 1 as const,
+      id: newSessionId(),
+      idToken: ID_TOKEN,
+      claims: {},
+      createdAt: now,
+      expiresAt: now + config.absoluteTimeout,
+      lastSeenAt: now,
+    }
+    const cookie = await sealSession(session, config)
+    await store().begin(sessionRef(session), 'Firefox on Linux')
+    // Signed out elsewhere (another tab, "sign out everywhere", the provider); this copy of the cookie comes back 30 s later.
+    await store().end(sessionRef(session))
+    vi.setSystemTime(start + 30_000)
+    const result = await visit(cookie)
+    expect(result.signedIn).toBe(false)
+    expect(result.set.length, 'the dead cookie is cleared').toBeGreaterThan(0)
+    for (const header of result.set) expect(header, 'no Set-Cookie carries a session').toMatch(/^session(\.\d)?=;/)
   })
 })

@@ -9,9 +9,9 @@
 import { NextResponse } from 'next/server'
 import { callApiAs } from '@/lib/api-client'
 import { getConfig } from '@/lib/config'
-import { unauthorizedJson } from '@/lib/http/api-errors'
-import { clearSessionCookie, saveSessionCookie } from '@/lib/session/cookies'
-import { apiSession } from '@/lib/http/api-session'
+import { sessionsUnavailableJson, unauthorizedJson } from '@/lib/http/api-errors'
+import { clearSessionCookie } from '@/lib/session/cookies'
+import { apiSession, keepApiSession } from '@/lib/http/api-session'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -30,10 +30,11 @@ export async function GET() {
     clearSessionCookie(response.cookies, config)
     return response
   }
+  if (call.kind === 'store-down') return sessionsUnavailableJson()
   const { result, session } = call
   const response = result.ok
     ? NextResponse.json({ status: result.status, body: result.body }, { headers: noStore })
     : NextResponse.json({ status: null, body: null, error: 'api_unreachable', error_description: result.reason }, { status: 502, headers: noStore })
-  if (session !== signedIn.session) await saveSessionCookie(response.cookies, session, config)
+  await keepApiSession(response, signedIn, session)
   return response
 }

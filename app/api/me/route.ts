@@ -7,7 +7,7 @@
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/lib/config'
 import { sessionUser } from '@/lib/session/claims'
-import { apiSession } from '@/lib/http/api-session'
+import { apiSession, keepApiSession } from '@/lib/http/api-session'
 import { sessionEndsAt } from '@/lib/session/session'
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
@@ -16,7 +16,7 @@ export async function GET() {
   const current = await apiSession()
   if ('refusal' in current) return current.refusal
   const { session } = current
-  return NextResponse.json(
+  const response = NextResponse.json(
     {
       user: sessionUser(session),
       session: {
@@ -27,4 +27,6 @@ export async function GET() {
     },
     { headers: { 'cache-control': 'no-store' } },
   )
+  await keepApiSession(response, current)
+  return response
 }

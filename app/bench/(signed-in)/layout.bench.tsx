@@ -7,5 +7,5 @@ import { twinSession } from '../twin'
 export default async function BenchLayout({ children }: { children: ReactNode }) {
   const session = await twinSession()
   if (!session) notFound()
-  return <Frame state={{ status: 'active', session }}>{children}</Frame>
+  return <Frame state={{ status: 'active', session, resealDue: false }}>{children}</Frame>
 }
