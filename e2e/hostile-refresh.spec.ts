@@ -54,16 +54,16 @@ test.describe('refresh', () => {
     expect(new Set([first, second, third]).size).toBe(3)
   })
 
-  test('a refresh refused with a bare 400 and no body ends the session: sign in again', async ({ request }) => {
+  test('a refresh refused with invalid_grant ends the session: sign in again', async ({ request }) => {
     const { state } = await login(request, 'main')
-    await setQuirks(request, 'main', state, { refresh: 'empty-400' })
+    await setQuirks(request, 'main', state, { refresh: 'invalid-grant' })
     const response = await refreshNow(request)
     expect(response.status()).toBe(303)
     expect(new URL(response.headers().location!).pathname).toBe('/auth/login')
     expect((await me(request, 'main')).status()).toBe(401)
   })
 
-  for (const behaviour of ['429', '503'] as const) {
+  for (const behaviour of ['invalid-request', 'empty-400', '429', '503'] as const) {
     test(`a refresh answered ${behaviour} is a passing fault: the session stays, to retry later`, async ({ request }) => {
       const { state } = await login(request, 'main')
       await setQuirks(request, 'main', state, { refresh: behaviour })

@@ -60,10 +60,12 @@ export type DiscoveryMode = 'ok' | Fault
  * How the provider answers this login's refresh-token grants:
  * `rotate` (the default) a new refresh token each time, each usable once;
  * `keep` no new refresh token (a provider that does not rotate them);
- * `empty-400` a bare 400 with an empty body, as some providers answer a revoked token;
+ * `invalid-grant` a 400 `invalid_grant`: the grant is over;
+ * `invalid-request` a 400 `invalid_request`, as a misconfigured proxy in front of the provider answers;
+ * `empty-400` a bare 400 with an empty body;
  * `429` and `503` a passing refusal, worth retrying.
  */
-export type RefreshBehaviour = 'rotate' | 'keep' | 'empty-400' | '429' | '503'
+export type RefreshBehaviour = 'rotate' | 'keep' | 'invalid-grant' | 'invalid-request' | 'empty-400' | '429' | '503'
 
 /** What this login's tokens meet elsewhere: revocation that never answers; an API whose answer never ends. */
 export interface LoginQuirks {

@@ -237,6 +237,10 @@ export class Tenant {
     const behaviour = this.quirks.get(entry.state)?.refresh ?? 'rotate'
     this.login(entry.state).refreshes++
     switch (behaviour) {
+      case 'invalid-grant':
+        return json(res, 400, { error: 'invalid_grant', error_description: 'the grant was revoked' })
+      case 'invalid-request':
+        return json(res, 400, { error: 'invalid_request', error_description: 'the proxy dropped a parameter' })
       case 'empty-400':
         res.writeHead(400)
         return void res.end()

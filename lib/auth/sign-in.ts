@@ -24,10 +24,21 @@ export function newTransaction(returnTo: string, options: AuthorizationOptions):
  * A session for a completed login, sealed once: a session too large for
  * cookies fails here, before any cookie is written. It is live in the session
  * store before the browser holds it: with Redis, only sessions the store holds are live.
+ *
+ * `replaced`, the session the browser held until now (signing in again, a
+ * step-up), is ended in the store first (ASVS 5.0 7.2.4): a copy of its cookie
+ * must not stay live beside the new session.
  */
-export async function beginSession(tokens: TokenSet, userAgent: string | null, config: SessionConfig): Promise<{ session: Session; sealed: string }> {
+export async function beginSession(
+  tokens: TokenSet,
+  userAgent: string | null,
+  config: SessionConfig,
+  replaced?: Session,
+): Promise<{ session: Session; sealed: string }> {
   const session = newSession(tokens, config)
   const sealed = await sealSession(session, config)
-  await getSessionStore().begin(sessionRef(session), describeUserAgent(userAgent))
+  const store = getSessionStore()
+  if (replaced) await store.end(sessionRef(replaced))
+  await store.begin(sessionRef(session), describeUserAgent(userAgent))
   return { session, sealed }
 }

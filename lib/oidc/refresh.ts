@@ -17,22 +17,16 @@ export class RefreshRejectedError extends Error {
   }
 }
 
-/** The HTTP status of the provider's answer behind an oauth4webapi error, if it answered at all. */
-function answeredStatus(error: unknown): number | undefined {
-  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError) return error.status
-  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response) return error.cause.status
-  return undefined
-}
-
 /**
- * Did the provider refuse the refresh token for good? Every 4xx but 429 is a
- * refusal (RFC 6749 §5.2: invalid_grant, invalid_client, unauthorized_client…),
- * whatever its body: some providers answer a revoked token with a bare 400 and
- * no JSON. Only network errors, timeouts, 429 and 5xx are worth retrying.
+ * Did the provider refuse the refresh token for good? Only `invalid_grant`
+ * says so (RFC 6749 §5.2: the grant is invalid, expired, revoked or was
+ * issued to another client). Every other answer (429, 5xx, invalid_request
+ * from a misconfigured proxy, invalid_client, a bare 400 with no body) says
+ * nothing about the user's grant: ending sessions on it would sign everybody
+ * out on one bad deploy. Those are failures to retry, logged with the provider's words.
  */
 function isRefusal(error: unknown): boolean {
-  const status = answeredStatus(error)
-  return status !== undefined && status >= 400 && status < 500 && status !== 429
+  return error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant'
 }
 
 /**
@@ -50,7 +44,7 @@ export async function refreshTokens(provider: DiscoveredProvider, current: Token
     tokens = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(as, response), client, response)
   } catch (error) {
     if (isRefusal(error)) throw new RefreshRejectedError(error)
-    throw providerFailure('token', error)
+    throw providerFailure('token', error, provider.authContext)
   }
   let idToken = current.idToken
   const claims = oauth.getValidatedIdTokenClaims(tokens)

@@ -2,7 +2,8 @@
  * GET /auth/callback
  * The provider sends the browser back here (OIDC Core §3.1.2.5). Take this
  * login's transaction by `state`, validate the response and the tokens
- * (lib/oidc/callback.ts), begin the session, and go where the user was going.
+ * (lib/oidc/callback.ts), begin the session (ending the one it replaces), and
+ * go where the user was going.
  */
 import type { NextRequest, NextResponse } from 'next/server'
 import { beginSession } from '@/lib/auth/sign-in'
@@ -12,7 +13,8 @@ import { returnToUrl } from '@/lib/http/return-to'
 import { completeLogin } from '@/lib/oidc/callback'
 import { LoginError } from '@/lib/oidc/errors'
 import { getProvider } from '@/lib/oidc/provider'
-import { writeSessionCookie } from '@/lib/session/cookies'
+import { readSessionCookie, writeSessionCookie } from '@/lib/session/cookies'
+import { openSession } from '@/lib/session/sealed'
 import { TRANSACTION_TTL_WORDS, TransactionStore } from '@/lib/transaction-store'
 
 export async function GET(request: NextRequest) {
@@ -28,7 +30,9 @@ export async function GET(request: NextRequest) {
   } else {
     try {
       const tokens = await completeLogin(await getProvider(), params, transaction)
-      const { session, sealed } = await beginSession(tokens, request.headers.get('user-agent'), config)
+      // The session this browser held until now, if any: the new one replaces it.
+      const replaced = (await openSession(readSessionCookie(request.cookies, config), config))?.session
+      const { session, sealed } = await beginSession(tokens, request.headers.get('user-agent'), config, replaced)
       response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
       writeSessionCookie(response.cookies, sealed, session.expiresAt, config)
     } catch (error) {
