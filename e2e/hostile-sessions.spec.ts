@@ -196,3 +196,61 @@ test.describe('calling the API', () => {
     expect(record.api).toEqual([401, 401])
   })
 })
+
+test.describe('sessions a browser replaces or a user ends', () => {
+  const sessionCookie = async (request: import('@playwright/test').APIRequestContext) =>
+    (await request.storageState()).cookies.find((c) => c.name === 'session')!.value
+  const sessionId = async (cookie: string) => (await openSealedSession<{ id: string }>(cookie, HOSTILE_SESSION_SECRET)).id
+  const holding = (playwright: { request: import('@playwright/test').APIRequest }, cookie: string) =>
+    playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${cookie}` } })
+  const endOne = (request: import('@playwright/test').APIRequestContext, id: string, origin: string = main.baseUrl) =>
+    request.post(`${main.baseUrl}/auth/logout`, { headers: { origin }, form: { scope: 'one', session: id }, maxRedirects: 0 })
+
+  test('signing in again ends the session the browser held: a copy of the old cookie is signed out', async ({ request, playwright }) => {
+    const sub = `replaced-${randomSessionId()}`
+    await login(request, 'main', 'none', undefined, {}, sub)
+    const old = await sessionCookie(request)
+    // A second sign-in in the same browser (a step-up signs in again the same way).
+    await login(request, 'main', 'none', undefined, {}, sub)
+    expect(await sessionCookie(request)).not.toBe(old)
+    expect((await me(request, 'main')).status(), 'the new session').toBe(200)
+    const copy = await holding(playwright, old)
+    expect((await copy.get(`${main.baseUrl}/api/me`)).status(), 'a copy of the replaced one').toBe(401)
+    await copy.dispose()
+  })
+
+  test("ends exactly the one session chosen from the list, of the same user; another user's session is not theirs to end", async ({ playwright }) => {
+    const sub = `lost-phone-${randomSessionId()}`
+    const [laptop, phone, tablet, stranger] = await Promise.all([1, 2, 3, 4].map(() => playwright.request.newContext()))
+    for (const browser of [laptop, phone, tablet]) await login(browser!, 'main', 'none', undefined, {}, sub)
+    await login(stranger!, 'main', 'none', undefined, {}, `stranger-${randomSessionId()}`)
+
+    // The list shows the others with a button each, by device and last use.
+    const profile = await (await laptop!.get(`${main.baseUrl}/profile`)).text()
+    const phoneId = await sessionId(await sessionCookie(phone!))
+    expect(profile).toContain(`name="session" value="${phoneId}"`)
+    expect(profile).toMatch(/aria-label="Sign out of [^"]+, last seen [^"]+"/)
+
+    const ended = await endOne(laptop!, phoneId)
+    expect(ended.status()).toBe(303)
+    expect(ended.headers().location).toBe(`${main.baseUrl}/profile?signed_out=one#sessions`)
+    expect(
+      ended.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session=')),
+      'this session goes on',
+    ).toBe(false)
+    expect((await me(phone!, 'main')).status(), 'the phone').toBe(401)
+    expect((await me(laptop!, 'main')).status(), 'this one').toBe(200)
+    expect((await me(tablet!, 'main')).status(), 'the others').toBe(200)
+    expect(await (await laptop!.get(`${main.baseUrl}/profile?signed_out=one`)).text()).toContain('That session is signed out. This one goes on.')
+
+    // Another user's session id: nothing ends.
+    const strangerId = await sessionId(await sessionCookie(stranger!))
+    const refused = await endOne(laptop!, strangerId)
+    expect(refused.headers().location).toBe(`${main.baseUrl}/profile?signed_out=none#sessions`)
+    expect((await me(stranger!, 'main')).status()).toBe(200)
+    // From another site: refused, nothing ends.
+    expect((await endOne(laptop!, await sessionId(await sessionCookie(tablet!)), 'https://evil.example')).status()).toBe(403)
+    expect((await me(tablet!, 'main')).status()).toBe(200)
+    await Promise.all([laptop, phone, tablet, stranger].map((browser) => browser!.dispose()))
+  })
+})

@@ -64,7 +64,8 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 }
 
 /** What the user's last action did: shown at the top of the profile, in words. */
-export type ProfileNotice = { kind: 'refreshed'; at: number } | { kind: 'refresh-failed' } | { kind: 'signed-out-others' }
+export type ProfileNotice =
+  { kind: 'refreshed'; at: number } | { kind: 'refresh-failed' } | { kind: 'signed-out-others' } | { kind: 'signed-out-one' } | { kind: 'signed-out-none' }
 
 function utcTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(11, 19)
@@ -92,6 +93,18 @@ function Notice({ notice, session }: { notice: ProfileNotice; session: Session }
       return (
         <p role="status" data-testid="notice" className={ok}>
           Your other sessions are signed out. This one goes on.
+        </p>
+      )
+    case 'signed-out-one':
+      return (
+        <p role="status" data-testid="notice" className={ok}>
+          That session is signed out. This one goes on.
+        </p>
+      )
+    case 'signed-out-none':
+      return (
+        <p role="status" data-testid="notice" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          That session was already signed out. This one goes on.
         </p>
       )
   }

@@ -1,8 +1,9 @@
 /**
  * The user's sessions, from the session store: where they are signed in, since
- * when, last seen when; and buttons to sign out of the others, or of all of
- * them. With Redis that is every instance's sessions; with the in-process store,
- * those this server has seen.
+ * when, last seen when; a button to sign out of any one of the others (a lost
+ * phone), and buttons to sign out of all the others, or of all of them. With
+ * Redis that is every instance's sessions; with the embedded store, those this
+ * machine has seen.
  */
 import { getConfig } from '@/lib/config'
 import { sessionRef } from '@/lib/session/ref'
@@ -50,7 +51,7 @@ export async function YourSessions({ session }: { session: Session }) {
     <section id="sessions" className="space-y-3" data-testid="sessions">
       <h2 className="text-lg font-semibold">Your sessions</h2>
       <p className="text-sm text-slate-600">
-        Where you are signed in to this app{perProcess ? ' (as far as this server has seen)' : ''}. Signing out of a session ends it at once, wherever its
+        Where you are signed in to this app{perProcess ? ' (as far as this machine has seen)' : ''}. Signing out of a session ends it at once, wherever its
         cookie is.
       </p>
       {sessions === undefined ? (
@@ -69,9 +70,25 @@ export async function YourSessions({ session }: { session: Session }) {
                   </span>
                 )}
               </span>
-              <span className="text-slate-500">
-                signed in <time dateTime={iso(s.createdAt)}>{ago(now - s.createdAt)}</time>, last seen{' '}
-                <time dateTime={iso(s.lastSeenAt)}>{ago(now - s.lastSeenAt)}</time>
+              <span className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+                <span className="text-slate-500">
+                  signed in <time dateTime={iso(s.createdAt)}>{ago(now - s.createdAt)}</time>, last seen{' '}
+                  <time dateTime={iso(s.lastSeenAt)}>{ago(now - s.lastSeenAt)}</time>
+                </span>
+                {s.id !== session.id && (
+                  <form method="post" action={AUTH_ROUTES.logout}>
+                    <input type="hidden" name="scope" value="one" />
+                    <input type="hidden" name="session" value={s.id} />
+                    <button
+                      type="submit"
+                      data-testid="end-session"
+                      aria-label={`Sign out of ${s.device}, last seen ${ago(now - s.lastSeenAt)}`}
+                      className="rounded border border-slate-300 px-2 py-0.5 text-xs font-semibold whitespace-nowrap text-slate-700 hover:bg-slate-100"
+                    >
+                      Sign out
+                    </button>
+                  </form>
+                )}
               </span>
             </li>
           ))}

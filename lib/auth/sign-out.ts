@@ -13,26 +13,40 @@ import { sessionRef } from '../session/ref'
 import type { Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable } from '../session/store'
 
-/** Form field `scope`: `this` (default) this session; `all` every session of the user; `others` all but this one. */
-export type SignOutScope = 'this' | 'others' | 'all'
+/**
+ * Form field `scope`: `this` (default) this session; `all` every session of
+ * the user; `others` all but this one; `one` the one session named by the
+ * field `session` (a row of the sessions list), if it is the user's.
+ */
+export type SignOutScope = { readonly kind: 'this' | 'others' | 'all' } | { readonly kind: 'one'; readonly id: string }
+
+/** Session ids as lib/session/session.ts makes them: 22 base64url characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
 
 export function signOutScope(form: URLSearchParams | undefined): SignOutScope {
   const scope = form?.get('scope')
-  return scope === 'others' || scope === 'all' ? scope : 'this'
+  if (scope === 'others' || scope === 'all') return { kind: scope }
+  if (scope === 'one') {
+    const id = form?.get('session') ?? ''
+    // A malformed id names no session: nothing to end, and nothing else is ended instead.
+    return { kind: 'one', id: SESSION_ID.test(id) ? id : '' }
+  }
+  return { kind: 'this' }
 }
 
 /**
- * What ending came to: `ended`; `not-live`, a stale copy of a cookie asked to
- * end other sessions; `unverifiable`, the store could not say whether this
+ * What ending came to: `ended`; `not-found`, the one session named is not
+ * this user's or is already over; `not-live`, a stale copy of a cookie asked
+ * to end other sessions; `unverifiable`, the store could not say whether this
  * session is live; `store-down`, the store could not record the end.
  */
-export type Ending = 'ended' | 'not-live' | 'unverifiable' | 'store-down'
+export type Ending = 'ended' | 'not-found' | 'not-live' | 'unverifiable' | 'store-down'
 
 /** Ends `scope`'s sessions in the session store. */
 export async function endSessions(request: NextRequest, session: Session, scope: SignOutScope): Promise<Ending> {
   try {
     // Ending this session is never refused, even for one already ended elsewhere: it only ends more.
-    if (scope === 'this') {
+    if (scope.kind === 'this') {
       await getSessionStore().end(sessionRef(session))
       return 'ended'
     }
@@ -41,7 +55,8 @@ export async function endSessions(request: NextRequest, session: Session, scope:
     if (state.status === 'unverifiable') return 'unverifiable'
     if (state.status === 'signed-out') return 'not-live'
     const { sub, id } = sessionRef(session)
-    await getSessionStore().endUserSessions(sub, scope === 'others' ? id : undefined)
+    if (scope.kind === 'one') return scope.id && (await getSessionStore().endUserSession(sub, scope.id)) ? 'ended' : 'not-found'
+    await getSessionStore().endUserSessions(sub, scope.kind === 'others' ? id : undefined)
     return 'ended'
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error

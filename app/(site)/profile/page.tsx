@@ -7,6 +7,8 @@ export const metadata: Metadata = { title: 'Profile' }
 /** What the last action did, as the route that did it says in the query (`/auth/refresh`, `/auth/logout`). */
 function notice(query: Record<string, string | string[] | undefined>): ProfileNotice | undefined {
   if (query.signed_out === 'others') return { kind: 'signed-out-others' }
+  if (query.signed_out === 'one') return { kind: 'signed-out-one' }
+  if (query.signed_out === 'none') return { kind: 'signed-out-none' }
   if (query.refresh === 'failed') return { kind: 'refresh-failed' }
   const at = typeof query.refreshed === 'string' && /^\d{10}$/.test(query.refreshed) ? Number(query.refreshed) : undefined
   return at !== undefined ? { kind: 'refreshed', at } : undefined

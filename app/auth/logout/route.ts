@@ -3,8 +3,10 @@
  * GET: a small page with a Sign out button (lib/http/pages.ts): a link or an
  *   image on another site can no longer sign anyone out.
  * POST (from our own pages only), form field `scope`: `this` (default), `all`
- *   (every session of the user) or `others` (all but this one). Ends the
- *   sessions in the store, then at the provider (lib/auth/sign-out.ts), and
+ *   (every session of the user), `others` (all but this one), or `one` with
+ *   `session=<id>` (that one of the user's sessions, from the sessions list;
+ *   this one goes on). Ends the sessions in the store, then, for this one, at
+ *   the provider (lib/auth/sign-out.ts), and
  *   never waits on the provider: where it cannot be reached or has no
  *   end_session_endpoint, the user lands on the home page, signed out here.
  */
@@ -32,12 +34,17 @@ export async function POST(request: NextRequest) {
   if (!isSameOriginRequest(request.headers, appBaseUrl)) return crossSiteRefused()
   const scope = signOutScope(await readForm(request, 1024))
   const opened = await openSession(readSessionCookie(request.cookies, config.session), config.session)
+  // Ending another session than this one: this one goes on, its cookie untouched.
+  const keepsThis = scope.kind === 'others' || (scope.kind === 'one' && scope.id !== opened?.session.id)
 
   const ending = opened ? await endSessions(request, opened.session, scope) : 'not-live'
   // The session could not be ended where every instance looks: say so, and keep the cookie for another try.
   if (ending === 'unverifiable') return sessionsUnavailable('/profile')
   if (ending === 'store-down') return sessionsUnavailable(AUTH_ROUTES.logout)
-  if (ending === 'ended' && scope === 'others') return redirectTo(new URL('/profile?signed_out=others#sessions', appBaseUrl))
+  if (keepsThis && ending !== 'not-live') {
+    const outcome = scope.kind === 'others' ? 'others' : ending === 'ended' ? 'one' : 'none'
+    return redirectTo(new URL(`/profile?signed_out=${outcome}#sessions`, appBaseUrl))
+  }
 
   const logoutState = newLogoutState()
   const destination = ending === 'ended' && opened ? await providerSignOut(opened.session, config, logoutState) : new URL('/', appBaseUrl)
