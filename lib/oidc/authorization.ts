@@ -57,10 +57,14 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
 
   const url = new URL(as.authorization_endpoint!)
   if (config.usePar || as.require_pushed_authorization_requests) {
-    const pushed = await step('par', async () => {
-      const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, http)
-      return oauth.processPushedAuthorizationResponse(as, client, response)
-    })
+    const pushed = await step(
+      'par',
+      async () => {
+        const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, http)
+        return oauth.processPushedAuthorizationResponse(as, client, response)
+      },
+      provider.authContext,
+    )
     url.searchParams.set('client_id', config.clientId)
     url.searchParams.set('request_uri', pushed.request_uri)
     return url

@@ -38,18 +38,23 @@ export async function completeLogin(provider: DiscoveredProvider, callbackParams
   }
 
   // 2. The code exchange, with the PKCE verifier only this browser's transaction holds.
-  const tokenResponse = await step('token', () =>
-    oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, challenge.codeVerifier, http),
+  const tokenResponse = await step(
+    'token',
+    () => oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, challenge.codeVerifier, http),
+    provider.authContext,
   )
   // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub,
   //    and auth_time when we asked for max_age.
   const asForToken = await issuerForTokenResponse(as, tokenResponse)
-  const tokens = await step('token', () =>
-    oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
-      expectedNonce: challenge.nonce,
-      requireIdToken: true,
-      ...(maxAge !== undefined ? { maxAge } : {}),
-    }),
+  const tokens = await step(
+    'token',
+    () =>
+      oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
+        expectedNonce: challenge.nonce,
+        requireIdToken: true,
+        ...(maxAge !== undefined ? { maxAge } : {}),
+      }),
+    provider.authContext,
   )
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
   checkIssuedAt(idTokenClaims)

@@ -7,6 +7,8 @@
  * garbage" (502) in another.
  */
 import * as oauth from 'oauth4webapi'
+import type { ClientAuthMethod } from '../config'
+import { quoted } from '../log-text'
 
 export type LoginErrorKind =
   /** The request to our callback is wrong: forged, replayed, stale, from another login. */
@@ -102,12 +104,34 @@ function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && !(error as { code?: unknown }).code
 }
 
-function rejectedCredentials(code: string, cause: unknown): LoginError {
-  return new LoginError(
-    'misconfigured',
-    `The provider rejected this app's client credentials (${code}). Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.`,
-    { cause },
-  )
+/** How this client authenticates, for words that name the settings that apply to it. */
+export interface ClientAuthContext {
+  readonly method: ClientAuthMethod
+  readonly assertionAudience: 'issuer' | 'token_endpoint'
+  /** The kid our assertions carry (private_key_jwt), as the start-up log prints it. */
+  readonly keyId?: string | undefined
+}
+
+/** Which settings to check when the provider refuses our client authentication: those of the method in use. */
+function credentialSettings(client: ClientAuthContext | undefined): string {
+  switch (client?.method) {
+    case 'private_key_jwt': {
+      const kid = client.keyId ? `kid "${client.keyId}"` : 'kid'
+      return (
+        `Check that the provider holds the public half of OIDC_CLIENT_PRIVATE_KEY under the ${kid} (as the start-up log prints it) ` +
+        `for the client OIDC_CLIENT_ID, and OIDC_CLIENT_ASSERTION_AUDIENCE (now "${client.assertionAudience}"; ` +
+        'some providers accept only "token_endpoint" as the assertion\'s audience).'
+      )
+    }
+    case 'none':
+      return 'Check OIDC_CLIENT_ID, and that the provider lets this client authenticate with no secret (OIDC_CLIENT_AUTH_METHOD=none).'
+    default:
+      return 'Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.'
+  }
+}
+
+function rejectedCredentials(code: string, cause: unknown, client: ClientAuthContext | undefined): LoginError {
+  return new LoginError('misconfigured', `The provider rejected this app's client credentials (${code}). ${credentialSettings(client)}`, { cause })
 }
 
 /**
@@ -126,7 +150,7 @@ function staleAuthentication(authTime: unknown, now: unknown): LoginError {
 }
 
 /** Turns whatever a provider-facing step threw into a LoginError. */
-export function providerFailure(step: ProviderStep, error: unknown): LoginError {
+export function providerFailure(step: ProviderStep, error: unknown, client?: ClientAuthContext): LoginError {
   if (error instanceof LoginError) return error
   const where = STEP_NAME[step]
   if (isTimeout(error)) {
@@ -159,15 +183,15 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
         cause: error,
       })
     }
-    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') return rejectedCredentials(error.error, error)
-    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (${error.error}).`, {
+    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') return rejectedCredentials(error.error, error, client)
+    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (${quoted(error.error)}).`, {
       cause: error,
       providerError: { error: error.error, description: error.error_description },
     })
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     // At the token endpoint a 401 means our client authentication failed (RFC 6749 §5.2).
-    if (step === 'token' && error.status === 401) return rejectedCredentials('invalid_client', error)
+    if (step === 'token' && error.status === 401) return rejectedCredentials('invalid_client', error, client)
     return new LoginError('bad_provider_response', `The provider refused the request to ${where} (HTTP ${error.status}).`, {
       cause: error,
     })
@@ -179,7 +203,7 @@ export function providerFailure(step: ProviderStep, error: unknown): LoginError 
   // A bare 401 or 403 (no JSON error body) from the token or PAR endpoint still refuses our client authentication (RFC 6749 §5.2).
   if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response && (step === 'token' || step === 'par')) {
     const { status } = error.cause
-    if (status === 401 || status === 403) return rejectedCredentials(`HTTP ${status} from ${where}`, error)
+    if (status === 401 || status === 403) return rejectedCredentials(`HTTP ${status} from ${where}`, error, client)
   }
   if (error instanceof oauth.OperationProcessingError && error.code === oauth.RESPONSE_IS_NOT_CONFORM) {
     const status = (error.cause as Response | undefined)?.status
@@ -216,7 +240,7 @@ export function callbackFailure(error: unknown): LoginError {
 export function describeForLog(error: LoginError): string {
   // Class names are minified in a production build; oauth4webapi's error codes are not.
   const code = error.cause instanceof Error ? (error.cause as { code?: unknown }).code : undefined
-  const cause = error.cause instanceof Error ? ` (${typeof code === 'string' ? code : error.cause.name}: ${error.cause.message})` : ''
-  const provider = error.providerError ? ` [provider error=${error.providerError.error}]` : ''
+  const cause = error.cause instanceof Error ? ` (${typeof code === 'string' ? code : error.cause.name}: ${quoted(error.cause.message, 300)})` : ''
+  const provider = error.providerError ? ` [provider error=${quoted(error.providerError.error)}]` : ''
   return `login failed: ${error.kind}: ${error.detail}${provider}${cause}`
 }

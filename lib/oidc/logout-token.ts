@@ -9,6 +9,7 @@
  * may use, and every claim rule, are decided here.
  */
 import * as jose from 'jose'
+import { quoted } from '../log-text'
 import type { Claim } from '../jwt'
 
 /** §2.4: the member of `events` that makes a JWT a logout token. */
@@ -79,18 +80,18 @@ function checkHeader(token: string, rules: LogoutTokenRules): void {
   }
   if (token.split('.').length !== 3) throw new LogoutTokenError('The logout token is encrypted or malformed; only signed logout tokens are accepted.')
   if (header.typ !== undefined && !ACCEPTED_TYPES.has(String(header.typ).toLowerCase())) {
-    throw new LogoutTokenError(`The token's type "${String(header.typ)}" is not a logout token's.`)
+    throw new LogoutTokenError(`The token's type ${quoted(header.typ)} is not a logout token's.`)
   }
   // §2.4: signed like ID tokens; never `none`, never a shared-secret HMAC, only what the provider advertises.
   const alg = String(header.alg)
   if (alg === 'none' || alg.startsWith('HS') || !rules.algorithms.includes(alg)) {
-    throw new LogoutTokenError(`The logout token is signed with "${alg}", which this provider does not use for its tokens.`)
+    throw new LogoutTokenError(`The logout token is signed with ${quoted(alg)}, which this provider does not use for its tokens.`)
   }
 }
 
 /** §2.6 step 3 and §2.4: the claims every logout token must (and must not) carry. */
 function checkClaims(claims: jose.JWTPayload, rules: LogoutTokenRules, now: number): LogoutClaims {
-  if (!rules.issuer(claims.iss, claims)) throw new LogoutTokenError(`The logout token's issuer "${String(claims.iss)}" is not this app's provider.`)
+  if (!rules.issuer(claims.iss, claims)) throw new LogoutTokenError(`The logout token's issuer ${quoted(claims.iss)} is not this app's provider.`)
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
   if (!audiences.includes(rules.clientId)) throw new LogoutTokenError('The logout token is not addressed to this app (aud).')
   if (typeof claims.iat !== 'number') throw new LogoutTokenError('The logout token has no "iat".')

@@ -19,9 +19,10 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { getConfig, type OidcConfig } from '../config'
 import { clientAuthentication } from './client-auth'
+import { clientPrivateKey } from './client-key'
 import { discoveredMetadata } from './discovery'
 import { httpOptions, type HttpOptions } from './http'
-import { LoginError, providerFailure, type ProviderStep } from './errors'
+import { LoginError, providerFailure, type ClientAuthContext, type ProviderStep } from './errors'
 import { KeySetCache } from './key-set'
 
 /** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` (OIDC Core §3.1.3.7). */
@@ -38,6 +39,8 @@ export interface DiscoveredProvider {
   readonly keys: KeySetCache
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
+  /** How the client authenticates, in the words a refusal of it needs (lib/oidc/errors.ts). */
+  readonly authContext: ClientAuthContext
   readonly http: HttpOptions
 }
 
@@ -47,14 +50,17 @@ export async function discoverProvider(config: OidcConfig): Promise<DiscoveredPr
   const as = await discoveredMetadata(config, http)
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
   let clientAuth: oauth.ClientAuth
+  let keyId: string | undefined
   try {
     clientAuth = await clientAuthentication(config, as)
+    if (config.credentials.method === 'private_key_jwt') keyId = (await clientPrivateKey(config.privateKey!)).kid
   } catch (error) {
     throw new LoginError('misconfigured', `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     })
   }
-  return { config, as, client, clientAuth, http, keys: new KeySetCache() }
+  const authContext = { method: config.credentials.method, assertionAudience: config.assertionAudience, keyId }
+  return { config, as, client, clientAuth, authContext, http, keys: new KeySetCache() }
 }
 
 const providers = new WeakMap<OidcConfig, Promise<DiscoveredProvider>>()
@@ -77,10 +83,10 @@ export function getProvider(config: OidcConfig = getConfig().oidc): Promise<Disc
 }
 
 /** Runs one provider-facing step, turning its failure into a LoginError that names the step. */
-export async function step<T>(name: ProviderStep, run: () => Promise<T>): Promise<T> {
+export async function step<T>(name: ProviderStep, run: () => Promise<T>, client?: ClientAuthContext): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    throw providerFailure(name, error)
+    throw providerFailure(name, error, client)
   }
 }
