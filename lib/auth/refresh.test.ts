@@ -1,0 +1,122 @@
+/**
+ * What a refresh comes to, against a real token endpoint on loopback that
+ * answers as a provider (or a proxy in front of it) may, and a real
+ * redis-server: only `invalid_grant` ends the session; any other error keeps
+ * it, to retry; and a refusal whose end the store cannot record is not
+ * reported as "signed out" while a copy of the cookie stays live.
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { unsignedJwt } from '../testing/tokens'
+import type { Session } from '../session/session'
+
+const redisUrl = new URL(inject('redisUrl'))
+const unique = () => randomBytes(6).toString('hex')
+
+/** The token endpoint's next answer: status and JSON body. */
+let answer: { status: number; body: unknown } = { status: 400, body: { error: 'invalid_grant' } }
+let tokenRequests = 0
+let server: Server
+let issuer: string
+
+let refreshSession: typeof import('./refresh').refreshSession
+let RedisSessionStore: typeof import('../session/store/redis').RedisSessionStore
+let storeNames: typeof import('../session/store/names').storeNames
+let sessionRef: typeof import('../session/ref').sessionRef
+
+const raw = createClient({ url: redisUrl.href })
+const narrowUser = `no-del-${unique()}`
+const narrowPassword = unique()
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    if (req.url === '/.well-known/openid-configuration') {
+      res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` }))
+      return
+    }
+    tokenRequests++
+    res.statusCode = answer.status
+    res.end(JSON.stringify(answer.body))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  vi.stubEnv('APP_BASE_URL', 'http://localhost:3000')
+  vi.stubEnv('SESSION_SECRET', 'refresh-test-secret-0123456789-abcdefghijkl')
+  vi.stubEnv('OIDC_ISSUER', issuer)
+  vi.stubEnv('OIDC_CLIENT_ID', 'app')
+  vi.stubEnv('OIDC_CLIENT_SECRET', 'app-secret')
+  ;({ refreshSession } = await import('./refresh'))
+  ;({ RedisSessionStore } = await import('../session/store/redis'))
+  ;({ storeNames } = await import('../session/store/names'))
+  ;({ sessionRef } = await import('../session/ref'))
+  await raw.connect()
+  // A Redis user that may run a refresh (GET, SET, EVALSHA) but not end a session (DEL): the store failing halfway.
+  await raw.sendCommand(['ACL', 'SETUSER', narrowUser, 'on', `>${narrowPassword}`, '~*', '+@connection', '+get', '+set', '+exists', '+hset', '+zadd', '+sadd', '+expireat', '+multi', '+exec'])
+})
+afterAll(async () => {
+  await raw.sendCommand(['ACL', 'DELUSER', narrowUser])
+  raw.destroy()
+  await new Promise((resolve) => server.close(resolve))
+  vi.unstubAllEnvs()
+})
+
+function stores() {
+  const prefix = `test:${unique()}:`
+  const names = storeNames(['refresh-test-secret-0123456789-abcdefghijkl'])
+  const narrowUrl = new URL(redisUrl)
+  narrowUrl.username = narrowUser
+  narrowUrl.password = narrowPassword
+  return { store: new RedisSessionStore(redisUrl, prefix, names), narrow: new RedisSessionStore(narrowUrl, prefix, names) }
+}
+
+function newSession(): Session {
+  const now = Math.floor(Date.now() / 1000)
+  const idToken = unsignedJwt({ iss: issuer, sub: `user-${unique()}`, aud: 'app' })
+  return { v: 1, id: randomBytes(16).toString('base64url'), idToken, claims: {}, refreshToken: unique(), accessToken: unique(), createdAt: now, expiresAt: now + 3600, lastSeenAt: now }
+}
+
+describe('refreshing a session', () => {
+  it('invalid_grant: the grant is over, and so is the session, on every instance', async () => {
+    const { store } = stores()
+    const session = newSession()
+    await store.begin(sessionRef(session), 'Firefox on Linux')
+    answer = { status: 400, body: { error: 'invalid_grant', error_description: 'revoked' } }
+    expect((await refreshSession(session, store)).kind).toBe('rejected')
+    expect(await store.isLive(sessionRef(session), null)).toBe(false)
+  })
+
+  for (const [what, reply] of [
+    ['invalid_request from a misconfigured proxy', { status: 400, body: { error: 'invalid_request' } }],
+    ['a bare 400', { status: 400, body: '' }],
+    ['invalid_client', { status: 401, body: { error: 'invalid_client' } }],
+    ['429', { status: 429, body: {} }],
+  ] as const) {
+    it(`${what}: the session stays, to retry later`, async () => {
+      const { store } = stores()
+      const session = newSession()
+      await store.begin(sessionRef(session), 'Firefox on Linux')
+      answer = reply
+      const before = tokenRequests
+      const outcome = await refreshSession(session, store)
+      expect(tokenRequests).toBe(before + 1)
+      expect(outcome.kind).toBe('failed')
+      expect(await store.isLive(sessionRef(session), null)).toBe(true)
+    })
+  }
+
+  it('invalid_grant while the store cannot record the end: "unendable", not "signed out", and the session is not ended', async () => {
+    const { store, narrow } = stores()
+    const session = newSession()
+    await store.begin(sessionRef(session), 'Firefox on Linux')
+    answer = { status: 400, body: { error: 'invalid_grant' } }
+    expect((await refreshSession(session, narrow)).kind).toBe('unendable')
+    // Nothing pretends: the next request tries again, and the end is recorded once the store can.
+    expect(await store.isLive(sessionRef(session), null)).toBe(true)
+    expect((await refreshSession({ ...session, accessToken: unique() }, store)).kind).toBe('rejected')
+    expect(await store.isLive(sessionRef(session), null)).toBe(false)
+  })
+})
