@@ -55,7 +55,24 @@ beforeAll(async () => {
   ;({ sessionRef } = await import('../session/ref'))
   await raw.connect()
   // A Redis user that may run a refresh (GET, SET, EVALSHA) but not end a session (DEL): the store failing halfway.
-  await raw.sendCommand(['ACL', 'SETUSER', narrowUser, 'on', `>${narrowPassword}`, '~*', '+@connection', '+get', '+set', '+exists', '+hset', '+zadd', '+sadd', '+expireat', '+multi', '+exec'])
+  await raw.sendCommand([
+    'ACL',
+    'SETUSER',
+    narrowUser,
+    'on',
+    `>${narrowPassword}`,
+    '~*',
+    '+@connection',
+    '+get',
+    '+set',
+    '+exists',
+    '+hset',
+    '+zadd',
+    '+sadd',
+    '+expireat',
+    '+multi',
+    '+exec',
+  ])
 })
 afterAll(async () => {
   await raw.sendCommand(['ACL', 'DELUSER', narrowUser])
@@ -76,7 +93,17 @@ function stores() {
 function newSession(): Session {
   const now = Math.floor(Date.now() / 1000)
   const idToken = unsignedJwt({ iss: issuer, sub: `user-${unique()}`, aud: 'app' })
-  return { v: 1, id: randomBytes(16).toString('base64url'), idToken, claims: {}, refreshToken: unique(), accessToken: unique(), createdAt: now, expiresAt: now + 3600, lastSeenAt: now }
+  return {
+    v: 1,
+    id: randomBytes(16).toString('base64url'),
+    idToken,
+    claims: {},
+    refreshToken: unique(),
+    accessToken: unique(),
+    createdAt: now,
+    expiresAt: now + 3600,
+    lastSeenAt: now,
+  }
 }
 
 describe('refreshing a session', () => {

@@ -93,6 +93,16 @@ describe('providerFailure', () => {
     expect(par.detail).toMatch(/pushed authorization request endpoint/)
   })
 
+  it('names what applies to private_key_jwt when its assertion is refused: the kid as the start-up log prints it, and the assertion audience', async () => {
+    const bare = () => new Response(null, { status: 403 })
+    const client403 = await oauth.processAuthorizationCodeResponse(as, client, bare()).catch((e: unknown) => e)
+    const error = providerFailure('token', client403, { method: 'private_key_jwt', keyId: 'Xo3-thumbprint', assertionAudience: 'issuer' })
+    expect(error.detail).toMatch(/rejected this app's client credentials \(HTTP 403/)
+    expect(error.detail).toMatch(/OIDC_CLIENT_PRIVATE_KEY under the kid "Xo3-thumbprint" \(as the start-up log prints it\)/)
+    expect(error.detail).toMatch(/OIDC_CLIENT_ASSERTION_AUDIENCE \(now "issuer"/)
+    expect(error.detail).not.toMatch(/OIDC_CLIENT_SECRET/)
+  })
+
   it('says a step-up failed because the sign-in was too old, and what to check, not that validation failed', async () => {
     const now = Math.floor(Date.now() / 1000)
     const idToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(

@@ -117,3 +117,22 @@ describe('validateLogoutToken', () => {
     expect(await refusal('a.b.c.d.e')).toMatch(/not a JWT|encrypted/)
   })
 })
+
+describe('untrusted header values in the refusal (which the log and the provider both read)', () => {
+  /** A token whose header says anything at all: refused before any signature is checked. */
+  const forged = (header: Record<string, unknown>) =>
+    [JSON.stringify(header), JSON.stringify(validClaims())].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln'
+
+  it('quotes and escapes a typ or alg that would forge a log line or drive a terminal, and caps its length', async () => {
+    const forgedLine = '\n[auth] back-channel logout: ended the sessions of a user'
+    for (const header of [
+      { alg: 'RS256', typ: `JWT${forgedLine}\u001b[2J` },
+      { alg: `HS256${forgedLine}\u2028${'x'.repeat(10_000)}`, typ: 'logout+jwt' },
+    ]) {
+      const message = await refusal(forged(header))
+      expect(message).not.toMatch(/[\n\r\u001b\u2028]/)
+      expect(message).toContain('\\n[auth] back-channel logout')
+      expect(message.length).toBeLessThan(400)
+    }
+  })
+})
