@@ -153,6 +153,21 @@ test.describe('broken or foreign transaction cookies are refused', () => {
   })
 })
 
+test.describe('a pile of forged transaction cookies', () => {
+  test('a login start carrying 300 of them answers as any other, deleting only a handful per response', async ({ playwright }) => {
+    // 13 KB of cookies named like transactions, as a crafted request (no browser holds more than three of ours).
+    const forged = Array.from({ length: 300 }, (_, i) => `txn.${String(i).padStart(16, 'x')}=Fe26.2*1*s*i*e**h*d~2`).join('; ')
+    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: forged } })
+    const response = await browser.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { maxRedirects: 0 })
+    expect(response.status()).toBe(303)
+    const setCookies = response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')
+    // The new login's own cookie, and at most six deletions.
+    expect(setCookies.filter((h) => /^txn\.[^=]+=[^;]/.test(h.value))).toHaveLength(1)
+    expect(setCookies.length).toBeLessThanOrEqual(7)
+    await browser.dispose()
+  })
+})
+
 test.describe('session secret rotation', () => {
   test('a cookie sealed with the older secret still opens, and comes back sealed with the newest', async ({ playwright }) => {
     const old = await sealSession(HOSTILE_OLD_SESSION_SECRET)
@@ -327,7 +342,7 @@ test.describe('headers and leaks', () => {
   test('every HTML response carries a policy: 404s where middleware does not run too, signed in or not', async ({ request, playwright }) => {
     await login(request, 'main')
     const anonymous = await playwright.request.newContext()
-    const paths = ['/auth/nope', '/nope.txt', '/bench/bare', '/no-such-page', '/auth/logout']
+    const paths = ['/auth/nope', '/nope.txt', '/bench/bare', '/no-such-page', '/auth/logout', '/_next/nothing-here']
     for (const [who, context] of [
       ['signed in', request],
       ['anonymous', anonymous],
@@ -343,6 +358,8 @@ test.describe('headers and leaks', () => {
         const csp = response.headers()['content-security-policy'] ?? ''
         for (const directive of LOCKED_DOWN) expect(csp, name).toContain(directive)
         expect(csp, name).not.toContain('unsafe-eval')
+        // Only a page with middleware's nonce policy may show who is signed in.
+        if (!csp.includes("'nonce-")) expect(await response.text(), name).not.toContain(HOSTILE_USER.name)
       }
       // The icon is an icon, not a page that renders the signed-in header.
       const icon = await context.get(`${main.baseUrl}/favicon.ico`)
@@ -354,10 +371,15 @@ test.describe('headers and leaks', () => {
     await anonymous.dispose()
   })
 
-  test('HSTS on every response that came over https, never over plain http', async ({ request }) => {
+  test('HSTS on every response that came over https, behind one proxy or a chain of them; never over plain http', async ({ request }) => {
     for (const path of ['/', '/profile', '/api/health', '/favicon.ico']) {
-      const secure = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'https' }, maxRedirects: 0 })
-      expect(secure.headers()['strict-transport-security'], path).toBe('max-age=63072000; includeSubDomains')
+      for (const forwarded of ['https', 'https, http', 'https,https']) {
+        const secure = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': forwarded }, maxRedirects: 0 })
+        expect(secure.headers()['strict-transport-security'], `${path} ${forwarded}`).toBe('max-age=63072000; includeSubDomains')
+      }
+      // The client's own hop was plain http; and no header at all, with APP_BASE_URL on http as here.
+      const downgraded = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'http, https' }, maxRedirects: 0 })
+      expect(downgraded.headers()['strict-transport-security'], path).toBeUndefined()
       const plain = await request.get(`${main.baseUrl}${path}`, { maxRedirects: 0 })
       expect(plain.headers()['strict-transport-security'], path).toBeUndefined()
     }
@@ -401,6 +423,13 @@ test.describe('headers and leaks', () => {
     const log = readFileSync(join(LOG_DIR, 'hostile-main.log'), 'utf8')
     expect(log).toContain('[auth] login failed')
     for (const secret of forbidden) expect(log.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false)
+  })
+
+  test('the standalone server ships no image optimizer: no sharp, no libvips', () => {
+    const modules = readdirSync('.next/standalone/node_modules')
+    expect(modules).toContain('next')
+    expect(modules).not.toContain('sharp')
+    expect(modules).not.toContain('@img')
   })
 
   test('no secret reaches the browser: the client bundles, built with every test secret in the environment', () => {

@@ -10,6 +10,7 @@
  *   runtime, built into a temporary folder and measured side by side;
  * - the private page with the Redis session store (a local redis-server), and Redis's memory per session;
  * - full logins over HTTP, and what each asks of the provider;
+ * - what a login start carrying 300 forged transaction cookies costs against a normal one;
  * - the session cookie's size with normal and with Oracle-sized tokens;
  * - the compiled middleware's size, and that the OIDC client stays out of it;
  * - how long the server takes from spawn to its first answer.
@@ -24,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { AppServerError } from './bench/app-server.ts'
 import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
+import { forgedCookieCost } from './bench/forged-cookies.ts'
 import { countedLogin, runLogins } from './bench/logins.ts'
 import { middlewareReach } from './bench/middleware-reach.ts'
 import { measureMemory } from './bench/memory.ts'
@@ -31,7 +33,7 @@ import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
 import { sessionSize } from './bench/session-size.ts'
-import { LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
+import { BENCH_STORE_DIR, LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
 import { compareStores } from './bench/store-compare.ts'
 import { storeMemory } from './bench/store-memory.ts'
 import { compareRuntimes, middlewareRuntime } from './bench/runtimes.ts'
@@ -89,9 +91,11 @@ async function measureNormal() {
   )
   const start = { name: 'normal tokens', ms: pair.app.startMs, status: pair.app.firstStatus }
   const otherPaths = pair.provider.otherPaths()
+  progress('login starts with and without forged transaction cookies…')
+  const forged = await forgedCookieCost(pair.app.baseUrl)
   // Stopped before the big-token pair starts, so its start-up time has the machine to itself too.
   await pair.stop()
-  return { start, logins, session, cycles, otherPaths, reach }
+  return { start, logins, session, cycles, otherPaths, reach, forged }
 }
 
 /** The server's memory, from a fresh start: idle with one session, the peak under a heavy load, and after it. */
@@ -165,6 +169,7 @@ async function measure(): Promise<Results> {
     otherPaths: [...normal.otherPaths, ...big.otherPaths],
     sessions: { normal: normal.session, big: big.session },
     cycles: normal.cycles,
+    forged: normal.forged,
     store,
     memory,
     runtimes,
@@ -181,6 +186,7 @@ function printServerLogs(error: unknown): void {
 
 async function main(): Promise<number> {
   requireBuild()
+  rmSync(BENCH_STORE_DIR, { recursive: true, force: true })
   cleanUpOnSignals(stopRunningLoad)
   try {
     const results = await measure()

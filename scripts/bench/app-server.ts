@@ -4,11 +4,12 @@
  * everything it prints kept so a failure can show it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../../idp/local-client.ts'
 import { stopper } from '../stop-child.ts'
-import { BENCH_SESSION_SECRET, HOST, START_POLL_MS, START_TIMEOUT_MS, STANDALONE_SERVER, STOP_GRACE_MS } from './settings.ts'
+import { BENCH_SESSION_SECRET, BENCH_STORE_DIR, HOST, START_POLL_MS, START_TIMEOUT_MS, STANDALONE_SERVER, STOP_GRACE_MS } from './settings.ts'
 
 /** The log is for diagnosis; the last 256 KB are plenty. */
 const MAX_LOG_CHARS = 256 * 1024
@@ -60,6 +61,8 @@ function serverEnv(options: AppOptions): NodeJS.ProcessEnv {
     OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     API_ENDPOINT: options.apiEndpoint,
+    // The embedded store in a file of each server's own (a fresh start measures a fresh store), as a deployment keeps one.
+    SESSION_STORE_PATH: join(BENCH_STORE_DIR, `${options.port}-${Date.now()}.sqlite`),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   }
 }

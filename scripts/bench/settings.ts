@@ -35,6 +35,14 @@ export const BENCH_DIST_DIR = '.next-bench'
 export const STANDALONE_SERVER = `${BENCH_DIST_DIR}/standalone/server.js`
 export const MIDDLEWARE_MANIFEST = `${BENCH_DIST_DIR}/server/middleware-manifest.json`
 export const RESULTS_FILE = 'bench-results.md'
+/** The embedded session stores of the benchmark's servers (git-ignored with every .data/). */
+export const BENCH_STORE_DIR = '.data/bench'
+
+/**
+ * Login starts timed one after another, alternating a normal one with one
+ * carrying FORGED_COOKIES forged transaction cookies (scripts/bench/forged-cookies.ts).
+ */
+export const FORGED = { requests: 150, cookies: 300 } as const
 
 export const LOGIN_COUNT = 30
 /** Sign-ins whose Redis memory is measured, to report the store's bytes per live session. */
@@ -67,8 +75,9 @@ export const START_TIMEOUT_MS = 30_000
 export const STOP_GRACE_MS = 5_000
 
 /**
- * Middleware rewrites the session cookie (a reseal per request) once its idle
- * clock is this old; a browser would store the new cookie, a load generator
- * does not. Every measured cycle starts with a fresh login and must end sooner.
+ * Once a session's idle clock is this old, middleware sends page requests
+ * through /auth/refresh to move it; a browser would follow and store the new
+ * cookie, a load generator does not. Every measured cycle starts with a fresh
+ * login and must end sooner.
  */
 export const TOUCH_INTERVAL_S = 60
