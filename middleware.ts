@@ -1,7 +1,8 @@
 /**
  * Runs before the private routes, and before public pages for visitors who hold
  * a session cookie (see `config` below; nowhere else):
- * - gives each response a Content-Security-Policy with a fresh nonce;
+ * - gives each response a Content-Security-Policy with a fresh nonce, and HSTS
+ *   where APP_BASE_URL is https (lib/http/hsts.ts);
  * - guards the private routes by opening the session cookie, enforcing the
  *   absolute and idle timeouts, and sending due access tokens to be refreshed
  *   (and a due idle clock to be moved) by /auth/refresh. It writes no session cookie.
@@ -19,6 +20,7 @@ import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getConfig, type SessionConfig } from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
+import { addStrictTransport } from './lib/http/hsts'
 import { AUTH_ROUTES, isPrivate, loginUrl } from './lib/routes'
 import { clearSessionCookie, readSessionCookie } from './lib/session/cookies'
 import { openSession } from './lib/session/sealed'
@@ -86,6 +88,7 @@ export async function middleware(request: NextRequest) {
     ? await guard(request, config, requestHeaders)
     : NextResponse.next({ request: { headers: requestHeaders } })
   response.headers.set('content-security-policy', csp)
+  addStrictTransport(response.headers, config.appBaseUrl)
   return response
 }
 

@@ -1,6 +1,7 @@
 import type { NextConfig } from 'next'
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
 import { anonymousContentSecurityPolicy } from './lib/http/csp'
+import { FORWARDED_HTTPS, HSTS_VALUE } from './lib/http/hsts'
 import { HEADER_SOURCES, SESSION_COOKIE_NAMES } from './lib/routes'
 
 /**
@@ -11,7 +12,15 @@ import { HEADER_SOURCES, SESSION_COOKIE_NAMES } from './lib/routes'
 const BENCH_BUILD = process.env.BENCH_BUILD === '1'
 
 /**
- * Apart from BENCH_BUILD, nothing here depends on the environment: one build
+ * HSTS goes with the app's public origin (lib/http/hsts.ts). Where APP_BASE_URL
+ * is already known at build time (Vercel builds with the project's variables),
+ * every response carries it. Otherwise it is added at run time by middleware
+ * and the auth routes, and here on every response that says it came over https.
+ */
+const HTTPS_AT_BUILD = process.env.APP_BASE_URL?.trim().startsWith('https://') ?? false
+
+/**
+ * Apart from BENCH_BUILD and HSTS, nothing here depends on the environment: one build
  * serves any provider, and every OIDC setting is read at run time (lib/config/).
  */
 export default function nextConfig(phase: string): NextConfig {
@@ -21,6 +30,9 @@ export default function nextConfig(phase: string): NextConfig {
     output: 'standalone',
     ...(BENCH_BUILD ? { distDir: '.next-bench', pageExtensions: ['tsx', 'ts', 'bench.tsx'] } : {}),
     poweredByHeader: false,
+    // No next/image here: no image optimizer to run, and none of its 20 MB (sharp, libvips) in the server.
+    images: { unoptimized: true },
+    outputFileTracingExcludes: { '*': ['node_modules/sharp/**', 'node_modules/@img/**'] },
     // The Redis client (lib/session-store) is loaded from node_modules, not bundled: one copy, one connection per process.
     serverExternalPackages: ['redis', '@redis/client'],
     reactStrictMode: true,
@@ -37,15 +49,16 @@ export default function nextConfig(phase: string): NextConfig {
             { key: 'X-Frame-Options', value: 'DENY' },
           ],
         },
-        {
-          // HSTS (RFC 6797) on every response that reached us over https: Vercel and TLS-terminating
-          // proxies say so in X-Forwarded-Proto. Never over plain http (§7.2), so http://localhost
-          // development is never pinned to https. next.config headers are fixed at build time, while
-          // APP_BASE_URL is read at run time: the request's own scheme is what can be matched here.
-          source: '/:path*',
-          has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }],
-          headers: [{ key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' }],
-        },
+        // HSTS (RFC 6797): every response, where the build knows APP_BASE_URL is https; otherwise those
+        // whose client reached the first proxy over https (X-Forwarded-Proto's first value: `https`,
+        // `https, http` behind a chain of proxies). Never over plain http (§7.2).
+        HTTPS_AT_BUILD
+          ? { source: '/:path*', headers: [{ key: 'Strict-Transport-Security', value: HSTS_VALUE }] }
+          : {
+              source: '/:path*',
+              has: [{ type: 'header' as const, key: 'x-forwarded-proto', value: FORWARDED_HTTPS }],
+              headers: [{ key: 'Strict-Transport-Security', value: HSTS_VALUE }],
+            },
         {
           // Pages that run no middleware (a visitor without a session; see middleware.ts) get the
           // static policy. Middleware sends the nonce policy everywhere it runs, the private routes

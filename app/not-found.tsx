@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { getSessionState } from '@/lib/session/current'
+import { getShownSessionState } from '@/lib/session/current'
 import { Frame } from './components/frame'
 
 export const metadata: Metadata = { title: 'Page not found' }
@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'Page not found' }
 /** Outside the `(site)` layout (it also answers unknown addresses), so it brings its own frame. */
 export default async function NotFound() {
   return (
-    <Frame state={await getSessionState()}>
+    <Frame state={await getShownSessionState()}>
       <div className="space-y-3">
         <h1 className="text-2xl font-bold">Page not found</h1>
         <p className="text-slate-600">There is nothing at this address.</p>

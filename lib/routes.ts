@@ -64,9 +64,10 @@ const privateAlternatives = PRIVATE_ROUTES.map((route) => `${route.slice(1)}(?:/
  * - every path but the private routes, which always run middleware, and /auth/,
  *   whose pages bring their own policy;
  * - the paths a session cookie does not bring middleware to (see middleware.ts's
- *   matcher): asset-like paths, ending in an extension.
+ *   matcher): asset-like paths, ending in an extension, and everything under /_next/
+ *   (its 404 is an HTML page too).
  */
 export const HEADER_SOURCES = {
   notPrivateNorAuth: `/((?!${privateAlternatives}|auth/).*)`,
-  outsideMiddleware: '/((?!api/|auth/|_next/).*\\.\\w+$)',
+  outsideMiddleware: '/((?!api/|auth/)(?:_next/.*|.*\\.\\w+$))',
 } as const

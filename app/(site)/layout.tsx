@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react'
 import { Frame } from '@/app/components/frame'
-import { getSessionState } from '@/lib/session/current'
+import { getShownSessionState } from '@/lib/session/current'
 
 /** Every page of the site: the header shows who is signed in, from the session. */
 export default async function SiteLayout({ children }: { children: ReactNode }) {
-  return <Frame state={await getSessionState()}>{children}</Frame>
+  return <Frame state={await getShownSessionState()}>{children}</Frame>
 }

@@ -5,19 +5,34 @@
  */
 import 'server-only'
 import { NextResponse } from 'next/server'
-import { ConfigError } from '../config'
+import { ConfigError, getConfig } from '../config'
 import { describeForLog, LoginError } from '../oidc/errors'
 import { loginPath } from '../routes'
 import { SessionTooLargeError } from '../session/sealed'
 import { isStoreUnavailable } from '../session/store/store'
 import { createNonce, errorPageContentSecurityPolicy } from './csp'
 import { errorPageHtml, pageHtml, type PageContent } from './error-page'
+import { addStrictTransport } from './hsts'
+
+/** What every response of the auth routes carries beside its own headers: HSTS where APP_BASE_URL is https. */
+function secured(response: NextResponse): NextResponse {
+  let appBaseUrl: URL
+  try {
+    appBaseUrl = getConfig().session.appBaseUrl
+  } catch (error) {
+    // A configuration that does not parse has no origin to vouch for: its error page goes out without.
+    if (error instanceof ConfigError) return response
+    throw error
+  }
+  addStrictTransport(response.headers, appBaseUrl)
+  return response
+}
 
 /** A 303 to an absolute URL, never cached: auth responses carry per-user cookies. */
 export function redirectTo(url: URL): NextResponse {
   const response = NextResponse.redirect(url, 303)
   response.headers.set('cache-control', 'no-store')
-  return response
+  return secured(response)
 }
 
 function asLoginError(error: unknown): LoginError {
@@ -46,7 +61,7 @@ function asLoginError(error: unknown): LoginError {
  */
 export function htmlPage(content: PageContent, status: number, providerOrigins?: readonly string[]): NextResponse {
   const nonce = createNonce()
-  return new NextResponse(pageHtml(content, nonce), {
+  const response = new NextResponse(pageHtml(content, nonce), {
     status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
@@ -54,6 +69,7 @@ export function htmlPage(content: PageContent, status: number, providerOrigins?:
       'content-security-policy': errorPageContentSecurityPolicy(nonce, providerOrigins),
     },
   })
+  return secured(response)
 }
 
 /**
@@ -108,7 +124,7 @@ export function loginFailure(error: unknown, returnTo = '/'): NextResponse {
 
   // /auth/ runs no middleware, so the page brings its own nonce and policy.
   const nonce = createNonce()
-  return new NextResponse(errorPageHtml(loginError, loginPath(returnTo), nonce), {
+  const response = new NextResponse(errorPageHtml(loginError, loginPath(returnTo), nonce), {
     status: loginError.status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
@@ -116,4 +132,5 @@ export function loginFailure(error: unknown, returnTo = '/'): NextResponse {
       'content-security-policy': errorPageContentSecurityPolicy(nonce),
     },
   })
+  return secured(response)
 }

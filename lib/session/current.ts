@@ -84,9 +84,22 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   return checkSession(readSessionCookie(store, getConfig().session), userAgent)
 })
 
+/**
+ * For pages that show who is signed in (the header, the home page): the
+ * session state, but only where middleware gave the response its policy (with
+ * a nonce; in development a relaxed one).
+ * A page middleware does not reach (a 404 under /_next/ or at an asset-like
+ * path) renders signed out: no page that shows a user may lack the policy.
+ */
+export async function getShownSessionState(): Promise<SessionState> {
+  // Middleware hands its policy on to the render in this request header (Next reads the nonce there).
+  if (!(await headers()).get('content-security-policy')) return { status: 'signed-out', clearCookie: false }
+  return getSessionState()
+}
+
 /** The session, or null (signed out, or the store cannot say): for pages that show a user but do not need one. */
 export async function getSession(): Promise<Session | null> {
-  const state = await getSessionState()
+  const state = await getShownSessionState()
   return state.status === 'active' ? state.session : null
 }
 
