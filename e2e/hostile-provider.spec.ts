@@ -166,6 +166,11 @@ test.describe('discovery', () => {
     // The health check says so, without secrets.
     const unhealthy = await request.get(`${app.baseUrl}/api/health`)
     expect(unhealthy.status()).toBe(503)
+    // Liveness is another question: the process serves, and a restart would not bring the provider back.
+    const live = await request.get(`${app.baseUrl}/api/health/live`)
+    expect(live.status()).toBe(200)
+    expect(await live.json()).toEqual({ status: 'live' })
+    expect(live.headers()['cache-control']).toBe('no-store')
     // The issuer exactly as configured, and the URL the probe tried.
     expect(await unhealthy.json()).toEqual({
       status: 'degraded',

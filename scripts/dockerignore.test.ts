@@ -30,6 +30,10 @@ function excluded(path: string): boolean {
 }
 
 describe('.dockerignore', () => {
+  it.each(['.data/sessions.sqlite', '.data/sessions.sqlite-wal'])('keeps the local session store %s out of the image', (path) => {
+    expect(excluded(path)).toBe(true)
+  })
+
   it.each(['.env', '.env.local', '.env.production', '.env.production.local', '.env.development', '.env.staging', '.env.test.local'])(
     'keeps %s out of the image',
     (path) => {
