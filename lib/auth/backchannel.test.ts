@@ -5,52 +5,25 @@
  * a too-narrow ACL, or one that fails halfway, does).
  */
 import { randomBytes } from 'node:crypto'
-import { createClient } from 'redis'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { newSessionId, nowSeconds } from '../session/session'
 import { storeNames } from '../session/store/names'
 import { RedisSessionStore } from '../session/store/redis'
 import { isStoreUnavailable } from '../session/store/store'
+import { narrowRedisUser } from '../testing/narrow-redis-user'
 import { endByLogoutToken } from './backchannel'
 
 const redisUrl = new URL(inject('redisUrl'))
 const names = storeNames(['backchannel-test-secret-0123456789-abcdefgh'])
 const unique = () => randomBytes(6).toString('hex')
 
-const raw = createClient({ url: redisUrl.href })
-await raw.connect()
-const user = `narrow-${unique()}`
-const password = unique()
 // May read and record logout tokens (EXISTS, SET), may not read or delete sessions (SMEMBERS, ZRANGE, DEL).
-await raw.sendCommand([
-  'ACL',
-  'SETUSER',
-  user,
-  'on',
-  `>${password}`,
-  '~*',
-  '+@connection',
-  '+exists',
-  '+set',
-  '+hset',
-  '+zadd',
-  '+sadd',
-  '+expireat',
-  '+multi',
-  '+exec',
-])
-afterAll(async () => {
-  await raw.sendCommand(['ACL', 'DELUSER', user])
-  raw.destroy()
-})
+const narrow = narrowRedisUser(redisUrl, ['exists', 'set', 'hset', 'zadd', 'sadd', 'expireat', 'multi', 'exec'])
 
 describe('back-channel logout', () => {
   it('accepts the retry of a token whose ending failed, ends the sessions then, and refuses a replay after that', async () => {
     const prefix = `test:${unique()}:`
-    const narrowUrl = new URL(redisUrl)
-    narrowUrl.username = user
-    narrowUrl.password = password
-    const failing = new RedisSessionStore(narrowUrl, prefix, names)
+    const failing = new RedisSessionStore(narrow.url(), prefix, names)
     const store = new RedisSessionStore(redisUrl, prefix, names)
     const [sub, sid] = [unique(), unique()]
     const session = { id: newSessionId(), sub, sid, createdAt: nowSeconds(), expiresAt: nowSeconds() + 3600 }

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { narrowRedisUser } from '../testing/narrow-redis-user'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
 
@@ -27,9 +27,8 @@ let RedisSessionStore: typeof import('../session/store/redis').RedisSessionStore
 let storeNames: typeof import('../session/store/names').storeNames
 let sessionRef: typeof import('../session/ref').sessionRef
 
-const raw = createClient({ url: redisUrl.href })
-const narrowUser = `no-del-${unique()}`
-const narrowPassword = unique()
+// A Redis user that may run a refresh (GET, SET) but not end a session (DEL): the store failing halfway.
+const narrow = narrowRedisUser(redisUrl, ['get', 'set', 'exists', 'hset', 'zadd', 'sadd', 'expireat', 'multi', 'exec'])
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -53,30 +52,8 @@ beforeAll(async () => {
   ;({ RedisSessionStore } = await import('../session/store/redis'))
   ;({ storeNames } = await import('../session/store/names'))
   ;({ sessionRef } = await import('../session/ref'))
-  await raw.connect()
-  // A Redis user that may run a refresh (GET, SET, EVALSHA) but not end a session (DEL): the store failing halfway.
-  await raw.sendCommand([
-    'ACL',
-    'SETUSER',
-    narrowUser,
-    'on',
-    `>${narrowPassword}`,
-    '~*',
-    '+@connection',
-    '+get',
-    '+set',
-    '+exists',
-    '+hset',
-    '+zadd',
-    '+sadd',
-    '+expireat',
-    '+multi',
-    '+exec',
-  ])
 })
 afterAll(async () => {
-  await raw.sendCommand(['ACL', 'DELUSER', narrowUser])
-  raw.destroy()
   await new Promise((resolve) => server.close(resolve))
   vi.unstubAllEnvs()
 })
@@ -84,10 +61,7 @@ afterAll(async () => {
 function stores() {
   const prefix = `test:${unique()}:`
   const names = storeNames(['refresh-test-secret-0123456789-abcdefghijkl'])
-  const narrowUrl = new URL(redisUrl)
-  narrowUrl.username = narrowUser
-  narrowUrl.password = narrowPassword
-  return { store: new RedisSessionStore(redisUrl, prefix, names), narrow: new RedisSessionStore(narrowUrl, prefix, names) }
+  return { store: new RedisSessionStore(redisUrl, prefix, names), narrow: new RedisSessionStore(narrow.url(), prefix, names) }
 }
 
 function newSession(): Session {
