@@ -205,6 +205,13 @@ test.describe('session secret rotation', () => {
       /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/localhost:6379.*got "https:\/\/default:\*\*\*@redis.example.com\/"/,
       3112,
     ],
+    [
+      'plain redis:// to another host',
+      // .invalid never resolves (RFC 2606): nothing is sent anywhere, the app stops before connecting.
+      { SESSION_SECRET: HOSTILE_SESSION_SECRET, REDIS_URL: 'redis://default:hunter2@cache.invalid:6379' },
+      /REDIS_URL "redis:\/\/default:\*\*\*@cache.invalid:6379" is plain redis:\/\/ to another host.*rediss:\/\/.*REDIS_ALLOW_PLAINTEXT=true/,
+      3114,
+    ],
   ] as const) {
     test(`${name} stops the app at start with a message that says what to do`, async () => {
       const app = spawn(process.execPath, ['.next/standalone/server.js'], {

@@ -3,7 +3,7 @@
  * SQLite file) and a real redis-server (started by scripts/vitest-global-setup.ts).
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
@@ -263,6 +263,19 @@ describe('the embedded store, on disk', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('the embedded store, where no file can be kept', () => {
+  it('keeps its tables in the process and says why, instead of failing', async () => {
+    const notADirectory = join(dataDir, 'a-file')
+    writeFileSync(notADirectory, '')
+    const store = new EmbeddedSessionStore(ABSOLUTE, join(notADirectory, 'sessions.sqlite'), names)
+    expect(store.place.file).toBeUndefined()
+    expect(store.place.file === undefined && store.place.reason).toMatch(/a-file\/sessions\.sqlite cannot be written \(ENOTDIR\)/)
+    const session = ref(unique())
+    await store.end(session)
+    expect(await store.isLive(session, null)).toBe(false)
   })
 })
 
