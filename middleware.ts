@@ -19,6 +19,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getConfig, type SessionConfig } from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
+import { ownCookieHeader } from './lib/http/cookie-header'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
 import { addStrictTransport } from './lib/http/hsts'
 import { AUTH_ROUTES, isPrivate, loginUrl } from './lib/routes'
@@ -74,6 +75,14 @@ export async function middleware(request: NextRequest) {
     return new NextResponse('This app is not configured yet; the server log says what to fix.', { status: 503 })
   }
 
+  const requestHeaders = new Headers(request.headers)
+  const { pathname } = request.nextUrl
+  // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/http/cookie-header.ts).
+  const ownCookies = isPrivate(pathname) || !isPublicPage(pathname) ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
+  if (ownCookies !== undefined) requestHeaders.set('cookie', ownCookies)
+  // /auth/ and the public APIs bring their own headers; middleware is here for the Cookie header only.
+  if (!isPrivate(pathname) && !isPublicPage(pathname)) return NextResponse.next({ request: { headers: requestHeaders } })
+
   const nonce = createNonce()
   const csp = contentSecurityPolicy(nonce, {
     appBaseUrl: config.appBaseUrl,
@@ -81,15 +90,17 @@ export async function middleware(request: NextRequest) {
     providerOrigins: config.providerOrigins,
   })
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
-  const requestHeaders = new Headers(request.headers)
   requestHeaders.set('content-security-policy', csp)
 
-  const response = isPrivate(request.nextUrl.pathname)
-    ? await guard(request, config, requestHeaders)
-    : NextResponse.next({ request: { headers: requestHeaders } })
+  const response = isPrivate(pathname) ? await guard(request, config, requestHeaders) : NextResponse.next({ request: { headers: requestHeaders } })
   response.headers.set('content-security-policy', csp)
   addStrictTransport(response.headers, config.appBaseUrl)
   return response
+}
+
+/** A page (not /auth/ or /api/): where middleware runs for the nonce. */
+function isPublicPage(pathname: string): boolean {
+  return !pathname.startsWith('/auth/') && !pathname.startsWith('/api/')
 }
 
 /**
@@ -99,7 +110,10 @@ export async function middleware(request: NextRequest) {
  * - the private routes (lib/routes.ts's PRIVATE_ROUTES): the guard;
  * - public pages for a visitor holding a session cookie (lib/routes.ts's
  *   SESSION_COOKIE_NAMES): only the nonce, so a page that shows the user keeps
- *   the strict policy. No cookie is opened there.
+ *   the strict policy. No cookie is opened there;
+ * - /auth/ and /api/health for a request carrying more than
+ *   MAX_COOKIES_AS_SENT cookies (lib/http/cookie-header.ts): only to cut its
+ *   Cookie header down to ours, which a route handler's cost grows with the square of.
  * Next needs these as literals; lib/routes.test.ts checks them against
  * lib/routes.ts, together with next.config.ts's header rules.
  */
@@ -113,5 +127,8 @@ export const config = {
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+    // More than 32 cookies (MAX_COOKIES_AS_SENT): 32 semicolons at least.
+    { source: '/auth/:path*', has: [{ type: 'header', key: 'cookie', value: '(?:[^;]*;){32}.*' }] },
+    { source: '/api/health/:path*', has: [{ type: 'header', key: 'cookie', value: '(?:[^;]*;){32}.*' }] },
   ],
 }

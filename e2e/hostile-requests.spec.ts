@@ -166,6 +166,31 @@ test.describe('a pile of forged transaction cookies', () => {
     expect(setCookies.length).toBeLessThanOrEqual(7)
     await browser.dispose()
   })
+
+  test('a browser with a crowded cookie jar (60 cookies of other apps on the host) signs in, calls the API and signs out as any other', async ({
+    playwright,
+  }) => {
+    const others = Array.from({ length: 60 }, (_, i) => ({
+      name: `_other${i}`,
+      value: `v${i}`,
+      domain: 'localhost',
+      path: '/',
+      expires: -1,
+      httpOnly: false,
+      secure: false,
+      sameSite: 'Lax' as const,
+    }))
+    const browser = await playwright.request.newContext({ storageState: { cookies: others, origins: [] } })
+    const { callback } = await login(browser, 'main')
+    expect(callback.status(), await callback.text()).toBe(303)
+    expect((await me(browser, 'main')).status()).toBe(200)
+    expect((await browser.get(`${main.baseUrl}/api/call-api`)).status()).toBe(200)
+    expect((await browser.post(`${main.baseUrl}/auth/logout`, { headers: { origin: main.baseUrl }, maxRedirects: 0 })).status()).toBe(303)
+    expect((await me(browser, 'main')).status()).toBe(401)
+    // The other apps' cookies are theirs: never deleted.
+    expect((await browser.storageState()).cookies.filter((c) => c.name.startsWith('_other'))).toHaveLength(60)
+    await browser.dispose()
+  })
 })
 
 test.describe('session secret rotation', () => {

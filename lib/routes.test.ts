@@ -84,6 +84,16 @@ describe('the middleware matcher', () => {
     expect(runs('/bench/profile')).toBe(false)
   })
 
+  it('runs on /auth/ and /api/health only for a crowded Cookie header (to cut it down), never on assets or pages for that', () => {
+    const jar = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, '1']))
+    const [crowded, usual] = [jar(40), jar(10)]
+    for (const url of ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/api/health', '/api/health/live']) {
+      expect(runs(url, crowded), url).toBe(true)
+      expect(runs(url, usual), url).toBe(false)
+    }
+    for (const url of [...STATIC, '/', '/no-such-page', '/api/merge']) expect(runs(url, crowded), url).toBe(false)
+  })
+
   it('never runs on static assets, public handlers or the bare benchmark twin, even with a session', () => {
     for (const url of [...STATIC, ...PUBLIC_HANDLERS, '/bench/bare.html']) {
       expect(runs(url), url).toBe(false)
