@@ -17,13 +17,23 @@ export interface StoreNames {
 }
 
 const LABEL = 'nextjs-oidc-login session store names'
+/** Names remembered per process: an HMAC costs about 10 µs, and every private request asks for two. */
+const REMEMBERED = 10_000
 
 export function storeNames(secrets: readonly [string, ...string[]]): StoreNames {
   const keys = secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, '', LABEL, 32)))
   // 128 bits of the HMAC: as unguessable as the session ids beside them, and short keys.
   const name = (key: Buffer, value: string) => createHmac('sha256', key).update(value).digest().subarray(0, 16).toString('base64url')
-  return {
-    current: (value) => name(keys[0]!, value),
-    all: (value) => keys.map((key) => name(key, value)),
+  const remembered = new Map<string, string[]>()
+  const all = (value: string): string[] => {
+    let names = remembered.get(value)
+    if (!names) {
+      // A full memo starts over: simpler than an LRU, and a miss costs microseconds.
+      if (remembered.size >= REMEMBERED) remembered.clear()
+      names = keys.map((key) => name(key, value))
+      remembered.set(value, names)
+    }
+    return names
   }
+  return { current: (value) => all(value)[0]!, all }
 }
