@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { LOG_DIR } from './environment.ts'
 
 const [name, port] = process.argv.slice(2)
@@ -19,6 +20,8 @@ if (!store) {
   store = `${LOG_DIR}/stores/${name}.sqlite`
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${store}${suffix}`, { force: true })
 }
+// Absolute: the standalone server changes into its own directory.
+store = resolve(store)
 // The standalone server, as `npm start` and the Docker image run it.
 const app = spawn(process.execPath, ['.next/standalone/server.js'], {
   stdio: ['ignore', 'pipe', 'pipe'],

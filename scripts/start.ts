@@ -5,6 +5,7 @@
  * choose where it listens; `npm start -- --port 4000 --hostname 127.0.0.1` too.
  */
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import nextEnv from '@next/env'
 
@@ -18,5 +19,10 @@ const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, 
 nextEnv.loadEnvConfig(process.cwd(), false)
 if (values.port) process.env.PORT = values.port
 if (values.hostname) process.env.HOSTNAME = values.hostname
+// The standalone server changes into its own directory, which the next build replaces: the embedded
+// session store's file (SESSION_STORE_PATH, default .data/sessions.sqlite as in lib/config/store.ts) is
+// taken from here, the project's directory, so what ended outlives builds and restarts.
+const storePath = process.env.SESSION_STORE_PATH?.trim()
+if (storePath !== ':memory:') process.env.SESSION_STORE_PATH = resolve(storePath || '.data/sessions.sqlite')
 
 await import(`${process.cwd()}/${server}`)

@@ -4,7 +4,7 @@
  * everything it prints kept so a failure can show it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../../idp/local-client.ts'
@@ -62,7 +62,8 @@ function serverEnv(options: AppOptions): NodeJS.ProcessEnv {
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     API_ENDPOINT: options.apiEndpoint,
     // The embedded store in a file of each server's own (a fresh start measures a fresh store), as a deployment keeps one.
-    SESSION_STORE_PATH: join(BENCH_STORE_DIR, `${options.port}-${Date.now()}.sqlite`),
+    // Absolute: the standalone server changes into its own directory.
+    SESSION_STORE_PATH: resolve(BENCH_STORE_DIR, `${options.port}-${Date.now()}.sqlite`),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   }
 }
