@@ -52,7 +52,7 @@ export async function YourSessions({ session }: { session: Session }) {
       <h2 className="text-lg font-semibold">Your sessions</h2>
       <p className="text-sm text-slate-600">
         Where you are signed in to this app{perProcess ? ' (as far as this machine has seen)' : ''}. Signing out of a session ends it at once, wherever its
-        cookie is.
+        cookie is. A device that is still signed in at your identity provider may sign in here again without a password: for a lost device, sign out there too.
       </p>
       {sessions === undefined ? (
         <p role="status" className="text-sm text-amber-800">
