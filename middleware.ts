@@ -76,12 +76,12 @@ export async function middleware(request: NextRequest) {
   }
 
   const requestHeaders = new Headers(request.headers)
-  const { pathname } = request.nextUrl
+  const area = routeArea(request.nextUrl.pathname)
   // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/http/cookie-header.ts).
-  const ownCookies = isPrivate(pathname) || !isPublicPage(pathname) ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
+  const ownCookies = area !== 'page' ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
   if (ownCookies !== undefined) requestHeaders.set('cookie', ownCookies)
   // /auth/ and the public APIs bring their own headers; middleware is here for the Cookie header only.
-  if (!isPrivate(pathname) && !isPublicPage(pathname)) return NextResponse.next({ request: { headers: requestHeaders } })
+  if (area === 'handler') return NextResponse.next({ request: { headers: requestHeaders } })
 
   const nonce = createNonce()
   const csp = contentSecurityPolicy(nonce, {
@@ -92,15 +92,20 @@ export async function middleware(request: NextRequest) {
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   requestHeaders.set('content-security-policy', csp)
 
-  const response = isPrivate(pathname) ? await guard(request, config, requestHeaders) : NextResponse.next({ request: { headers: requestHeaders } })
+  const response = area === 'private' ? await guard(request, config, requestHeaders) : NextResponse.next({ request: { headers: requestHeaders } })
   response.headers.set('content-security-policy', csp)
   addStrictTransport(response.headers, config.appBaseUrl)
   return response
 }
 
-/** A page (not /auth/ or /api/): where middleware runs for the nonce. */
-function isPublicPage(pathname: string): boolean {
-  return !pathname.startsWith('/auth/') && !pathname.startsWith('/api/')
+/**
+ * What middleware is here for: `private`, the guard (and the nonce); `page`, a public page
+ * for a visitor with a session cookie (the nonce only); `handler`, /auth/ and the public
+ * APIs with a crowded Cookie header (cutting it only).
+ */
+function routeArea(pathname: string): 'private' | 'page' | 'handler' {
+  if (isPrivate(pathname)) return 'private'
+  return pathname.startsWith('/auth/') || pathname.startsWith('/api/') ? 'handler' : 'page'
 }
 
 /**

@@ -20,6 +20,13 @@ import { isWellFormedState, MAX_DELETIONS_PER_RESPONSE, MAX_PENDING_TRANSACTIONS
 /** More cookies than this and the header is cut down; fewer cost next to nothing, and pass as they are. */
 export const MAX_COOKIES_AS_SENT = 32
 
+/** Counts separators without splitting: every private request asks, and nearly all carry a cookie or two. */
+function hasMoreCookiesThan(header: string, count: number): boolean {
+  let separators = 0
+  for (let at = header.indexOf(';'); at !== -1; at = header.indexOf(';', at + 1)) if (++separators >= count) return true
+  return false
+}
+
 /** `session`, `__Host-session`, and their chunks `.0`, `.1`… */
 function isSessionCookie(name: string): boolean {
   return [SESSION_COOKIE.http, SESSION_COOKIE.https].some((base) => name === base || (name.startsWith(`${base}.`) && /^\d$/.test(name.slice(base.length + 1))))
@@ -32,9 +39,8 @@ function isSessionCookie(name: string): boolean {
  * those, MAX_DELETIONS_PER_RESPONSE at a time).
  */
 export function ownCookieHeader(header: string | null, config: SessionConfig): string | undefined {
-  if (!header) return undefined
+  if (!header || !hasMoreCookiesThan(header, MAX_COOKIES_AS_SENT)) return undefined
   const pairs = header.split(';')
-  if (pairs.length <= MAX_COOKIES_AS_SENT) return undefined
   const prefix = config.secureCookies ? TRANSACTION_COOKIE_PREFIX.https : TRANSACTION_COOKIE_PREFIX.http
   const kept: string[] = []
   const plausible: string[] = []
