@@ -20,6 +20,17 @@ export const AUTH_ROUTES = {
   backchannelLogout: '/auth/backchannel-logout',
 } as const
 
+/**
+ * A provider's own address under one of the auth routes: the route itself for
+ * `default` (its redirect and back-channel URIs stay what they were), `<route>/<id>` for the others.
+ */
+export function providerRoute(route: string, providerId: string): string {
+  return providerId === 'default' ? route : `${route}/${providerId}`
+}
+
+/** The sign-in page, where /auth/login offers a choice of providers (middleware serves it at /auth/login). */
+export const SIGN_IN_PAGE = '/sign-in'
+
 export function isPrivate(pathname: string): boolean {
   return PRIVATE_ROUTES.some((route) => pathname === route || pathname.startsWith(`${route}/`))
 }
@@ -45,9 +56,11 @@ export const LOGOUT_STATE_COOKIE = { http: 'logout-state', https: '__Host-logout
  * allow-listed options (lib/oidc/auth-params.ts): for links, redirects from
  * pages, and the error page's "try again".
  */
-export function loginPath(returnTo?: string, options: Readonly<Record<string, string>> = {}): string {
+export function loginPath(returnTo?: string, options: Readonly<Record<string, string>> = {}, providerId?: string): string {
   const query = new URLSearchParams({ ...(returnTo !== undefined ? { returnTo } : {}), ...options }).toString()
-  return query ? `${AUTH_ROUTES.login}?${query}` : AUTH_ROUTES.login
+  // At one provider (`/auth/login/<id>`, even `default`'s): a step-up, or a retry, goes back where the session began.
+  const path = providerId === undefined ? AUTH_ROUTES.login : `${AUTH_ROUTES.login}/${providerId}`
+  return query ? `${path}?${query}` : path
 }
 
 /** The same, absolute on APP_BASE_URL: for redirects from middleware and route handlers. */

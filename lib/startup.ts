@@ -1,20 +1,21 @@
 /**
  * Start-up checks, Node runtime only. A bad or missing variable stops the app
  * with a message that says what to fix, instead of failing on the first login.
- * Then the provider is looked up once, so the first login does not pay for
- * discovery and a wrong issuer shows up in the log straight away, and the
- * session store in use is named (and, for Redis, connected).
+ * Then each provider is looked up once, so the first login does not pay for
+ * discovery and a wrong issuer shows up in the log straight away (one provider
+ * down never holds up another), and the session store in use is named (and,
+ * for Redis, connected).
  */
-import { ConfigError, getConfig } from './config'
+import { ConfigError, getConfig, type OidcConfig } from './config'
 import { clientKey } from './oidc/client-key'
 import { LoginError } from './oidc/errors'
 import { getProvider } from './oidc/provider'
 import { describeStore, getSessionStore } from './session/store'
 
 export async function checkAtStartup(): Promise<void> {
-  let issuer: string
+  let providers: readonly OidcConfig[]
   try {
-    issuer = getConfig().oidc.issuer.href
+    providers = getConfig().providers.list
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(`\n${error.message}\n`)
@@ -33,27 +34,33 @@ export async function checkAtStartup(): Promise<void> {
     )
   }
 
-  const { privateKey } = getConfig().oidc
-  if (privateKey) {
-    clientKey(privateKey).then(
+  for (const provider of providers) checkProvider(provider, providers.length > 1)
+}
+
+/** Its private key and its discovery, each reported on its own line; nothing awaited. */
+function checkProvider(oidc: OidcConfig, several: boolean): void {
+  const keyVariable = oidc.variable('CLIENT_PRIVATE_KEY')
+  if (oidc.privateKey) {
+    clientKey(oidc.privateKey).then(
       ({ key, kidDerived }) => {
         if (kidDerived) {
           console.log(
-            `[auth] OIDC_CLIENT_PRIVATE_KEY names no kid; its RFC 7638 thumbprint "${key.kid}" is sent as the kid. ` +
+            `[auth] ${keyVariable} names no kid; its RFC 7638 thumbprint "${key.kid}" is sent as the kid. ` +
               'Register the public key under that kid at the provider (or give the key a kid of your own as a JWK).',
           )
         }
       },
-      (error: unknown) => console.warn(`[auth] OIDC_CLIENT_PRIVATE_KEY cannot be used: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => console.warn(`[auth] ${keyVariable} cannot be used: ${error instanceof Error ? error.message : String(error)}`),
     )
   }
 
-  // Not awaited: a provider that is down must not keep the app from serving its public pages.
-  getProvider().then(
-    ({ as }) => console.log(`[auth] provider ready: ${as.issuer}`),
+  // Not awaited: a provider that is down must not keep the app from serving its public pages, nor the other providers.
+  const which = several ? `provider ${oidc.id}` : 'provider'
+  getProvider(oidc).then(
+    ({ as }) => console.log(`[auth] ${which} ready: ${as.issuer}`),
     (error: unknown) =>
       console.warn(
-        `[auth] could not load the provider's discovery document from ${issuer}. ` +
+        `[auth] could not load the ${several ? `${oidc.id} provider's` : "provider's"} discovery document from ${oidc.issuer.href}. ` +
           `${error instanceof LoginError ? error.detail : String(error)} Logins will retry.`,
       ),
   )

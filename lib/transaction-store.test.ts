@@ -31,7 +31,16 @@ const rotatedConfig = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000'
 const httpsConfig = parseSessionConfig({ APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
 
 function transaction(state: string, createdAt = nowSeconds()): LoginTransaction {
-  return { state, nonce: `nonce-${state}`, codeVerifier: `verifier-${state}`, returnTo: '/profile', createdAt, options: { prompt: 'login' } }
+  return {
+    state,
+    nonce: `nonce-${state}`,
+    codeVerifier: `verifier-${state}`,
+    provider: 'partner',
+    fingerprint: 'fingerprint-of-partner',
+    returnTo: '/profile',
+    createdAt,
+    options: { prompt: 'login' },
+  }
 }
 
 const stateA = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'

@@ -16,13 +16,18 @@
  */
 import type { SessionConfig } from './config'
 import type { LoginChallenge } from './oidc/authorization'
+import type { ProviderBinding } from './oidc/mix-up'
 import { TRANSACTION_COOKIE_PREFIX } from './routes'
 import { isPlausibleSeal, open, seal } from './seal'
 import type { CookieOptions, CookieWriter } from './session/cookies'
 import { nowSeconds } from './session/session'
 
-/** One login in flight: what the provider must answer to (LoginChallenge), and where the user was going. */
-export interface LoginTransaction extends LoginChallenge {
+/**
+ * One login in flight: what the provider must answer to (LoginChallenge), the
+ * provider it was started for (ProviderBinding: the callback refuses any
+ * other), and where the user was going.
+ */
+export interface LoginTransaction extends LoginChallenge, ProviderBinding {
   readonly returnTo: string
   /** Epoch seconds; also orders transactions when too many pile up. */
   readonly createdAt: number
@@ -81,6 +86,8 @@ function isTransaction(value: unknown): value is LoginTransaction {
     typeof t.state === 'string' &&
     typeof t.nonce === 'string' &&
     typeof t.codeVerifier === 'string' &&
+    typeof t.provider === 'string' &&
+    typeof t.fingerprint === 'string' &&
     typeof t.returnTo === 'string' &&
     typeof t.createdAt === 'number' &&
     typeof t.options === 'object' &&

@@ -28,7 +28,7 @@ async function liveSessions(session: Session): Promise<StoredSession[] | undefin
   try {
     const now = nowSeconds()
     // A session unused for longer than the idle timeout is over, whatever the store still holds of it.
-    return (await getSessionStore().list(sessionRef(session).sub)).filter((s) => s.lastSeenAt + config.idleTimeout > now || s.id === session.id)
+    return (await getSessionStore().list(sessionRef(session))).filter((s) => s.lastSeenAt + config.idleTimeout > now || s.id === session.id)
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
     console.warn(`[store] the sessions list could not be loaded: ${error.message}`)

@@ -26,15 +26,15 @@ describe('back-channel logout', () => {
     const failing = new RedisSessionStore(narrow.url(), prefix, names)
     const store = new RedisSessionStore(redisUrl, prefix, names)
     const [sub, sid] = [unique(), unique()]
-    const session = { id: newSessionId(), sub, sid, createdAt: nowSeconds(), expiresAt: nowSeconds() + 3600 }
+    const session = { id: newSessionId(), provider: 'default', sub, sid, createdAt: nowSeconds(), expiresAt: nowSeconds() + 3600 }
     await store.begin(session, 'Firefox on Linux')
     const claims = { jti: unique(), sid, sub, iat: nowSeconds() }
 
-    await expect(endByLogoutToken(failing, claims)).rejects.toSatisfy(isStoreUnavailable)
+    await expect(endByLogoutToken(failing, 'default', claims)).rejects.toSatisfy(isStoreUnavailable)
     expect(await store.isLive(session, null), 'nothing ended yet').toBe(true)
 
-    expect(await endByLogoutToken(store, claims)).toBe('ended')
+    expect(await endByLogoutToken(store, 'default', claims)).toBe('ended')
     expect(await store.isLive(session, null)).toBe(false)
-    expect(await endByLogoutToken(store, claims)).toBe('replay')
+    expect(await endByLogoutToken(store, 'default', claims)).toBe('replay')
   })
 })

@@ -68,7 +68,7 @@ function newSession(): Session {
   const now = Math.floor(Date.now() / 1000)
   const idToken = unsignedJwt({ iss: issuer, sub: `user-${unique()}`, aud: 'app' })
   return {
-    v: 1,
+    provider: 'default',
     id: randomBytes(16).toString('base64url'),
     idToken,
     claims: {},

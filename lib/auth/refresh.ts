@@ -18,7 +18,7 @@
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { getConfig } from '../config'
-import { getProvider } from '../oidc/provider'
+import { configuredProvider, getProvider } from '../oidc/provider'
 import { refreshTokens, RefreshRejectedError } from '../oidc/refresh'
 import type { TokenSet } from '../oidc/token-set'
 import { quoted } from '../log-text'
@@ -84,7 +84,8 @@ function providerWords(error: unknown): string {
 /** The refresh itself, its failures turned into values so they can be shared too. */
 async function refreshOnce(session: Session): Promise<Shared> {
   try {
-    return { kind: 'refreshed', tokens: await refreshTokens(await getProvider(), session) }
+    // At the session's own provider, whose refresh token this is.
+    return { kind: 'refreshed', tokens: await refreshTokens(await getProvider(configuredProvider(session.provider)), session) }
   } catch (error) {
     if (error instanceof RefreshRejectedError) {
       const cause = error.cause as { error?: string; error_description?: string } | undefined
@@ -105,7 +106,8 @@ async function refreshOnce(session: Session): Promise<Shared> {
  * "Refresh now", pressed again within REUSE_MS, the tokens it already had.
  */
 function flightKey(session: Session & { refreshToken: string }): string {
-  return `${session.refreshToken} ${session.accessToken ?? ''}`
+  // With its provider: refresh tokens are unique per provider, not across them.
+  return `${session.provider} ${session.refreshToken} ${session.accessToken ?? ''}`
 }
 
 function flightFor(session: Session & { refreshToken: string }, store: SessionStore): Promise<Shared> {

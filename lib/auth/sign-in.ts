@@ -4,9 +4,10 @@
  * provider's answer is validated (lib/oidc/callback.ts).
  */
 import 'server-only'
-import type { SessionConfig } from '../config'
+import type { ProviderId, SessionConfig } from '../config'
 import { newLoginChallenge } from '../oidc/authorization'
 import type { AuthorizationOptions } from '../oidc/auth-params'
+import type { ProviderBinding } from '../oidc/mix-up'
 import type { TokenSet } from '../oidc/token-set'
 import { sessionRef } from '../session/ref'
 import { sealSession } from '../session/sealed'
@@ -15,9 +16,9 @@ import { getSessionStore } from '../session/store'
 import { describeUserAgent } from '../session/store/user-agent'
 import type { LoginTransaction } from '../transaction-store'
 
-/** A login that starts now and comes back to `returnTo`. */
-export function newTransaction(returnTo: string, options: AuthorizationOptions): LoginTransaction {
-  return { ...newLoginChallenge(options), returnTo, createdAt: nowSeconds() }
+/** A login that starts now at the provider `binding` names, and comes back to `returnTo`. */
+export function newTransaction(returnTo: string, options: AuthorizationOptions, binding: ProviderBinding): LoginTransaction {
+  return { ...newLoginChallenge(options), ...binding, returnTo, createdAt: nowSeconds() }
 }
 
 /**
@@ -31,11 +32,12 @@ export function newTransaction(returnTo: string, options: AuthorizationOptions):
  */
 export async function beginSession(
   tokens: TokenSet,
+  provider: ProviderId,
   userAgent: string | null,
   config: SessionConfig,
   replaced?: Session,
 ): Promise<{ session: Session; sealed: string }> {
-  const session = newSession(tokens, config)
+  const session = newSession(tokens, provider, config)
   const sealed = await sealSession(session, config)
   const store = getSessionStore()
   if (replaced) await store.end(sessionRef(replaced))

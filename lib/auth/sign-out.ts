@@ -7,7 +7,7 @@ import 'server-only'
 import type { NextRequest } from 'next/server'
 import type { AppConfig } from '../config'
 import { beforeDeadline, endSessionEndpoint, endSessionUrl, revokeTokens, SIGN_OUT_BUDGET_MS } from '../oidc/logout'
-import { getProvider } from '../oidc/provider'
+import { configuredProvider, getProvider } from '../oidc/provider'
 import { requestSessionState } from '../session/current'
 import { sessionRef } from '../session/ref'
 import type { Session } from '../session/session'
@@ -54,9 +54,10 @@ export async function endSessions(request: NextRequest, session: Session, scope:
     const state = await requestSessionState(request)
     if (state.status === 'unverifiable') return 'unverifiable'
     if (state.status === 'signed-out') return 'not-live'
-    const { sub, id } = sessionRef(session)
-    if (scope.kind === 'one') return scope.id && (await getSessionStore().endUserSession(sub, scope.id)) ? 'ended' : 'not-found'
-    await getSessionStore().endUserSessions(sub, scope.kind === 'others' ? id : undefined)
+    // The user is (provider, sub): the same sub at another provider is someone else.
+    const ref = sessionRef(session)
+    if (scope.kind === 'one') return scope.id && (await getSessionStore().endUserSession(ref, scope.id)) ? 'ended' : 'not-found'
+    await getSessionStore().endUserSessions(ref, scope.kind === 'others' ? ref.id : undefined)
     return 'ended'
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
@@ -65,13 +66,14 @@ export async function endSessions(request: NextRequest, session: Session, scope:
 }
 
 /**
- * Revokes the tokens and finds where to go (the provider's end-session
- * endpoint, or home), both at once, under one budget: a hung provider delays
- * sign-out by seconds, not minutes.
+ * Revokes the tokens and finds where to go (the end-session endpoint of the
+ * session's own provider, or home), both at once, under one budget: a hung
+ * provider delays sign-out by seconds, not minutes.
  */
 export async function providerSignOut(session: Session, config: AppConfig, state: string): Promise<URL> {
   const deadline = AbortSignal.timeout(SIGN_OUT_BUDGET_MS)
-  const provider = () => beforeDeadline(getProvider(config.oidc), deadline)
+  const oidc = configuredProvider(session.provider)
+  const provider = () => beforeDeadline(getProvider(oidc), deadline)
   // Where the provider cannot end its own session, the home page says so: the next sign-in there may not ask for a password.
   const home = new URL('/?signed_out=local', config.session.appBaseUrl)
   const [, destination] = await Promise.all([
@@ -79,8 +81,8 @@ export async function providerSignOut(session: Session, config: AppConfig, state
       (p) => revokeTokens(p, session, deadline),
       () => {},
     ),
-    endSessionEndpoint(config.oidc, provider).then(
-      (endpoint) => endpoint && endSessionUrl(config.oidc, endpoint, session.idToken, state),
+    endSessionEndpoint(oidc, provider).then(
+      (endpoint) => endpoint && endSessionUrl(oidc, endpoint, session.idToken, state),
       (error: unknown) => {
         console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
         return undefined

@@ -22,13 +22,13 @@ function problemsOf(env: Record<string, string | undefined>): readonly string[] 
 describe('parseConfig', () => {
   it('accepts a complete configuration and fills in the defaults', () => {
     const config = parseConfig(valid)
-    expect(config.oidc.issuer.href).toBe('https://login.example.com/oauth2/default')
-    expect(config.oidc.expectedIssuer.href).toBe(config.oidc.issuer.href)
-    expect(config.oidc.scope).toBe('openid profile email')
-    expect(config.oidc.credentials).toEqual({ method: 'client_secret_basic', secret: 'shh' })
-    expect(config.oidc.redirectUri).toBe('http://localhost:3000/auth/callback')
-    expect(config.oidc.postLogoutRedirectUri).toBe('http://localhost:3000/')
-    expect(config.oidc.allowHttp).toBe(false)
+    expect(config.providers.list[0].issuer.href).toBe('https://login.example.com/oauth2/default')
+    expect(config.providers.list[0].expectedIssuer.href).toBe(config.providers.list[0].issuer.href)
+    expect(config.providers.list[0].scope).toBe('openid profile email')
+    expect(config.providers.list[0].credentials).toEqual({ method: 'client_secret_basic', secret: 'shh' })
+    expect(config.providers.list[0].redirectUri).toBe('http://localhost:3000/auth/callback')
+    expect(config.providers.list[0].postLogoutRedirectUri).toBe('http://localhost:3000/')
+    expect(config.providers.list[0].allowHttp).toBe(false)
     expect(config.session.secureCookies).toBe(false)
     expect(config.session.sessionCookieName).toBe('session')
   })
@@ -86,7 +86,7 @@ describe('parseConfig', () => {
     const config = parseConfig({ ...valid, APP_BASE_URL: 'https://app.example.com/' })
     expect(config.session.secureCookies).toBe(true)
     expect(config.session.sessionCookieName).toBe('__Host-session')
-    expect(config.oidc.redirectUri).toBe('https://app.example.com/auth/callback')
+    expect(config.providers.list[0].redirectUri).toBe('https://app.example.com/auth/callback')
   })
 
   it('refuses a plain-http issuer off this machine, naming the opt-in', () => {
@@ -96,12 +96,12 @@ describe('parseConfig', () => {
   })
 
   it.each(['http://127.0.0.1:4400', 'http://localhost:8080/realms/demo', 'http://[::1]:4400'])('accepts the loopback http issuer %s', (issuer) => {
-    expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).oidc.allowHttp).toBe(true)
+    expect(parseConfig({ ...valid, OIDC_ISSUER: issuer }).providers.list[0].allowHttp).toBe(true)
   })
 
   it('accepts a plain-http issuer elsewhere only with the explicit opt-in', () => {
     const config = parseConfig({ ...valid, OIDC_ISSUER: 'http://idp.internal.example', OIDC_ALLOW_HTTP_ISSUER: 'true' })
-    expect(config.oidc.allowHttp).toBe(true)
+    expect(config.providers.list[0].allowHttp).toBe(true)
     expect(problemsOf({ ...valid, OIDC_ALLOW_HTTP_ISSUER: 'yes' })[0]).toMatch(/OIDC_ALLOW_HTTP_ISSUER must be "true" or "false"/)
   })
 
@@ -111,11 +111,11 @@ describe('parseConfig', () => {
 
   it('makes a client without a secret a public client', () => {
     const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: undefined })
-    expect(config.oidc.credentials).toEqual({ method: 'none' })
+    expect(config.providers.list[0].credentials).toEqual({ method: 'none' })
   })
 
   it('honours client_secret_post', () => {
-    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'client_secret_post' }).oidc.credentials).toEqual({
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'client_secret_post' }).providers.list[0].credentials).toEqual({
       method: 'client_secret_post',
       secret: 'shh',
     })
@@ -132,10 +132,10 @@ describe('parseConfig', () => {
   it('takes private_key_jwt with a PKCS#8 PEM (newlines may be escaped) or a private JWK', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\\n-----END PRIVATE KEY-----'
     const config = parseConfig({ ...valid, OIDC_CLIENT_SECRET: '', OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: pem })
-    expect(config.oidc.credentials).toEqual({ method: 'private_key_jwt' })
-    expect(config.oidc.privateKey).toContain('\nMIGHAgEA')
+    expect(config.providers.list[0].credentials).toEqual({ method: 'private_key_jwt' })
+    expect(config.providers.list[0].privateKey).toContain('\nMIGHAgEA')
     const jwk = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' })
-    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: jwk }).oidc.privateKey).toBe(jwk)
+    expect(parseConfig({ ...valid, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: jwk }).providers.list[0].privateKey).toBe(jwk)
   })
 
   it('says what is wrong with a missing or unusable private key', () => {
@@ -146,14 +146,14 @@ describe('parseConfig', () => {
   })
 
   it('reads OIDC_USE_PAR and OIDC_USE_REQUEST_OBJECT as true or false only', () => {
-    expect(parseConfig({ ...valid, OIDC_USE_PAR: 'true' }).oidc.usePar).toBe(true)
-    expect(parseConfig(valid).oidc.usePar).toBe(false)
+    expect(parseConfig({ ...valid, OIDC_USE_PAR: 'true' }).providers.list[0].usePar).toBe(true)
+    expect(parseConfig(valid).providers.list[0].usePar).toBe(false)
     expect(problemsOf({ ...valid, OIDC_USE_PAR: 'yes' })[0]).toMatch(/OIDC_USE_PAR must be "true" or "false"/)
   })
 
   it('requires the openid scope and drops duplicates', () => {
     expect(problemsOf({ ...valid, OIDC_SCOPE: 'profile email' })[0]).toMatch(/OIDC_SCOPE must include "openid"/)
-    expect(parseConfig({ ...valid, OIDC_SCOPE: ' openid  urn:opc:idm:t.user.me openid ' }).oidc.scope).toBe('openid urn:opc:idm:t.user.me')
+    expect(parseConfig({ ...valid, OIDC_SCOPE: ' openid  urn:opc:idm:t.user.me openid ' }).providers.list[0].scope).toBe('openid urn:opc:idm:t.user.me')
   })
 
   it('expects the token issuer from OIDC_TOKEN_ISSUER when set (Oracle IDCS)', () => {
@@ -162,9 +162,9 @@ describe('parseConfig', () => {
       OIDC_ISSUER: 'https://idcs-0123456789abcdef.identity.oraclecloud.com',
       OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/',
     })
-    expect(config.oidc.issuer.href).toBe('https://idcs-0123456789abcdef.identity.oraclecloud.com/')
-    expect(config.oidc.expectedIssuer.href).toBe('https://identity.oraclecloud.com/')
-    expect(config.oidc.tokenIssuerOverridden).toBe(true)
+    expect(config.providers.list[0].issuer.href).toBe('https://idcs-0123456789abcdef.identity.oraclecloud.com/')
+    expect(config.providers.list[0].expectedIssuer.href).toBe('https://identity.oraclecloud.com/')
+    expect(config.providers.list[0].tokenIssuerOverridden).toBe(true)
   })
 
   it('keeps sessions in the embedded store without REDIS_URL (a file under .data/ by default), and in Redis with one', () => {

@@ -9,12 +9,14 @@
  * middleware reads the same `getConfig()` as everything else.
  */
 import { ConfigError, parseUrl, read, type Env } from './env'
-import { parseOidcConfig, type OidcConfig } from './oidc'
+import { parseProviders, type ProvidersConfig } from './providers'
 import { parseSessionConfig, type SessionConfig } from './session'
 import { parseStoreConfig, type StoreConfig } from './store'
 
 export { ConfigError, isLoopbackHost } from './env'
 export { ALLOW_HTTP_VARIABLE, DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
+export { DEFAULT_PROVIDER, PROVIDER_ID, providerVariable, type ProviderId } from './provider-ids'
+export { emailDomain, normalizeDomain, offersChoice, providerById, providerForEmail, type ProvidersConfig } from './providers'
 export {
   DEFAULT_ABSOLUTE_TIMEOUT,
   DEFAULT_IDLE_TIMEOUT,
@@ -28,7 +30,8 @@ export { redact, type StoreConfig } from './store'
 
 export interface AppConfig {
   readonly session: SessionConfig
-  readonly oidc: OidcConfig
+  /** The providers people sign in with, in button order: one (`default`) unless OIDC_PROVIDERS lists more. */
+  readonly providers: ProvidersConfig
   readonly store: StoreConfig
   /** The API `/api/call-api` calls with the user's access token (API_ENDPOINT), if any. */
   readonly apiEndpoint: URL | undefined
@@ -38,15 +41,15 @@ export interface AppConfig {
 export function parseConfig(env: Env): AppConfig {
   const problems: string[] = []
   const session = parseSessionConfig(env, problems)
-  const oidc = parseOidcConfig(env, session?.appBaseUrl, problems)
+  const providers = parseProviders(env, session?.appBaseUrl, problems)
   const store = parseStoreConfig(env, problems)
 
   const apiRaw = read(env, 'API_ENDPOINT')
   const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
   if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
 
-  if (problems.length > 0 || !session || !oidc) throw new ConfigError(problems)
-  return { session, oidc, store, apiEndpoint }
+  if (problems.length > 0 || !session || !providers) throw new ConfigError(problems)
+  return { session, providers, store, apiEndpoint }
 }
 
 let cached: AppConfig | undefined

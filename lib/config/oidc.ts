@@ -1,9 +1,12 @@
 /**
- * The OpenID Connect half of the configuration: which provider, which client,
- * how it authenticates, and the protocol options.
+ * One OpenID provider's configuration: which provider, which client there, how
+ * it authenticates, and the protocol options. Every setting is read under the
+ * provider's own prefix (./provider-ids.ts): `OIDC_` for `default`,
+ * `OIDC_<ID>_` for the others, and every message names the variable as set.
  */
-import { AUTH_ROUTES } from '../routes'
+import { AUTH_ROUTES, providerRoute } from '../routes'
 import { isLoopbackHost, parseFlag, parseUrl, read, type Env } from './env'
+import { DEFAULT_PROVIDER, providerVariable, type ProviderId, type ProviderSetting } from './provider-ids'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
 
@@ -14,6 +17,16 @@ export type ClientCredentials =
   | { readonly method: 'none' }
 
 export interface OidcConfig {
+  /** The provider's id in OIDC_PROVIDERS (`default` when it is unset): in its routes, its sessions, its store keys. */
+  readonly id: ProviderId
+  /** What the sign-in page's button and the profile call it (OIDC_<ID>_NAME; default: the issuer's host). */
+  readonly name: string
+  /** E-mail domains whose users sign in here (OIDC_<ID>_DOMAINS): lower-case, IDNA ASCII form. */
+  readonly domains: readonly string[]
+  /** Fixed extra authorization parameters (OIDC_<ID>_AUTH_PARAMS), e.g. domain_hint or kc_idp_hint. */
+  readonly authParams: readonly (readonly [string, string])[]
+  /** The name of this provider's variable for `setting`, for messages that say what to set. */
+  readonly variable: (setting: ProviderSetting) => string
   /** Where discovery happens: `{issuer}/.well-known/openid-configuration`. */
   readonly issuer: URL
   /** OIDC_ISSUER exactly as set (a URL object adds a slash to a bare origin): what /api/health reports. */
@@ -62,9 +75,11 @@ export type LogoutStyle = 'standard' | 'cognito'
 export const DEFAULT_SCOPE = 'openid profile email'
 export const ALLOW_HTTP_VARIABLE = 'OIDC_ALLOW_HTTP_ISSUER'
 
+type Variable = (setting: ProviderSetting) => string
+
 const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']
 
-function parseIssuer(env: Env, name: string, allowHttp: boolean, problems: string[]): URL | undefined {
+function parseIssuer(env: Env, name: string, allowHttp: boolean, v: Variable, problems: string[]): URL | undefined {
   const raw = read(env, name)
   if (!raw) return undefined
   const url = parseUrl(raw)
@@ -79,26 +94,26 @@ function parseIssuer(env: Env, name: string, allowHttp: boolean, problems: strin
   if (url.protocol === 'http:' && !allowHttp && !isLoopbackHost(url.hostname)) {
     problems.push(
       `${name} is "${raw}", a plain-http URL that is not a loopback address. Tokens would cross the network unencrypted. ` +
-        `Use https, or set ${ALLOW_HTTP_VARIABLE}=true if you really mean it (a test provider on a private network).`,
+        `Use https, or set ${v('ALLOW_HTTP_ISSUER')}=true if you really mean it (a test provider on a private network).`,
     )
     return undefined
   }
   return url
 }
 
-function parseCredentials(env: Env, problems: string[]): ClientCredentials | undefined {
-  const secret = read(env, 'OIDC_CLIENT_SECRET')
-  const rawMethod = read(env, 'OIDC_CLIENT_AUTH_METHOD')
+function parseCredentials(env: Env, v: Variable, problems: string[]): ClientCredentials | undefined {
+  const secret = read(env, v('CLIENT_SECRET'))
+  const rawMethod = read(env, v('CLIENT_AUTH_METHOD'))
   if (rawMethod && !AUTH_METHODS.includes(rawMethod as ClientAuthMethod)) {
-    problems.push(`OIDC_CLIENT_AUTH_METHOD must be one of ${AUTH_METHODS.join(', ')}; got "${rawMethod}".`)
+    problems.push(`${v('CLIENT_AUTH_METHOD')} must be one of ${AUTH_METHODS.join(', ')}; got "${rawMethod}".`)
     return undefined
   }
   // Without a secret there is nothing to authenticate with: a public client, protected by PKCE.
   const method = (rawMethod as ClientAuthMethod | undefined) ?? (secret ? 'client_secret_basic' : 'none')
   if (method === 'private_key_jwt') {
-    if (!read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
+    if (!read(env, v('CLIENT_PRIVATE_KEY'))) {
       problems.push(
-        'OIDC_CLIENT_AUTH_METHOD is "private_key_jwt" but OIDC_CLIENT_PRIVATE_KEY is not set. ' +
+        `${v('CLIENT_AUTH_METHOD')} is "private_key_jwt" but ${v('CLIENT_PRIVATE_KEY')} is not set. ` +
           "Set it to the client's private key: a PKCS#8 PEM, or a private JWK with its kid.",
       )
       return undefined
@@ -108,8 +123,8 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
   if (method === 'none') {
     if (secret) {
       problems.push(
-        'OIDC_CLIENT_SECRET is set but OIDC_CLIENT_AUTH_METHOD is "none" (a public client never sends a secret). ' +
-          'Remove the secret, or set OIDC_CLIENT_AUTH_METHOD=client_secret_basic.',
+        `${v('CLIENT_SECRET')} is set but ${v('CLIENT_AUTH_METHOD')} is "none" (a public client never sends a secret). ` +
+          `Remove the secret, or set ${v('CLIENT_AUTH_METHOD')}=client_secret_basic.`,
       )
       return undefined
     }
@@ -117,8 +132,8 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
   }
   if (!secret) {
     problems.push(
-      `OIDC_CLIENT_AUTH_METHOD is "${method}" but OIDC_CLIENT_SECRET is not set. ` +
-        'Copy the client secret from the provider, or set OIDC_CLIENT_AUTH_METHOD=none for a public client.',
+      `${v('CLIENT_AUTH_METHOD')} is "${method}" but ${v('CLIENT_SECRET')} is not set. ` +
+        `Copy the client secret from the provider, or set ${v('CLIENT_AUTH_METHOD')}=none for a public client.`,
     )
     return undefined
   }
@@ -130,13 +145,13 @@ function parseCredentials(env: Env, problems: string[]): ClientCredentials | und
  * environments) or a private JWK. Only its shape is checked here; it is imported
  * on first use (lib/oidc/client-key.ts), where a bad key is reported too.
  */
-function parsePrivateKey(env: Env, problems: string[]): string | undefined {
-  const raw = read(env, 'OIDC_CLIENT_PRIVATE_KEY')
+function parsePrivateKey(env: Env, v: Variable, problems: string[]): string | undefined {
+  const raw = read(env, v('CLIENT_PRIVATE_KEY'))
   if (!raw) return undefined
   const key = raw.replace(/\\n/g, '\n')
   if (key.startsWith('-----BEGIN PRIVATE KEY-----')) return key
   if (key.startsWith('-----BEGIN')) {
-    problems.push('OIDC_CLIENT_PRIVATE_KEY must be PKCS#8 ("-----BEGIN PRIVATE KEY-----"); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem')
+    problems.push(`${v('CLIENT_PRIVATE_KEY')} must be PKCS#8 ("-----BEGIN PRIVATE KEY-----"); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem`)
     return undefined
   }
   try {
@@ -145,64 +160,78 @@ function parsePrivateKey(env: Env, problems: string[]): string | undefined {
   } catch {
     // reported below
   }
-  problems.push('OIDC_CLIENT_PRIVATE_KEY must be a PKCS#8 PEM or a private JWK (JSON with "kty", "d" and its "kid").')
+  problems.push(`${v('CLIENT_PRIVATE_KEY')} must be a PKCS#8 PEM or a private JWK (JSON with "kty", "d" and its "kid").`)
   return undefined
 }
 
-function parseScope(env: Env, problems: string[]): string | undefined {
-  const scope = (read(env, 'OIDC_SCOPE') ?? DEFAULT_SCOPE).split(/\s+/)
+function parseScope(env: Env, v: Variable, problems: string[]): string | undefined {
+  const scope = (read(env, v('SCOPE')) ?? DEFAULT_SCOPE).split(/\s+/)
   if (!scope.includes('openid')) {
-    problems.push(`OIDC_SCOPE must include "openid" to get an ID token; got "${scope.join(' ')}".`)
+    problems.push(`${v('SCOPE')} must include "openid" to get an ID token; got "${scope.join(' ')}".`)
     return undefined
   }
   return [...new Set(scope)].join(' ')
 }
 
-/** The provider and client settings; problems are added to `problems`. `appBaseUrl` is undefined when the session part is broken. */
-export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems: string[]): OidcConfig | undefined {
-  const allowHttpOptIn = parseFlag(env, ALLOW_HTTP_VARIABLE, problems)
+/**
+ * Provider `id`'s settings, read under its prefix; problems are added to
+ * `problems`. `appBaseUrl` is undefined when the session part is broken.
+ * `presentation`: its button's name, e-mail domains and fixed parameters (./provider-ids.ts parses them).
+ */
+export function parseOidcConfig(
+  env: Env,
+  id: ProviderId,
+  appBaseUrl: URL | undefined,
+  presentation: Pick<OidcConfig, 'name' | 'domains' | 'authParams'> | undefined,
+  problems: string[],
+): OidcConfig | undefined {
+  const v: Variable = (setting) => providerVariable(id, setting)
+  const allowHttpOptIn = parseFlag(env, v('ALLOW_HTTP_ISSUER'), problems)
 
-  const issuer = parseIssuer(env, 'OIDC_ISSUER', allowHttpOptIn, problems)
-  if (!issuer && !read(env, 'OIDC_ISSUER')) {
+  const issuer = parseIssuer(env, v('ISSUER'), allowHttpOptIn, v, problems)
+  if (!issuer && !read(env, v('ISSUER'))) {
     problems.push(
-      "OIDC_ISSUER is not set. Set it to your provider's issuer URL (discovery is at OIDC_ISSUER/.well-known/openid-configuration), " +
-        'or run `npm run dev` without it to use the embedded local provider.',
+      `${v('ISSUER')} is not set. Set it to your provider's issuer URL (discovery is at ${v('ISSUER')}/.well-known/openid-configuration), ` +
+        (id === DEFAULT_PROVIDER ? 'or run `npm run dev` without it to use the embedded local provider.' : `or remove ${id} from OIDC_PROVIDERS.`),
     )
   }
-  const tokenIssuer = parseIssuer(env, 'OIDC_TOKEN_ISSUER', allowHttpOptIn, problems)
+  const tokenIssuer = parseIssuer(env, v('TOKEN_ISSUER'), allowHttpOptIn, v, problems)
 
-  const clientId = read(env, 'OIDC_CLIENT_ID')
-  if (!clientId) problems.push('OIDC_CLIENT_ID is not set. Copy the client ID of the application registered at your provider.')
+  const clientId = read(env, v('CLIENT_ID'))
+  if (!clientId) problems.push(`${v('CLIENT_ID')} is not set. Copy the client ID of the application registered at your provider.`)
 
-  const credentials = parseCredentials(env, problems)
-  const scope = parseScope(env, problems)
-  const privateKey = parsePrivateKey(env, problems)
-  const usePar = parseFlag(env, 'OIDC_USE_PAR', problems)
-  const useRequestObject = parseFlag(env, 'OIDC_USE_REQUEST_OBJECT', problems)
-  const assertionAudience = read(env, 'OIDC_CLIENT_ASSERTION_AUDIENCE') ?? 'issuer'
+  const credentials = parseCredentials(env, v, problems)
+  const scope = parseScope(env, v, problems)
+  const privateKey = parsePrivateKey(env, v, problems)
+  const usePar = parseFlag(env, v('USE_PAR'), problems)
+  const useRequestObject = parseFlag(env, v('USE_REQUEST_OBJECT'), problems)
+  const assertionAudience = read(env, v('CLIENT_ASSERTION_AUDIENCE')) ?? 'issuer'
   if (assertionAudience !== 'issuer' && assertionAudience !== 'token_endpoint') {
-    problems.push(`OIDC_CLIENT_ASSERTION_AUDIENCE must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
+    problems.push(`${v('CLIENT_ASSERTION_AUDIENCE')} must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
   }
-  if (useRequestObject && !read(env, 'OIDC_CLIENT_PRIVATE_KEY')) {
-    problems.push("OIDC_USE_REQUEST_OBJECT=true signs request objects with the client's key: set OIDC_CLIENT_PRIVATE_KEY too.")
+  if (useRequestObject && !read(env, v('CLIENT_PRIVATE_KEY'))) {
+    problems.push(`${v('USE_REQUEST_OBJECT')}=true signs request objects with the client's key: set ${v('CLIENT_PRIVATE_KEY')} too.`)
   }
 
-  const endSessionRaw = read(env, 'OIDC_END_SESSION_ENDPOINT')
+  const endSessionRaw = read(env, v('END_SESSION_ENDPOINT'))
   const endSessionEndpoint = endSessionRaw ? parseUrl(endSessionRaw) : undefined
   if (endSessionRaw && !endSessionEndpoint) {
-    problems.push(`OIDC_END_SESSION_ENDPOINT must be an http(s) URL such as https://auth.example.com/logout; got "${endSessionRaw}".`)
+    problems.push(`${v('END_SESSION_ENDPOINT')} must be an http(s) URL such as https://auth.example.com/logout; got "${endSessionRaw}".`)
   }
-  const styleRaw = read(env, 'OIDC_LOGOUT_STYLE')
+  const styleRaw = read(env, v('LOGOUT_STYLE'))
   if (styleRaw && styleRaw !== 'standard' && styleRaw !== 'cognito') {
-    problems.push(`OIDC_LOGOUT_STYLE must be "standard" or "cognito"; got "${styleRaw}".`)
+    problems.push(`${v('LOGOUT_STYLE')} must be "standard" or "cognito"; got "${styleRaw}".`)
   }
 
-  if (!issuer || !clientId || !credentials || !scope || !appBaseUrl) return undefined
+  if (!issuer || !clientId || !credentials || !scope || !appBaseUrl || !presentation) return undefined
   const expectedIssuer = tokenIssuer ?? issuer
   const usesHttp = issuer.protocol === 'http:' || expectedIssuer.protocol === 'http:'
   return {
+    id,
+    ...presentation,
+    variable: v,
     issuer,
-    issuerAsConfigured: read(env, 'OIDC_ISSUER')!,
+    issuerAsConfigured: read(env, v('ISSUER'))!,
     expectedIssuer,
     tokenIssuerOverridden: tokenIssuer !== undefined,
     clientId,
@@ -213,7 +242,7 @@ export function parseOidcConfig(env: Env, appBaseUrl: URL | undefined, problems:
     usePar,
     useRequestObject,
     assertionAudience: assertionAudience === 'token_endpoint' ? 'token_endpoint' : 'issuer',
-    redirectUri: new URL(AUTH_ROUTES.callback, appBaseUrl).href,
+    redirectUri: new URL(providerRoute(AUTH_ROUTES.callback, id), appBaseUrl).href,
     postLogoutRedirectUri: new URL('/', appBaseUrl).href,
     endSessionEndpoint,
     // Amazon Cognito's /logout takes client_id and logout_uri; its issuers live on cognito-idp.<region>.amazonaws.com.

@@ -4,6 +4,7 @@
  */
 import { ConfigError, parseSeconds, parseUrl, read, type Env } from './env'
 import { SESSION_COOKIE } from '../routes'
+import { listedProviderIds, providerVariable, type ProviderId } from './provider-ids'
 
 export interface SessionConfig {
   /** The app's public origin. Every absolute URL we build starts here, never at the Host header. */
@@ -21,12 +22,19 @@ export interface SessionConfig {
   /** A session unused for this many seconds is over (SESSION_IDLE_TIMEOUT). */
   readonly idleTimeout: number
   /**
-   * Origins a form on our pages may end up at besides our own: the provider's
-   * (OIDC_ISSUER, OIDC_END_SESSION_ENDPOINT). Signing out is a form POST that the
-   * app answers with a redirect to the provider's end-session endpoint, and
-   * browsers hold that redirect to the CSP's `form-action` too.
+   * Origins a form on our pages may end up at besides our own: every provider's
+   * (OIDC_ISSUER, OIDC_END_SESSION_ENDPOINT, and each listed provider's own).
+   * Signing out is a form POST that the app answers with a redirect to the
+   * provider's end-session endpoint, the sign-in page's e-mail form is answered
+   * with a redirect on to a provider, and browsers hold those redirects to the
+   * CSP's `form-action` too.
    */
   readonly providerOrigins: readonly string[]
+  /**
+   * The providers a session may belong to (OIDC_PROVIDERS): a session of a
+   * provider removed from the configuration reads as signed out.
+   */
+  readonly providerIds: readonly ProviderId[]
 }
 
 export const MIN_SECRET_LENGTH = 32
@@ -87,9 +95,10 @@ function parseSecrets(env: Env, problems: string[]): readonly [string, ...string
   return secrets as [string, ...string[]]
 }
 
-/** The origins of the provider URLs a sign-out form is redirected to; malformed ones are the OIDC part's to report. */
+/** The origins of the provider URLs a form is redirected to; malformed ones are the OIDC part's to report. */
 function providerOrigins(env: Env): string[] {
-  const origins = ['OIDC_ISSUER', 'OIDC_END_SESSION_ENDPOINT'].map((name) => {
+  const names = listedProviderIds(env).flatMap((id) => [providerVariable(id, 'ISSUER'), providerVariable(id, 'END_SESSION_ENDPOINT')])
+  const origins = names.map((name) => {
     const raw = read(env, name)
     return raw ? parseUrl(raw)?.origin : undefined
   })
@@ -120,6 +129,7 @@ export function parseSessionConfig(env: Env, problems: string[] = []): SessionCo
     absoluteTimeout,
     idleTimeout,
     providerOrigins: providerOrigins(env),
+    providerIds: listedProviderIds(env),
   }
 }
 

@@ -31,3 +31,8 @@ export function backchannelUnavailable(description: string): NextResponse {
   console.warn(`[auth] back-channel logout not processed: ${description}`)
   return NextResponse.json({ error: 'temporarily_unavailable', error_description: description }, { status: 503, headers: { ...noStore, 'retry-after': '5' } })
 }
+
+/** An API address that names nothing configured here (a provider id no one set up). */
+export function notFoundJson(): NextResponse {
+  return NextResponse.json({ error: 'not_found', error_description: 'Nothing is configured at this address.' }, { status: 404, headers: noStore })
+}

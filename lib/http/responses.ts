@@ -98,6 +98,19 @@ export function sessionsUnavailable(returnTo: string): NextResponse {
   return response
 }
 
+/** 404 under /auth/: our own page with its own strict policy (see app/auth/[...rest]/route.ts), e.g. a provider id no one configured. */
+export function notFoundPage(): NextResponse {
+  return htmlPage(
+    {
+      kicker: 'Not found · 404',
+      title: 'Page not found',
+      paragraphs: [{ text: 'There is nothing at this address.' }],
+      actions: [{ kind: 'link', href: '/', label: 'Go to the home page', primary: true }],
+    },
+    404,
+  )
+}
+
 /** 403 for a state-changing request that did not come from our own pages (lib/http/same-origin.ts). */
 export function crossSiteRefused(): NextResponse {
   return htmlPage(
@@ -116,7 +129,7 @@ export function crossSiteRefused(): NextResponse {
  * The error page for a failed login, with a link that starts over and returns
  * to where the user was going. Logged as one line, without tokens or codes.
  */
-export function loginFailure(error: unknown, returnTo = '/'): NextResponse {
+export function loginFailure(error: unknown, returnTo = '/', providerId?: string): NextResponse {
   const loginError = asLoginError(error)
   const log = loginError.status >= 500 ? console.error : console.warn
   log(`[auth] ${describeForLog(loginError)}`)
@@ -124,7 +137,7 @@ export function loginFailure(error: unknown, returnTo = '/'): NextResponse {
 
   // /auth/ runs no middleware, so the page brings its own nonce and policy.
   const nonce = createNonce()
-  const response = new NextResponse(errorPageHtml(loginError, loginPath(returnTo), nonce), {
+  const response = new NextResponse(errorPageHtml(loginError, loginPath(returnTo, {}, providerId), nonce), {
     status: loginError.status,
     headers: {
       'content-type': 'text/html; charset=utf-8',

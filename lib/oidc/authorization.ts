@@ -46,6 +46,8 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
     code_challenge: await oauth.calculatePKCECodeChallenge(challenge.codeVerifier),
     code_challenge_method: 'S256',
   })
+  // The provider's fixed parameters (OIDC_<ID>_AUTH_PARAMS: domain_hint, kc_idp_hint…), then this login's options, which win: a step-up's prompt=login must.
+  for (const [name, value] of config.authParams) params.set(name, value)
   for (const [name, value] of authorizationParameters(challenge.options)) params.set(name, value)
 
   let request = params

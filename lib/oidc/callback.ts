@@ -8,6 +8,7 @@ import type { Claim } from '../jwt'
 import type { LoginChallenge } from './authorization'
 import { callbackFailure } from './errors'
 import { checkAcr, checkIssuedAt, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
+import { checkBinding, type ProviderBinding } from './mix-up'
 import { step, type DiscoveredProvider } from './provider'
 import { tokenSetFrom, type TokenSet } from './token-set'
 
@@ -24,9 +25,16 @@ function extraClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoRespo
  * Completes a login from the provider's redirect back to us. Throws LoginError
  * for every failure; resolves only with fully validated tokens.
  */
-export async function completeLogin(provider: DiscoveredProvider, callbackParams: URLSearchParams, challenge: LoginChallenge): Promise<TokenSet> {
+export async function completeLogin(
+  provider: DiscoveredProvider,
+  callbackParams: URLSearchParams,
+  challenge: LoginChallenge & ProviderBinding,
+): Promise<TokenSet> {
   const { as, client, clientAuth, http, config } = provider
   const { maxAge, acrValues } = challenge.options
+
+  // 0. This login was started for this very provider (RFC 9700 §4.4, mix-up): nothing is sent anywhere otherwise.
+  checkBinding(provider, challenge)
 
   // 1. The authorization response (RFC 6749 §4.1.2): our state, the provider's
   //    `iss` where it advertises RFC 9207, or the provider's error.

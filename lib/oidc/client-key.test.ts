@@ -32,7 +32,7 @@ async function assertion(env: Record<string, string>): Promise<ReturnType<typeof
     OIDC_CLIENT_ID: 'app',
     OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
     ...env,
-  }).oidc
+  }).providers.list[0]
   const body = new URLSearchParams()
   await (
     await clientAuthentication(config, as)

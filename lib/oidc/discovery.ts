@@ -21,23 +21,28 @@ const DISCOVERED = Symbol.for('nextjs-oidc-login.discovered')
 const shared = globalThis as { [DISCOVERED]?: Map<string, oauth.AuthorizationServer> }
 const discovered = (shared[DISCOVERED] ??= new Map<string, oauth.AuthorizationServer>())
 
+/** Metadata is the issuer's, checked against the issuer we expect: two providers that expect differently share nothing. */
+function cacheKey(config: OidcConfig): string {
+  return `${config.issuer.href} ${config.expectedIssuer.href}`
+}
+
 /** Explains an issuer mismatch in terms of the variables that fix it. */
 function issuerMismatch(config: OidcConfig, error: oauth.OperationProcessingError): LoginError {
   const body = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body
   const announced = typeof body?.issuer === 'string' ? body.issuer : '(none)'
-  const expectedVar = config.tokenIssuerOverridden ? 'OIDC_TOKEN_ISSUER' : 'OIDC_ISSUER'
+  const expectedVar = config.variable(config.tokenIssuerOverridden ? 'TOKEN_ISSUER' : 'ISSUER')
   return new LoginError(
     'misconfigured',
     `The provider's discovery document at ${config.issuer.href} names its issuer "${announced}", ` +
       `not ${expectedVar}="${config.expectedIssuer.href}". If the provider is right (Oracle IDCS and OCI Identity Domains ` +
-      `answer https://identity.oraclecloud.com/), set OIDC_TOKEN_ISSUER=${announced}.`,
+      `answer https://identity.oraclecloud.com/), set ${config.variable('TOKEN_ISSUER')}=${announced}.`,
     { cause: error },
   )
 }
 
 /** The provider's metadata: from another bundle's discovery in this process, or fetched and checked now. */
 export async function discoveredMetadata(config: OidcConfig, http: HttpOptions): Promise<oauth.AuthorizationServer> {
-  const known = discovered.get(config.issuer.href)
+  const known = discovered.get(cacheKey(config))
   if (known) return known
   let as: oauth.AuthorizationServer
   try {
@@ -60,6 +65,6 @@ export async function discoveredMetadata(config: OidcConfig, http: HttpOptions):
       "The provider's discovery document lacks an authorization, token or jwks_uri endpoint, so it cannot sign anyone in.",
     )
   }
-  discovered.set(config.issuer.href, as)
+  discovered.set(cacheKey(config), as)
   return as
 }

@@ -7,7 +7,7 @@
  * garbage" (502) in another.
  */
 import * as oauth from 'oauth4webapi'
-import type { ClientAuthMethod } from '../config'
+import type { ClientAuthMethod, OidcConfig } from '../config'
 import { quoted } from '../log-text'
 
 export type LoginErrorKind =
@@ -110,23 +110,28 @@ export interface ClientAuthContext {
   readonly assertionAudience: 'issuer' | 'token_endpoint'
   /** The kid our assertions carry (private_key_jwt), as the start-up log prints it. */
   readonly keyId?: string | undefined
+  /** The names of this provider's variables (OIDC_… or OIDC_<ID>_…). */
+  readonly variable?: OidcConfig['variable']
 }
+
+const unprefixed: OidcConfig['variable'] = (setting) => `OIDC_${setting}`
 
 /** Which settings to check when the provider refuses our client authentication: those of the method in use. */
 function credentialSettings(client: ClientAuthContext | undefined): string {
+  const v = client?.variable ?? unprefixed
   switch (client?.method) {
     case 'private_key_jwt': {
       const kid = client.keyId ? `kid "${client.keyId}"` : 'kid'
       return (
-        `Check that the provider holds the public half of OIDC_CLIENT_PRIVATE_KEY under the ${kid} (as the start-up log prints it) ` +
-        `for the client OIDC_CLIENT_ID, and OIDC_CLIENT_ASSERTION_AUDIENCE (now "${client.assertionAudience}"; ` +
+        `Check that the provider holds the public half of ${v('CLIENT_PRIVATE_KEY')} under the ${kid} (as the start-up log prints it) ` +
+        `for the client ${v('CLIENT_ID')}, and ${v('CLIENT_ASSERTION_AUDIENCE')} (now "${client.assertionAudience}"; ` +
         'some providers accept only "token_endpoint" as the assertion\'s audience).'
       )
     }
     case 'none':
-      return 'Check OIDC_CLIENT_ID, and that the provider lets this client authenticate with no secret (OIDC_CLIENT_AUTH_METHOD=none).'
+      return `Check ${v('CLIENT_ID')}, and that the provider lets this client authenticate with no secret (${v('CLIENT_AUTH_METHOD')}=none).`
     default:
-      return 'Check OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD.'
+      return `Check ${v('CLIENT_ID')}, ${v('CLIENT_SECRET')} and ${v('CLIENT_AUTH_METHOD')}.`
   }
 }
 

@@ -5,8 +5,8 @@
  * document says nothing about a provider that has since gone down.
  *
  * Bounded, so a health check can never become a load on the provider or hang:
- * one probe in flight per process however many checks arrive, each with a
- * short timeout, and its result reused for a few seconds.
+ * one probe per provider in flight per process however many checks arrive,
+ * each with a short timeout, and its result reused for a few seconds.
  *
  * Node runtime only.
  */
@@ -33,7 +33,8 @@ interface Probe {
 
 /** Shared by every bundle's copy of this module, as in lib/oidc/discovery.ts. */
 const PROBE = Symbol.for('nextjs-oidc-login.provider-probe')
-const shared = globalThis as { [PROBE]?: Probe }
+const shared = globalThis as { [PROBE]?: Map<string, Probe> }
+const probes = (shared[PROBE] ??= new Map<string, Probe>())
 
 /** Where discovery lives for this issuer (OIDC Discovery §4: the path is appended to the issuer's). */
 function discoveryUrl(issuer: URL): URL {
@@ -74,9 +75,10 @@ async function probe(config: OidcConfig): Promise<ProviderHealth> {
 
 /** The provider's health: a fresh probe, the one in flight, or one from the last few seconds. */
 export function providerHealth(config: OidcConfig, now = Date.now()): Promise<ProviderHealth> {
-  const last = shared[PROBE]
+  const key = config.issuer.href
+  const last = probes.get(key)
   if (last && now - last.at < FRESH_MS) return last.result
   const result = probe(config)
-  shared[PROBE] = { at: now, result }
+  probes.set(key, { at: now, result })
   return result
 }

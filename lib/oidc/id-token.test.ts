@@ -24,7 +24,7 @@ function provider(): Promise<DiscoveredProvider> {
     OIDC_CLIENT_ID: 'app',
     OIDC_CLIENT_SECRET: 'secret',
   }
-  return discoverProvider(parseConfig(env).oidc)
+  return discoverProvider(parseConfig(env).providers.list[0])
 }
 
 /** A token endpoint answer with an ID token signed by `key`, already through oauth4webapi's claims checks (as lib/oidc/callback.ts does first). */

@@ -3,7 +3,8 @@
  * metadata, this client's identity and credentials there, its key set, and the
  * transport rules for every call to it. A value passed to each protocol step
  * (lib/oidc/*.ts), never a module singleton inside them, so several providers
- * at once need no rewrite; `getProvider()` keeps the configured one per process.
+ * at once need no rewrite: with OIDC_PROVIDERS each is one such value, and
+ * `getProvider(config)` keeps each discovered one per process.
  *
  * Built on oauth4webapi, which does one protocol step per function and leaves
  * the choices to us. The choices made here:
@@ -17,7 +18,7 @@
  */
 import 'server-only'
 import * as oauth from 'oauth4webapi'
-import { getConfig, type OidcConfig } from '../config'
+import { getConfig, providerById, type OidcConfig } from '../config'
 import { clientAuthentication } from './client-auth'
 import { clientPrivateKey } from './client-key'
 import { discoveredMetadata } from './discovery'
@@ -59,18 +60,19 @@ export async function discoverProvider(config: OidcConfig): Promise<DiscoveredPr
       cause: error,
     })
   }
-  const authContext = { method: config.credentials.method, assertionAudience: config.assertionAudience, keyId }
+  const authContext = { method: config.credentials.method, assertionAudience: config.assertionAudience, keyId, variable: config.variable }
   return { config, as, client, clientAuth, authContext, http, keys: new KeySetCache() }
 }
 
 const providers = new WeakMap<OidcConfig, Promise<DiscoveredProvider>>()
 
 /**
- * The configured provider, discovered once per process. A failure is not
+ * The provider `config` names, discovered once per process. A failure is not
  * cached: the next caller discovers again, so a provider that was down at
- * start is used as soon as it is back.
+ * start is used as soon as it is back. Each provider on its own: one that is
+ * down never holds up another.
  */
-export function getProvider(config: OidcConfig = getConfig().oidc): Promise<DiscoveredProvider> {
+export function getProvider(config: OidcConfig): Promise<DiscoveredProvider> {
   let provider = providers.get(config)
   if (!provider) {
     provider = discoverProvider(config).catch((error: unknown) => {
@@ -89,4 +91,15 @@ export async function step<T>(name: ProviderStep, run: () => Promise<T>, client?
   } catch (error) {
     throw providerFailure(name, error, client)
   }
+}
+
+/**
+ * The configuration of the provider a session belongs to. One removed from
+ * OIDC_PROVIDERS since is an error here: its sessions already read as signed
+ * out (lib/session/sealed.ts), so nothing should ask.
+ */
+export function configuredProvider(id: string): OidcConfig {
+  const config = providerById(getConfig().providers, id)
+  if (!config) throw new LoginError('misconfigured', `The identity provider "${id}" is no longer configured (OIDC_PROVIDERS).`)
+  return config
 }

@@ -69,7 +69,7 @@ describe('idle timeout', () => {
     expect(config.idleTimeout).toBe(60)
     const now = start / 1000
     let cookie = await sealSession(
-      { v: 1, id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      { provider: 'default', id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
       config,
     )
     for (let t = 20; t <= 120; t += 20) {
@@ -89,7 +89,7 @@ describe('idle timeout', () => {
     const config = getConfig().session
     const now = start / 1000
     const cookie = await sealSession(
-      { v: 1, id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      { provider: 'default', id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
       config,
     )
     vi.setSystemTime(start + 1000)
@@ -104,7 +104,7 @@ describe('idle timeout', () => {
     const config = getConfig().session
     const now = start / 1000
     const session = {
-      v: 1 as const,
+      provider: 'default',
       id: newSessionId(),
       idToken: ID_TOKEN,
       claims: {},

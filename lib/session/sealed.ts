@@ -6,7 +6,7 @@
 import type { SessionConfig } from '../config'
 import { open, seal } from '../seal'
 import { compress, decompress } from './codec'
-import { isExpired, isSession, nowSeconds, type Session } from './session'
+import { isExpired, nowSeconds, sessionFromWire, sessionToWire, type Session } from './session'
 
 /** At most this many bytes of sealed session: three cookies, well under Node's 16 KiB request-header limit. */
 export const MAX_SEALED_SESSION = 3 * 3900
@@ -29,16 +29,17 @@ export const TOKEN_FIELDS = ['idToken', 'accessToken', 'refreshToken'] as const
  * session sealed whole by an earlier release still opens (and is sealed again
  * in the compact form at the next touch).
  */
-type Sealed = { readonly z: string } | Session
+type Sealed = { readonly z: string } | { readonly v: number }
 
 function isSealed(value: unknown): value is Sealed {
-  const isZ = typeof value === 'object' && value !== null && typeof (value as { z?: unknown }).z === 'string' && Object.keys(value).length === 1
-  return isZ || isSession(value)
+  if (typeof value !== 'object' || value === null) return false
+  const isZ = typeof (value as { z?: unknown }).z === 'string' && Object.keys(value).length === 1
+  return isZ || typeof (value as { v?: unknown }).v === 'number'
 }
 
 /** Throws SessionTooLargeError rather than produce a value the cookies cannot carry. */
 export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
-  const z = compress({ ...session }, TOKEN_FIELDS)
+  const z = compress(sessionToWire(session), TOKEN_FIELDS)
   const sealed = await seal({ z }, config.secrets, session.expiresAt - nowSeconds())
   if (sealed.length > MAX_SEALED_SESSION) throw new SessionTooLargeError(sealed.length)
   return sealed
@@ -60,6 +61,8 @@ export async function openSession(sealed: string | undefined, config: SessionCon
   const opened = recentlyOpened(config).get(sealed) ?? (await openUnremembered(sealed, config))
   // The clock moves on while a session is remembered: its timeouts are checked on every request.
   if (!opened || isExpired(opened.session, config)) return null
+  // A provider removed from the configuration: nothing can refresh, revoke or end its sessions any more.
+  if (!config.providerIds.includes(opened.session.provider)) return null
   return opened
 }
 
@@ -67,8 +70,8 @@ async function openUnremembered(sealed: string, config: SessionConfig): Promise<
   const opened = await open(sealed, config.secrets, config.absoluteTimeout, isSealed, MAX_SEALED_SESSION)
   if (!opened) return undefined
   const { data } = opened
-  const session = 'z' in data ? decompress(data.z, TOKEN_FIELDS) : data
-  if (!isSession(session)) return undefined
+  const session = sessionFromWire('z' in data ? decompress(data.z, TOKEN_FIELDS) : data)
+  if (!session) return undefined
   const result = { session, stale: opened.stale || !('z' in data) }
   remember(config, sealed, result)
   return result

@@ -1,9 +1,10 @@
-import { sealData } from 'iron-session'
+import { sealData, unsealData } from 'iron-session'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from '../config'
 import { unsignedJwt } from '../testing/tokens'
 import { sessionUser } from './claims'
-import { openSession, sealSession, SessionTooLargeError } from './sealed'
+import { decompress } from './codec'
+import { openSession, sealSession, SessionTooLargeError, TOKEN_FIELDS } from './sealed'
 import { newSessionId, nowSeconds, type Session } from './session'
 
 /** The session in a sealed value, or null. */
@@ -19,7 +20,7 @@ const otherConfig: SessionConfig = { ...config, secrets: ['o'.repeat(40)] }
 function session(overrides: Partial<Session> = {}): Session {
   const now = nowSeconds()
   return {
-    v: 1,
+    provider: 'default',
     id: newSessionId(),
     idToken: ID_TOKEN,
     claims: { email: 'alice@example.com' },
@@ -129,9 +130,40 @@ describe('session cookies', () => {
 
   it('opens a session sealed whole by the previous release, and marks it for resealing in the compact form', async () => {
     const original = session()
-    const previous = await sealData(original, { password: config.secrets[0], ttl: 3600 })
+    const { provider: _default, ...before } = original
+    // A release from before several providers sealed `v: 1` and no provider: the default provider's.
+    const previous = await sealData({ v: 1, ...before }, { password: config.secrets[0], ttl: 3600 })
     const opened = await openSession(previous, config)
     expect(opened).toEqual({ session: original, stale: true })
+  })
+
+  it("keeps a session's provider, and seals another provider's in a shape no older release reads as the default provider's", async () => {
+    const several: SessionConfig = { ...config, providerIds: ['default', 'partner'] }
+    const atPartner = session({ provider: 'partner' })
+    const sealed = await sealSession(atPartner, several)
+    expect((await openSession(sealed, several))?.session).toEqual(atPartner)
+    // What is inside: v2 with its provider. Releases before several providers accept v1 only.
+    const wire = decompress((await unsealData<{ z: string }>(sealed, { password: config.secrets[0] })).z, TOKEN_FIELDS)
+    expect(wire).toMatchObject({ v: 2, provider: 'partner' })
+    // The default provider's sessions stay v1 without a provider, as older releases wrote and read them.
+    const atDefault = await sealSession(session(), several)
+    const defaultWire = decompress((await unsealData<{ z: string }>(atDefault, { password: config.secrets[0] })).z, TOKEN_FIELDS)
+    expect(defaultWire).toMatchObject({ v: 1 })
+    expect(defaultWire).not.toHaveProperty('provider')
+  })
+
+  it('reads a session as signed out once its provider is no longer configured', async () => {
+    const several: SessionConfig = { ...config, providerIds: ['default', 'partner'] }
+    const sealed = await sealSession(session({ provider: 'partner' }), several)
+    expect(await openSession(sealed, { ...config, providerIds: ['default'] })).toBeNull()
+  })
+
+  it('refuses a v2 seal that names the default provider, or no valid provider', async () => {
+    const { provider: _p, ...rest } = session()
+    for (const wire of [{ v: 2, provider: 'default', ...rest }, { v: 2, ...rest }, { v: 2, provider: 'Bad-Id', ...rest }, { v: 1, provider: 'partner', ...rest }]) {
+      const sealed = await sealData(wire, { password: config.secrets[0], ttl: 3600 })
+      expect(await openSession(sealed, { ...config, providerIds: ['default', 'partner'] })).toBeNull()
+    }
   })
 
   it('reads an authentic compact seal that does not inflate to a session as no session', async () => {

@@ -7,11 +7,16 @@
  */
 import { randomId } from '../base64url'
 import type { SessionConfig } from '../config'
+import { DEFAULT_PROVIDER, PROVIDER_ID, type ProviderId } from '../config/provider-ids'
 import type { TokenSet } from '../oidc/token-set'
 
 export interface Session extends TokenSet {
-  /** Shape version, so a cookie from an older release is recognised and refused cleanly. */
-  readonly v: 1
+  /**
+   * The provider the user signed in with (OIDC_PROVIDERS' id): whose tokens
+   * these are, where they are refreshed and revoked, where sign-out goes, and
+   * half of who the user is: a user is (provider, sub), never `sub` alone.
+   */
+  readonly provider: ProviderId
   /**
    * A random id given at sign-in, sealed with the rest: how the session store
    * names this session, so that signing out, the provider's back-channel logout
@@ -37,9 +42,9 @@ export function newSessionId(): string {
   return randomId()
 }
 
-/** A session that begins now, with the tokens of a completed login. */
-export function newSession(tokens: TokenSet, config: SessionConfig, now = nowSeconds()): Session {
-  return { v: 1, id: newSessionId(), ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
+/** A session that begins now, with the tokens of a completed login at `provider`. */
+export function newSession(tokens: TokenSet, provider: ProviderId, config: SessionConfig, now = nowSeconds()): Session {
+  return { id: newSessionId(), provider, ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
 }
 
 /** The same session with refreshed tokens: its id and its clock stay. */
@@ -61,11 +66,35 @@ function isOptional(value: unknown, type: 'string' | 'number'): boolean {
 }
 
 /**
- * A sealed cookie is authentic, but it may come from an older release with another
- * shape. Anything that does not match exactly is treated as no session.
+ * The session as it is sealed, with its shape version `v`:
+ * - 1: a session at the `default` provider, which it does not name. Releases
+ *   from before several providers wrote only these and read only these, so a
+ *   cookie sealed before the upgrade is the default provider's, and one a
+ *   rollback meets is read as what it is;
+ * - 2: a session at another provider, named in `provider`. Older releases
+ *   refuse v2, so none of them ever takes another provider's user for a
+ *   default one with the same `sub`.
  */
-export function isSession(value: unknown): value is Session {
-  if (!isRecord(value) || value.v !== 1) return false
+export function sessionToWire(session: Session): Record<string, unknown> {
+  const { provider, ...rest } = session
+  return provider === DEFAULT_PROVIDER ? { v: 1, ...rest } : { v: 2, provider, ...rest }
+}
+
+/**
+ * The session a sealed cookie holds. The cookie is authentic, but it may come
+ * from an older release with another shape: anything that does not match
+ * exactly is no session.
+ */
+export function sessionFromWire(value: unknown): Session | undefined {
+  if (!isRecord(value)) return undefined
+  const provider = value.v === 1 && value.provider === undefined ? DEFAULT_PROVIDER : value.v === 2 ? value.provider : undefined
+  if (typeof provider !== 'string' || !PROVIDER_ID.test(provider) || (value.v === 2 && provider === DEFAULT_PROVIDER)) return undefined
+  if (!hasSessionFields(value)) return undefined
+  const { v: _version, ...rest } = value
+  return { ...(rest as Omit<Session, 'provider'>), provider }
+}
+
+function hasSessionFields(value: Record<string, unknown>): boolean {
   return (
     // A session from before sessions had ids cannot be ended by the store: it reads as signed out.
     typeof value.id === 'string' &&

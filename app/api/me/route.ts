@@ -1,6 +1,7 @@
 /**
  * GET /api/me
- * The signed-in user as JSON: `{ user, session: { createdAt, expiresAt, idleExpiresAt } }`,
+ * The signed-in user as JSON: `{ user, provider, session: { createdAt, expiresAt, idleExpiresAt } }`
+ * (`provider`: the id in OIDC_PROVIDERS the user signed in with, `default` without it; a user is (provider, user.sub)),
  * or 401 with `{ error, error_description }` without a live session (a dead
  * cookie is cleared), or 503 when the session store cannot be reached. Tokens are never included.
  */
@@ -19,6 +20,7 @@ export async function GET() {
   const response = NextResponse.json(
     {
       user: sessionUser(session),
+      provider: session.provider,
       session: {
         createdAt: iso(session.createdAt),
         expiresAt: iso(session.expiresAt),

@@ -5,19 +5,7 @@
  * not run under /auth/, and next.config.ts's policies would replace the ones
  * our /auth/ pages send).
  */
-import { htmlPage } from '@/lib/http/responses'
+import { notFoundPage } from '@/lib/http/responses'
 
-function notFound() {
-  return htmlPage(
-    {
-      kicker: 'Not found · 404',
-      title: 'Page not found',
-      paragraphs: [{ text: 'There is nothing at this address.' }],
-      actions: [{ kind: 'link', href: '/', label: 'Go to the home page', primary: true }],
-    },
-    404,
-  )
-}
-
-export const GET = notFound
-export const POST = notFound
+export const GET = notFoundPage
+export const POST = notFoundPage

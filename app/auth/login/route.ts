@@ -1,39 +1,26 @@
 /**
- * GET /auth/login?returnTo=/path[&prompt=…&max_age=…&acr_values=…&ui_locales=…&login_hint=…&claims=…]
- * Starts a login (OIDC Core §3.1.2.1): a new transaction (state, nonce, PKCE
- * verifier and the allow-listed options) in a sealed cookie of its own, and a
- * redirect to the provider's authorization endpoint. Opened on another host
- * than APP_BASE_URL's, it first moves there: the provider comes back there,
- * and the transaction cookie must be waiting on that host.
+ * GET /auth/login?returnTo=/path[&login_hint=…&prompt=…&max_age=…&acr_values=…&ui_locales=…&claims=…]
+ * Starts a login (OIDC Core §3.1.2.1). With one provider, there: a new
+ * transaction and a redirect to its authorization endpoint (lib/auth/login.ts).
+ * With several (OIDC_PROVIDERS), a `login_hint` whose e-mail domain one of
+ * them lists (OIDC_<ID>_DOMAINS, exact match) goes on to that provider's
+ * /auth/login/<id> with the same query; anything else gets the sign-in page,
+ * which middleware serves here (a rewrite to app/(site)/sign-in, so it has the
+ * app's layout and nonce policy). A domain only routes: it grants nothing.
  */
 import type { NextRequest } from 'next/server'
-import { newTransaction } from '@/lib/auth/sign-in'
-import { getConfig } from '@/lib/config'
-import { onAppHost } from '@/lib/http/app-host'
-import { loginFailure, redirectTo } from '@/lib/http/responses'
-import { safeReturnTo } from '@/lib/http/return-to'
-import { authorizationOptions } from '@/lib/oidc/auth-params'
-import { authorizationUrl } from '@/lib/oidc/authorization'
-import { getProvider } from '@/lib/oidc/provider'
-import { dropDeadSessionCookie } from '@/lib/session/current'
-import { TransactionStore } from '@/lib/transaction-store'
+import { startLogin } from '@/lib/auth/login'
+import { getConfig, offersChoice, providerForEmail } from '@/lib/config'
+import { redirectTo } from '@/lib/http/responses'
+import { loginPath, SIGN_IN_PAGE } from '@/lib/routes'
 
 export async function GET(request: NextRequest) {
-  const { session: config } = getConfig()
-  const move = onAppHost(request, config.appBaseUrl)
-  if (move) return redirectTo(move)
-
-  const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'), config.appBaseUrl)
-  const transaction = newTransaction(returnTo, authorizationOptions(request.nextUrl.searchParams))
-  let destination: URL
-  try {
-    destination = await authorizationUrl(await getProvider(), transaction)
-  } catch (error) {
-    return loginFailure(error, returnTo)
-  }
-
-  const response = redirectTo(destination)
-  await dropDeadSessionCookie(request, response)
-  await new TransactionStore(config).save(transaction, request.cookies, response.cookies)
-  return response
+  const { providers, session: config } = getConfig()
+  if (!offersChoice(providers)) return startLogin(request, providers.list[0])
+  const query = request.nextUrl.searchParams
+  const hint = query.get('login_hint')
+  const matched = hint ? providerForEmail(providers, hint) : undefined
+  // No match (or middleware did not run): the sign-in page, with the same query.
+  const destination = matched ? `${loginPath(undefined, {}, matched.id)}?${query}` : `${SIGN_IN_PAGE}?${query}`
+  return redirectTo(new URL(destination, config.appBaseUrl))
 }

@@ -15,7 +15,7 @@
  * never saw as well as for those it did:
  * - by session id (signing out);
  * - by provider session (`sid`, back-channel logout);
- * - by user: sessions of this `sub` created before a moment, but one
+ * - by user: sessions of this (provider, `sub`) created before a moment, but one
  *   (back-channel logout with only `sub`, "sign out everywhere"). Seen sessions
  *   of the user are also ended by id, so one created in that same second is too.
  * Users and provider sessions are named by a keyed hash (./names.ts).
@@ -28,8 +28,9 @@ import type { DatabaseSync } from 'node:sqlite'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
 import { openDatabase, statements, type EmbeddedPlace, type Statements } from './embedded-db'
+import type { ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
-import type { Sealer, SessionStore, StoredSession } from './store'
+import type { Sealer, SessionStore, StoredSession, UserKey } from './store'
 import { describeUserAgent } from './user-agent'
 
 /** Seconds: the sessions list shows when a session was last seen to within a minute; a write at most that often. */
@@ -64,8 +65,8 @@ export class EmbeddedSessionStore implements SessionStore {
     const now = nowSeconds()
     const gone = this.sql.ended.get({
       id: ref.id,
-      sids: JSON.stringify(ref.sid === undefined ? [] : this.names.all(ref.sid)),
-      subs: JSON.stringify(this.names.all(ref.sub)),
+      sids: JSON.stringify(ref.sid === undefined ? [] : this.names.all(ref.sid, ref.provider)),
+      subs: JSON.stringify(this.names.all(ref.sub, ref.provider)),
       created: ref.createdAt,
       now,
     }) as { gone: number }
@@ -80,35 +81,35 @@ export class EmbeddedSessionStore implements SessionStore {
     this.endByIds([{ id: ref.id, expires: ref.expiresAt }])
   }
 
-  async endProviderSession(sid: string): Promise<void> {
-    const names = JSON.stringify(this.names.all(sid))
+  async endProviderSession(provider: ProviderId, sid: string): Promise<void> {
+    const names = JSON.stringify(this.names.all(sid, provider))
     this.transaction(() => {
       const sessions = this.sql.seenOfSid.all(names) as Array<{ id: string; expires: number }>
       this.endByIds(sessions)
       // Sessions of this provider session the store never saw may turn up until the latest end it knows of.
-      this.sql.endSid.run(this.names.current(sid), this.latestEnd(sessions))
+      this.sql.endSid.run(this.names.current(sid, provider), this.latestEnd(sessions))
     })
   }
 
-  async endUserSession(sub: string, id: string): Promise<boolean> {
-    const session = this.sql.seenOfSubById.get(id, JSON.stringify(this.names.all(sub))) as { id: string; expires: number } | undefined
+  async endUserSession(user: UserKey, id: string): Promise<boolean> {
+    const session = this.sql.seenOfSubById.get(id, JSON.stringify(this.names.all(user.sub, user.provider))) as { id: string; expires: number } | undefined
     if (!session || session.expires <= nowSeconds()) return false
     this.endByIds([session])
     return true
   }
 
-  async endUserSessions(sub: string, except?: string): Promise<void> {
-    const name = this.names.current(sub)
+  async endUserSessions(user: UserKey, except?: string): Promise<void> {
+    const name = this.names.current(user.sub, user.provider)
     this.transaction(() => {
-      const sessions = (this.sql.seenOfSub.all(JSON.stringify(this.names.all(sub))) as Array<{ id: string; expires: number }>).filter((s) => s.id !== except)
+      const sessions = (this.sql.seenOfSub.all(JSON.stringify(this.names.all(user.sub, user.provider))) as Array<{ id: string; expires: number }>).filter((s) => s.id !== except)
       this.endByIds(sessions)
       this.sql.endUser.run(name, nowSeconds(), except ?? null, this.latestEnd(sessions))
       this.sql.trimUserEnds.run(name, name)
     })
   }
 
-  async list(sub: string): Promise<StoredSession[]> {
-    const rows = this.sql.list.all(JSON.stringify(this.names.all(sub)), nowSeconds()) as Array<{
+  async list(user: UserKey): Promise<StoredSession[]> {
+    const rows = this.sql.list.all(JSON.stringify(this.names.all(user.sub, user.provider)), nowSeconds()) as Array<{
       id: string
       created: number
       last_seen: number
@@ -145,8 +146,8 @@ export class EmbeddedSessionStore implements SessionStore {
   }
 
   private remember(ref: SessionRef, device: string, createdAt: number, lastSeenAt: number): void {
-    const sid = ref.sid === undefined ? null : this.names.current(ref.sid)
-    this.sql.remember.run(ref.id, this.names.current(ref.sub), sid, createdAt, lastSeenAt, device, ref.expiresAt)
+    const sid = ref.sid === undefined ? null : this.names.current(ref.sid, ref.provider)
+    this.sql.remember.run(ref.id, this.names.current(ref.sub, ref.provider), sid, createdAt, lastSeenAt, device, ref.expiresAt)
   }
 
   private endByIds(sessions: ReadonlyArray<{ id: string; expires: number }>): void {

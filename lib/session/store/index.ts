@@ -4,7 +4,7 @@
  * lib/session/store/store.ts for what it holds.
  */
 import 'server-only'
-import { getConfig, redact } from '../../config'
+import { DEFAULT_PROVIDER, getConfig, providerById, redact } from '../../config'
 import { EmbeddedSessionStore } from './embedded'
 import { storeNames } from './names'
 import { RedisSessionStore } from './redis'
@@ -16,12 +16,13 @@ let store: EmbeddedSessionStore | RedisSessionStore | undefined
 
 function openStore(): EmbeddedSessionStore | RedisSessionStore {
   if (store) return store
-  const { store: where, session, oidc } = getConfig()
+  const { store: where, session, providers } = getConfig()
   const names = storeNames(session.secrets)
-  // Apps that share one Redis keep apart by their client id.
+  // Apps that share one Redis keep apart by their client id: the default provider's, as before several, or else the first's.
+  const { clientId } = providerById(providers, DEFAULT_PROVIDER) ?? providers.list[0]
   store =
     where.kind === 'redis'
-      ? new RedisSessionStore(where.url, `oidc:${oidc.clientId}:`, names)
+      ? new RedisSessionStore(where.url, `oidc:${clientId}:`, names)
       : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
   return store
 }

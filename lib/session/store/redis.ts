@@ -10,6 +10,8 @@
  *   s:<session id>     hash {sub, sid, created, seen, device}, expires at the session's end
  *   u:<name of sub>    sorted set of the user's session ids, scored by their end
  *   p:<name of sid>    set of the session ids of one provider session
+ * (a `sub` or `sid` is named with its provider's own key: the same `sub` at two
+ * providers is two users, under two unrelated names)
  *   j:<hash of jti>    a logout token already used, until it would have expired
  *   r:<hash>, rr:<hash> the refresh of one refresh token: its lock, and its sealed result
  * Nothing secret is stored in clear: refresh results are sealed with SESSION_SECRET,
@@ -28,8 +30,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
 import { RedisScript, redisConnection, withDeadline, type RedisConnection } from './redis-connection'
+import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
-import type { Sealer, SessionStore, StoredSession } from './store'
+import type { Sealer, SessionStore, StoredSession, UserKey } from './store'
 
 /**
  * Exists → live; the last-seen time is written at most once per SEEN_INTERVAL.
@@ -73,9 +76,13 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}${parts.join(':')}`
   }
 
-  /** Every index key `value` may be listed under: the current name, older secrets' names, and the clear one of older releases. */
-  private indexKeys(kind: 'u' | 'p', value: string): string[] {
-    return [...this.names.all(value), value].map((name) => this.key(kind, name))
+  /**
+   * Every index key `value` of `provider` may be listed under: the current name, older
+   * secrets' names, and for the default provider the clear one of older releases.
+   */
+  private indexKeys(kind: 'u' | 'p', value: string, provider: ProviderId): string[] {
+    const names = this.names.all(value, provider)
+    return (provider === DEFAULT_PROVIDER ? [...names, value] : names).map((name) => this.key(kind, name))
   }
 
   private call<T>(run: (client: RedisConnection) => Promise<T>): Promise<T> {
@@ -84,8 +91,8 @@ export class RedisSessionStore implements SessionStore {
 
   begin(ref: SessionRef, device: string): Promise<void> {
     const session = this.key('s', ref.id)
-    const sub = this.names.current(ref.sub)
-    const sid = ref.sid === undefined ? undefined : this.names.current(ref.sid)
+    const sub = this.names.current(ref.sub, ref.provider)
+    const sid = ref.sid === undefined ? undefined : this.names.current(ref.sid, ref.provider)
     const user = this.key('u', sub)
     return this.call(async (client) => {
       // An index's expiry never moves earlier (NX: a new index; GT: a later end), or it would
@@ -113,14 +120,14 @@ export class RedisSessionStore implements SessionStore {
   end(ref: SessionRef): Promise<void> {
     return this.call(async (client) => {
       const multi = client.multi().del(this.key('s', ref.id))
-      for (const user of this.indexKeys('u', ref.sub)) multi.zRem(user, ref.id)
-      if (ref.sid !== undefined) for (const provider of this.indexKeys('p', ref.sid)) multi.sRem(provider, ref.id)
+      for (const user of this.indexKeys('u', ref.sub, ref.provider)) multi.zRem(user, ref.id)
+      if (ref.sid !== undefined) for (const providerSession of this.indexKeys('p', ref.sid, ref.provider)) multi.sRem(providerSession, ref.id)
       await multi.exec()
     })
   }
 
-  endProviderSession(sid: string): Promise<void> {
-    const providers = this.indexKeys('p', sid)
+  endProviderSession(provider: ProviderId, sid: string): Promise<void> {
+    const providers = this.indexKeys('p', sid, provider)
     return this.call(async (client) => {
       const ids = (await Promise.all(providers.map((provider) => client.sMembers(provider)))).flat()
       // The user index drops these when it is next listed.
@@ -131,8 +138,8 @@ export class RedisSessionStore implements SessionStore {
     })
   }
 
-  endUserSession(sub: string, id: string): Promise<boolean> {
-    const users = this.indexKeys('u', sub)
+  endUserSession(user: UserKey, id: string): Promise<boolean> {
+    const users = this.indexKeys('u', user.sub, user.provider)
     return this.call(async (client) => {
       // Theirs only if one of the user's indexes lists it; live only while its key exists.
       const scores = await Promise.all(users.map((user) => client.zScore(user, id)))
@@ -144,8 +151,8 @@ export class RedisSessionStore implements SessionStore {
     })
   }
 
-  endUserSessions(sub: string, except?: string): Promise<void> {
-    const users = this.indexKeys('u', sub)
+  endUserSessions(user: UserKey, except?: string): Promise<void> {
+    const users = this.indexKeys('u', user.sub, user.provider)
     return this.call(async (client) => {
       const ids = (await Promise.all(users.map((user) => client.zRange(user, 0, -1)))).flat().filter((id) => id !== except)
       if (ids.length === 0) return
@@ -155,8 +162,8 @@ export class RedisSessionStore implements SessionStore {
     })
   }
 
-  list(sub: string): Promise<StoredSession[]> {
-    const users = this.indexKeys('u', sub)
+  list(user: UserKey): Promise<StoredSession[]> {
+    const users = this.indexKeys('u', user.sub, user.provider)
     return this.call(async (client) => {
       // Two round trips, each pipelined: the user's indexes (pruned of expired sessions), then each session's record.
       const now = nowSeconds()

@@ -28,8 +28,11 @@ const unique = () => randomBytes(6).toString('hex')
 
 function ref(sub: string, overrides: Partial<SessionRef> = {}): SessionRef {
   const now = nowSeconds()
-  return { id: newSessionId(), sub, sid: undefined, createdAt: now, expiresAt: now + ABSOLUTE, ...overrides }
+  return { id: newSessionId(), provider: 'default', sub, sid: undefined, createdAt: now, expiresAt: now + ABSOLUTE, ...overrides }
 }
+
+/** The default provider's user `sub`. */
+const user = (sub: string, provider = 'default') => ({ provider, sub })
 
 /** Sealing for the tests' shared results: reversible, and visibly not the clear value. */
 const sealer: Sealer<{ token: string }> = {
@@ -72,7 +75,7 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     const sid = unique()
     const [a, b, elsewhere] = [ref(sub, { sid }), ref(sub, { sid }), ref(sub, { sid: unique() })]
     for (const session of [a, b, elsewhere]) await store.begin(session, 'Chrome on Linux')
-    await store.endProviderSession(sid)
+    await store.endProviderSession('default', sid)
     expect(await store.isLive(a, null)).toBe(false)
     expect(await store.isLive(b, null)).toBe(false)
     expect(await store.isLive(elsewhere, null)).toBe(true)
@@ -84,14 +87,39 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     const [here, laptop, phone, theirs] = [ref(sub), ref(sub), ref(sub), ref(stranger)]
     for (const session of [here, laptop, phone, theirs]) await store.begin(session, 'Edge on Windows')
 
-    await store.endUserSessions(sub, here.id)
+    await store.endUserSessions(user(sub), here.id)
     expect(await store.isLive(here, null)).toBe(true)
     expect(await store.isLive(laptop, null)).toBe(false)
     expect(await store.isLive(phone, null)).toBe(false)
 
-    await store.endUserSessions(sub)
+    await store.endUserSessions(user(sub))
     expect(await store.isLive(here, null)).toBe(false)
     expect(await store.isLive(theirs, null)).toBe(true)
+  })
+
+  it('keeps the same sub at two providers apart: two users, two provider sessions', async () => {
+    const store = makeStore()
+    const [sub, sid] = [unique(), unique()]
+    const atDefault = ref(sub, { sid })
+    const atPartner = ref(sub, { sid, provider: 'partner' })
+    const atPartnerToo = ref(sub, { provider: 'partner' })
+    for (const session of [atDefault, atPartner, atPartnerToo]) await store.begin(session, 'Firefox on Linux')
+
+    expect((await store.list(user(sub, 'partner'))).map((s) => s.id).sort()).toEqual([atPartner.id, atPartnerToo.id].sort())
+    expect((await store.list(user(sub))).map((s) => s.id)).toEqual([atDefault.id])
+    // The sessions list's "Sign out" on a row: never another provider's session of the same sub.
+    expect(await store.endUserSession(user(sub), atPartnerToo.id)).toBe(false)
+    expect(await store.isLive(atPartnerToo, null)).toBe(true)
+
+    // A logout token's sid ends that provider's sessions of it only.
+    await store.endProviderSession('partner', sid)
+    expect(await store.isLive(atPartner, null)).toBe(false)
+    expect(await store.isLive(atDefault, null)).toBe(true)
+
+    // "Sign out everywhere" (or a logout token with only sub) ends that provider's user only.
+    await store.endUserSessions(user(sub))
+    expect(await store.isLive(atDefault, null)).toBe(false)
+    expect(await store.isLive(atPartnerToo, null)).toBe(true)
   })
 
   it("lists a user's live sessions with their browser, start and last sight, and drops ended ones", async () => {
@@ -102,15 +130,15 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     await store.begin(phone, 'Safari on iPhone')
     expect(await store.isLive(laptop, null)).toBe(true)
 
-    const listed = await store.list(sub)
+    const listed = await store.list(user(sub))
     expect(listed.map((s) => s.device).sort()).toEqual(['Firefox on Linux', 'Safari on iPhone'])
     const seenLaptop = listed.find((s) => s.id === laptop.id)!
     expect(seenLaptop.createdAt).toBe(laptop.createdAt)
     expect(seenLaptop.lastSeenAt).toBeGreaterThanOrEqual(nowSeconds() - 2)
 
     await store.end(phone)
-    expect((await store.list(sub)).map((s) => s.id)).toEqual([laptop.id])
-    expect(await store.list(unique())).toEqual([])
+    expect((await store.list(user(sub))).map((s) => s.id)).toEqual([laptop.id])
+    expect(await store.list(user(unique()))).toEqual([])
   })
 
   it('remembers a logout token id once recorded, and only that one', async () => {
@@ -196,7 +224,7 @@ describe('the embedded store', () => {
     const store = embedded()
     const sub = unique()
     const before = ref(sub, { createdAt: nowSeconds() - 60 })
-    await store.endUserSessions(sub)
+    await store.endUserSessions(user(sub))
     const after = ref(sub, { createdAt: nowSeconds() + 1 })
     expect(await store.isLive(before, null)).toBe(false)
     expect(await store.isLive(after, null)).toBe(true)
@@ -205,7 +233,7 @@ describe('the embedded store', () => {
   it('ends sessions it never saw of an ended provider session', async () => {
     const store = embedded()
     const sid = unique()
-    await store.endProviderSession(sid)
+    await store.endProviderSession('default', sid)
     expect(await store.isLive(ref(unique(), { sid }), null)).toBe(false)
   })
 
@@ -213,7 +241,7 @@ describe('the embedded store', () => {
     const store = embedded()
     const session = ref(unique())
     await store.isLive(session, 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')
-    expect((await store.list(session.sub))[0]?.device).toBe('Firefox on Linux')
+    expect((await store.list(user(session.sub)))[0]?.device).toBe('Firefox on Linux')
   })
 })
 
@@ -234,14 +262,14 @@ describe('the embedded store, on disk', () => {
     const restarted = afterRestart()
     expect(await restarted.isLive(gone, null)).toBe(false)
     expect(await restarted.isLive(kept, null)).toBe(true)
-    expect((await restarted.list(sub)).map((s) => s.device)).toEqual(['Safari on iPhone'])
+    expect((await restarted.list(user(sub))).map((s) => s.device)).toEqual(['Safari on iPhone'])
   })
 
   it('names no user or provider session in clear in its file', async () => {
     const store = embedded()
     const [sub, sid] = [`alice-${unique()}@example.com`, `sid-${unique()}`]
     await store.begin(ref(sub, { sid }), 'Firefox on Linux')
-    await store.endUserSessions(`other-${sub}`)
+    await store.endUserSessions(user(`other-${sub}`))
     const bytes = ['', '-wal'].map((suffix) => readFileSync(`${embeddedFile}${suffix}`).toString('latin1')).join('')
     expect(bytes).not.toContain(sub)
     expect(bytes).not.toContain(sid)
@@ -255,7 +283,7 @@ describe('the embedded store, on disk', () => {
     const copy = ref(sub, { createdAt: nowSeconds() - 10, expiresAt: nowSeconds() + 8 * 3600 })
     await embedded().begin(seen, 'Firefox on Linux')
     const store = afterRestart(3600)
-    await store.endUserSessions(sub)
+    await store.endUserSessions(user(sub))
     vi.useFakeTimers({ toFake: ['Date'] })
     try {
       vi.setSystemTime(start + 2 * 3600_000)
@@ -292,7 +320,7 @@ describe('the Redis store, keys', () => {
     expect(indexes).toHaveLength(2)
     for (const key of indexes) expect(await raw.expireTime(key), key).toBe(long.expiresAt)
     // So "sign out everywhere" still finds the longer one.
-    await store.endUserSessions(sub)
+    await store.endUserSessions(user(sub))
     expect(await store.isLive(long, null)).toBe(false)
   })
 
@@ -321,10 +349,10 @@ describe('the Redis store, keys', () => {
     }
     await raw.sAdd(`${prefix}p:${sid}`, oldOfSid.id)
     expect(await store.isLive(old, null)).toBe(true)
-    expect((await store.list(sub)).map((s) => s.id).sort()).toEqual([old.id, oldOfSid.id].sort())
-    await store.endProviderSession(sid)
+    expect((await store.list(user(sub))).map((s) => s.id).sort()).toEqual([old.id, oldOfSid.id].sort())
+    await store.endProviderSession('default', sid)
     expect(await store.isLive(oldOfSid, null)).toBe(false)
-    await store.endUserSessions(sub)
+    await store.endUserSessions(user(sub))
     expect(await store.isLive(old, null)).toBe(false)
     expect(await store.isLive(theirs, null)).toBe(true)
   })
@@ -336,11 +364,11 @@ describe.each(stores)('the %s store, one session of a user', (_name, makeApp) =>
     const [sub, stranger] = [unique(), unique()]
     const [phone, laptop, theirs] = [ref(sub), ref(sub), ref(stranger)]
     for (const session of [phone, laptop, theirs]) await store.begin(session, 'Safari on iPhone')
-    expect(await store.endUserSession(sub, theirs.id)).toBe(false)
+    expect(await store.endUserSession(user(sub), theirs.id)).toBe(false)
     expect(await store.isLive(theirs, null)).toBe(true)
-    expect(await store.endUserSession(sub, phone.id)).toBe(true)
+    expect(await store.endUserSession(user(sub), phone.id)).toBe(true)
     expect(await store.isLive(phone, null)).toBe(false)
     expect(await store.isLive(laptop, null)).toBe(true)
-    expect(await store.endUserSession(sub, phone.id), 'already over').toBe(false)
+    expect(await store.endUserSession(user(sub), phone.id), 'already over').toBe(false)
   })
 })

@@ -5,8 +5,9 @@
  * - which sessions are live, so that a session ended anywhere (signing out,
  *   the provider's back-channel logout, "sign out everywhere") is ended
  *   everywhere, including for a copy of its cookie;
- * - which provider session (`sid`) and user (`sub`) each belongs to, so a
- *   logout token or "sign out everywhere" can find them;
+ * - which provider session (`sid`) and user (provider and `sub`) each belongs
+ *   to, so a logout token or "sign out everywhere" can find them; a user is
+ *   (provider, sub) throughout, never `sub` alone;
  * - the refresh in flight, so one refresh token is spent once however many
  *   instances find it due at the same moment;
  * - the logout tokens already used (`jti`), so none is accepted twice.
@@ -16,7 +17,10 @@
  * (lib/session/store/redis.ts, REDIS_URL: authoritative for every instance).
  * Node runtime only: middleware never touches the store (it makes no network call).
  */
-import type { SessionRef } from '../ref'
+import type { ProviderId } from '../../config/provider-ids'
+import type { SessionRef, UserKey } from '../ref'
+
+export type { UserKey } from '../ref'
 
 export type StoreKind = 'memory' | 'redis'
 
@@ -46,17 +50,17 @@ export interface SessionStore {
   isLive(ref: SessionRef, userAgent: string | null): Promise<boolean>
   /** Ends one session. */
   end(ref: SessionRef): Promise<void>
-  /** Ends every session that belongs to this provider session (back-channel logout with `sid`). */
-  endProviderSession(sid: string): Promise<void>
+  /** Ends every session that belongs to this provider session of `provider`'s (back-channel logout with `sid`). */
+  endProviderSession(provider: ProviderId, sid: string): Promise<void>
   /**
    * Ends the session `id` if it is one of this user's (the sessions list's
    * "Sign out" on one row); false when it is not theirs, or already over.
    */
-  endUserSession(sub: string, id: string): Promise<boolean>
+  endUserSession(user: UserKey, id: string): Promise<boolean>
   /** Ends every session of this user, but the one named `except` (if any). */
-  endUserSessions(sub: string, except?: string): Promise<void>
+  endUserSessions(user: UserKey, except?: string): Promise<void>
   /** The user's live sessions, most recently seen first. */
-  list(sub: string): Promise<StoredSession[]>
+  list(user: UserKey): Promise<StoredSession[]>
   /** True when a logout token's `jti` was recorded as used (recordUse) and not yet forgotten. */
   isUsed(jti: string): Promise<boolean>
   /**
