@@ -17,12 +17,12 @@
  * redirect to the login, or a 401 JSON under /api/. Pages and handlers check the session again.
  */
 import { NextResponse, type NextRequest } from 'next/server'
-import { ConfigError, getConfig, type SessionConfig } from './lib/config'
+import { ConfigError, getConfig, offersChoice, providerForEmail, type ProvidersConfig, type SessionConfig } from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
 import { ownCookieHeader } from './lib/http/cookie-header'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
 import { addStrictTransport } from './lib/http/hsts'
-import { AUTH_ROUTES, isPrivate, loginUrl } from './lib/routes'
+import { AUTH_ROUTES, isPrivate, loginUrl, SIGN_IN_PAGE } from './lib/routes'
 import { clearSessionCookie, readSessionCookie } from './lib/session/cookies'
 import { openSession } from './lib/session/sealed'
 import { needsRefresh, nowSeconds, touchDue } from './lib/session/session'
@@ -65,10 +65,23 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
   return response
 }
 
+/**
+ * /auth/login with several providers and no `login_hint` that one of them
+ * claims: the sign-in page, served at /auth/login itself (a rewrite), so it
+ * renders with the app's layout and this request's nonce. Anything else goes
+ * on to the route handler (one provider: the login starts; a claimed domain: on to that provider).
+ */
+function showsSignInPage(request: NextRequest, providers: ProvidersConfig): boolean {
+  if (request.nextUrl.pathname !== AUTH_ROUTES.login || !offersChoice(providers)) return false
+  const hint = request.nextUrl.searchParams.get('login_hint')
+  return !hint || providerForEmail(providers, hint) === undefined
+}
+
 export async function middleware(request: NextRequest) {
   let config: SessionConfig
+  let providers: ProvidersConfig
   try {
-    config = getConfig().session
+    ;({ session: config, providers } = getConfig())
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(error.message)
@@ -76,7 +89,7 @@ export async function middleware(request: NextRequest) {
   }
 
   const requestHeaders = new Headers(request.headers)
-  const area = routeArea(request.nextUrl.pathname)
+  const area = showsSignInPage(request, providers) ? 'sign-in' : routeArea(request.nextUrl.pathname)
   // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/http/cookie-header.ts).
   const ownCookies = area !== 'page' ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
   if (ownCookies !== undefined) requestHeaders.set('cookie', ownCookies)
@@ -92,7 +105,14 @@ export async function middleware(request: NextRequest) {
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   requestHeaders.set('content-security-policy', csp)
 
-  const response = area === 'private' ? await guard(request, config, requestHeaders) : NextResponse.next({ request: { headers: requestHeaders } })
+  const response =
+    area === 'private'
+      ? await guard(request, config, requestHeaders)
+      : area === 'sign-in'
+        ? NextResponse.rewrite(new URL(`${SIGN_IN_PAGE}${request.nextUrl.search}`, request.url), { request: { headers: requestHeaders } })
+        : NextResponse.next({ request: { headers: requestHeaders } })
+  // The sign-in page carries per-request choices (returnTo, login_hint): never cached.
+  if (area === 'sign-in') response.headers.set('cache-control', 'no-store')
   response.headers.set('content-security-policy', csp)
   addStrictTransport(response.headers, config.appBaseUrl)
   return response
@@ -116,6 +136,7 @@ function routeArea(pathname: string): 'private' | 'page' | 'handler' {
  * - public pages for a visitor holding a session cookie (lib/routes.ts's
  *   SESSION_COOKIE_NAMES): only the nonce, so a page that shows the user keeps
  *   the strict policy. No cookie is opened there;
+ * - /auth/login: the sign-in page, where several providers are configured;
  * - /auth/ and /api/health for a request carrying more than
  *   MAX_COOKIES_AS_SENT cookies (lib/http/cookie-header.ts): only to cut its
  *   Cookie header down to ours, which a route handler's cost grows with the square of.
@@ -132,6 +153,8 @@ export const config = {
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+    // The sign-in page where several providers are configured (showsSignInPage); with one, straight on to the handler.
+    '/auth/login',
     // More than 32 cookies (MAX_COOKIES_AS_SENT): 32 semicolons at least.
     { source: '/auth/:path*', has: [{ type: 'header', key: 'cookie', value: '(?:[^;]*;){32}.*' }] },
     { source: '/api/health/:path*', has: [{ type: 'header', key: 'cookie', value: '(?:[^;]*;){32}.*' }] },

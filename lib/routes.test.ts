@@ -31,7 +31,7 @@ const STATIC = [
   '/icon.svg',
   '/robots.txt',
 ]
-const PUBLIC_HANDLERS = ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/auth/refresh', '/api/health']
+const PUBLIC_HANDLERS = ['/auth/login/partner', '/auth/callback?code=x&state=y', '/auth/callback/partner', '/auth/logout', '/auth/refresh', '/api/health']
 /** Addresses a browser may open: pages, every private route and below it, and where the 404 page answers. */
 const ADDRESSES = [
   '/',
@@ -87,11 +87,18 @@ describe('the middleware matcher', () => {
   it('runs on /auth/ and /api/health only for a crowded Cookie header (to cut it down), never on assets or pages for that', () => {
     const jar = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, '1']))
     const [crowded, usual] = [jar(40), jar(10)]
-    for (const url of ['/auth/login', '/auth/callback?code=x&state=y', '/auth/logout', '/api/health', '/api/health/live']) {
+    for (const url of ['/auth/login/partner', '/auth/callback?code=x&state=y', '/auth/logout', '/api/health', '/api/health/live']) {
       expect(runs(url, crowded), url).toBe(true)
       expect(runs(url, usual), url).toBe(false)
     }
     for (const url of [...STATIC, '/', '/no-such-page', '/api/merge']) expect(runs(url, crowded), url).toBe(false)
+  })
+
+  it('runs on /auth/login, which serves the sign-in page where several providers are configured, and on nothing below it', () => {
+    expect(runs('/auth/login')).toBe(true)
+    expect(runs('/auth/login?returnTo=%2Fprofile&login_hint=a%40example.com')).toBe(true)
+    expect(runs('/auth/login/partner')).toBe(false)
+    expect(runs('/auth/loginx')).toBe(false)
   })
 
   it('never runs on static assets, public handlers or the bare benchmark twin, even with a session', () => {

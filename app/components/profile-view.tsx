@@ -4,7 +4,7 @@ import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
 import { YourSessions } from '@/app/components/your-sessions'
-import { getConfig } from '@/lib/config'
+import { getConfig, providerById } from '@/lib/config'
 import { type Claim, decodeJwt } from '@/lib/jwt'
 import { displayName, sessionUser, stringClaim } from '@/lib/session/claims'
 import { nowSeconds, type Session, sessionEndsAt } from '@/lib/session/session'
@@ -111,8 +111,10 @@ function Notice({ notice, session }: { notice: ProfileNotice; session: Session }
 }
 
 export function ProfileView({ session, notice }: { session: Session; notice?: ProfileNotice | undefined }) {
-  const config = getConfig().session
+  const { session: config, providers } = getConfig()
   const now = nowSeconds()
+  // The provider it began at: openSession refuses sessions of a provider no longer configured.
+  const provider = providerById(providers, session.provider)
   const user = sessionUser(session)
   const email = stringClaim(user, 'email')
   const idToken = decodeJwt(session.idToken)
@@ -132,6 +134,9 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
               {email}
             </p>
           )}
+          <p className="text-sm text-slate-600" data-testid="profile-provider" data-provider={session.provider}>
+            Signed in with <strong>{provider?.name ?? session.provider}</strong>
+          </p>
           <p className="text-sm text-slate-500" data-testid="session-expiry">
             Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
             <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after {Math.round(config.idleTimeout / 60)}{' '}

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { getConfig, offersChoice } from '@/lib/config'
 import { loginPath } from '@/lib/routes'
 import { authentication, sessionUser } from '@/lib/session/claims'
 import { requireSession } from '@/lib/session/current'
@@ -26,7 +27,9 @@ export default async function SecurityPage() {
   if (age === undefined || age > STEP_UP_MAX_AGE) {
     const user = sessionUser(session)
     const hint = typeof user.preferred_username === 'string' ? user.preferred_username : typeof user.email === 'string' ? user.email : undefined
-    const stepUp = loginPath('/profile/security', { ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) })
+    // At the session's own provider: with several, /auth/login would route the hint's domain, or ask.
+    const at = offersChoice(getConfig().providers) ? session.provider : undefined
+    const stepUp = loginPath('/profile/security', { ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) }, at)
     return (
       <div className="max-w-prose space-y-4" data-testid="step-up-needed">
         <h1 className="text-2xl font-bold">Confirm it is you</h1>
