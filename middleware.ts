@@ -136,7 +136,8 @@ function routeArea(pathname: string): 'private' | 'page' | 'handler' {
  * - public pages for a visitor holding a session cookie (lib/routes.ts's
  *   SESSION_COOKIE_NAMES): only the nonce, so a page that shows the user keeps
  *   the strict policy. No cookie is opened there;
- * - /auth/login: the sign-in page, where several providers are configured;
+ * - /auth/login and /sign-in: the sign-in page, where several providers are
+ *   configured (the nonce, and form-action on to every provider);
  * - /auth/ and /api/health for a request carrying more than
  *   MAX_COOKIES_AS_SENT cookies (lib/http/cookie-header.ts): only to cut its
  *   Cookie header down to ours, which a route handler's cost grows with the square of.
@@ -149,6 +150,8 @@ export const config = {
     '/profile/:path*',
     '/api/me/:path*',
     '/api/call-api/:path*',
+    // The sign-in page: its policy (a nonce, and form-action to the providers) is always middleware's.
+    '/sign-in/:path*',
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },

@@ -24,6 +24,7 @@ import {
   HOSTILE_SESSION_SECRET,
   IDP_ISSUER,
   IDP_PORT,
+  MULTI,
   pairUrls,
   PRIVATE_CA,
   REDIS_CONTROL,
@@ -259,6 +260,49 @@ function privateCaServers() {
   ]
 }
 
+/**
+ * The several-providers app and its two local providers, which share the demo
+ * users (the same `sub` at both, on purpose); the hostile `multi` tenant is its
+ * `evil` provider, and `down` a provider nothing answers for.
+ */
+function multiProviderServers() {
+  const idp = (port: number, providerId: string, extra: Record<string, string> = {}) => ({
+    command: 'node --experimental-strip-types idp/main.ts',
+    url: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
+    env: { LOCAL_IDP_PORT: String(port), APP_BASE_URL: MULTI.baseUrl, LOCAL_IDP_PROVIDER_ID: providerId, LOCAL_IDP_COUNT_REQUESTS: 'true', ...extra },
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    timeout: 30_000,
+  })
+  const evil = HOSTILE_APPS.multi
+  return [
+    idp(MULTI.defaultIdpPort, 'default'),
+    idp(MULTI.partnerIdpPort, 'partner', { LOCAL_IDP_ACCESS_TOKEN_TTL: String(MULTI.partnerAccessTokenTtl) }),
+    app('multi', MULTI.port, {
+      APP_BASE_URL: MULTI.baseUrl,
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      OIDC_PROVIDERS: 'default,partner,evil,down',
+      OIDC_ISSUER: MULTI.defaultIssuer,
+      OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      OIDC_NAME: 'Corporate',
+      OIDC_DOMAINS: 'example.com',
+      OIDC_PARTNER_ISSUER: MULTI.partnerIssuer,
+      OIDC_PARTNER_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_PARTNER_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      OIDC_PARTNER_NAME: 'Partner',
+      OIDC_PARTNER_DOMAINS: 'partner.example',
+      OIDC_EVIL_ISSUER: evil.issuer,
+      OIDC_EVIL_CLIENT_ID: evil.clientId,
+      OIDC_EVIL_CLIENT_SECRET: evil.clientSecret,
+      OIDC_EVIL_NAME: 'Evil partner',
+      OIDC_DOWN_ISSUER: MULTI.downIssuer,
+      OIDC_DOWN_CLIENT_ID: 'down-client',
+      OIDC_DOWN_NAME: 'Down provider',
+    }),
+  ]
+}
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: true,
@@ -302,6 +346,7 @@ export default defineConfig({
     ...clientStyleApps(),
     ...privateCaServers(),
     ...sharedSessionServers(),
+    ...multiProviderServers(),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),

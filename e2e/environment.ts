@@ -80,9 +80,36 @@ export const HOSTILE_APPS = {
     clientId: 'hostile-restart-client',
     clientSecret: 'hostile-restart-client-secret-e2e-only-v4w5x6',
   },
+  /** The `evil` provider of the several-providers app (MULTI): honest unless told a mix-up defect. */
+  multi: {
+    port: 3140,
+    baseUrl: 'http://localhost:3140',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/multi`,
+    clientId: 'hostile-multi-client',
+    clientSecret: 'hostile-multi-client-secret-e2e-only-y7z8a9',
+    providerId: 'evil',
+  },
 } as const
 
 export type HostileTenant = keyof typeof HOSTILE_APPS
+
+/**
+ * An app with several providers (OIDC_PROVIDERS=default,partner,evil,down):
+ * two local providers with the same demo users (so the same `sub` at both, on
+ * purpose), the hostile provider's `multi` tenant as `evil`, and `down`, whose
+ * issuer nothing answers at.
+ */
+export const MULTI = {
+  port: 3140,
+  baseUrl: 'http://localhost:3140',
+  defaultIdpPort: 4505,
+  defaultIssuer: 'http://127.0.0.1:4505',
+  partnerIdpPort: 4506,
+  partnerIssuer: 'http://127.0.0.1:4506',
+  downIssuer: 'http://127.0.0.1:4599',
+  /** Short-lived access tokens at the partner, so its refresh falls due within a test. */
+  partnerAccessTokenTtl: 8,
+} as const
 
 /** Where each app instance writes its log, so tests can read what it logged. */
 export const LOG_DIR = '.e2e-logs'

@@ -33,6 +33,14 @@ export interface LocalIdpOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
   /** Require pushed authorization requests from every client (and say so in discovery). */
   readonly requirePar?: boolean
+  /**
+   * The app's id for this provider when it is one of several (OIDC_PROVIDERS):
+   * its redirect and back-channel URIs are then /auth/callback/<id> and
+   * /auth/backchannel-logout/<id>. Unset: the default provider's.
+   */
+  readonly providerId?: string
+  /** Tests: count requests by method and path, and answer them at GET /_requests (JSON). */
+  readonly countRequests?: boolean
   /** Sees every request before it is answered (the benchmark counts what the app asks for). */
   readonly onRequest?: (req: IncomingMessage) => void
 }
@@ -59,16 +67,17 @@ export function signingKey() {
 
 export function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType<typeof signingKey>): Configuration {
   const appBase = options.appBaseUrl.replace(/\/$/, '')
+  const suffix = options.providerId && options.providerId !== 'default' ? `/${options.providerId}` : ''
   return {
     clients: [
       {
         client_id: options.clientId,
         client_secret: options.clientSecret,
         client_name: CLIENT_NAME,
-        redirect_uris: [`${appBase}/auth/callback`],
+        redirect_uris: [`${appBase}/auth/callback${suffix}`],
         post_logout_redirect_uris: [`${appBase}/`],
         // Signing out here (or ending the session here) tells the app, server to server, with the session's `sid`.
-        backchannel_logout_uri: `${appBase}/auth/backchannel-logout`,
+        backchannel_logout_uri: `${appBase}/auth/backchannel-logout${suffix}`,
         backchannel_logout_session_required: true,
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],

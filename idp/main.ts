@@ -4,7 +4,9 @@
  * choose where it listens and which app it redirects back to;
  * LOCAL_IDP_ACCESS_TOKEN_TTL (seconds, default 300) how long access tokens live;
  * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~3 KB of groups in JWT ID and access tokens);
- * LOCAL_IDP_REQUIRE_PAR=true requires pushed authorization requests from every client.
+ * LOCAL_IDP_REQUIRE_PAR=true requires pushed authorization requests from every client;
+ * LOCAL_IDP_PROVIDER_ID=<id> registers the app's routes for provider <id> of several (/auth/callback/<id>);
+ * LOCAL_IDP_COUNT_REQUESTS=true counts requests by method and path, for tests, at GET /_requests.
  */
 import { readFileSync } from 'node:fs'
 import type { ClientMetadata } from 'oidc-provider'
@@ -35,6 +37,8 @@ const idp = await startLocalIdp({
   extraClients,
   ...(tls ? { tls } : {}),
   requirePar: process.env.LOCAL_IDP_REQUIRE_PAR === 'true',
+  ...(process.env.LOCAL_IDP_PROVIDER_ID ? { providerId: process.env.LOCAL_IDP_PROVIDER_ID } : {}),
+  countRequests: process.env.LOCAL_IDP_COUNT_REQUESTS === 'true',
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

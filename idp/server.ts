@@ -51,9 +51,15 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     console.warn(`Back-channel logout to ${String(client.backchannelLogoutUri)} failed: ${error instanceof Error ? error.message : String(error)}`)
   })
 
+  const counted = new Map<string, number>()
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     options.onRequest?.(req)
     const url = new URL(req.url ?? '/', issuer)
+    if (options.countRequests) {
+      if (url.pathname === '/_requests') return send(res, 200, 'application/json', JSON.stringify(Object.fromEntries(counted)))
+      const key = `${req.method} ${url.pathname}`
+      counted.set(key, (counted.get(key) ?? 0) + 1)
+    }
     const path = url.pathname.split('/').filter(Boolean)
     if (path[0] === 'interaction') {
       handleInteraction(provider, req, res, path).catch((error: unknown) => {

@@ -45,6 +45,8 @@ const ADDRESSES = [
   '/icon.svg',
   '/bench/profile',
   '/bench/bare.html',
+  '/sign-in',
+  '/sign-in?returnTo=%2F',
 ]
 const COOKIE_STATES: (Record<string, string> | undefined)[] = [undefined, ...SESSION_COOKIE_NAMES.map((name) => ({ [name]: 'x' }))]
 

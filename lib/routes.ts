@@ -68,13 +68,21 @@ export function loginUrl(appBaseUrl: URL, returnTo?: string, options?: Readonly<
   return new URL(loginPath(returnTo, options), appBaseUrl)
 }
 
-/** `(?:/|$)` after each private route: the route itself or anything below it, nothing that merely starts alike. */
-const privateAlternatives = PRIVATE_ROUTES.map((route) => `${route.slice(1)}(?:/|$)`).join('|')
+/**
+ * Routes middleware always runs on, as on the private ones: their policy is
+ * middleware's. The sign-in page is also served at /auth/login (a rewrite), and
+ * next.config's rules match the rewritten path: a static policy there would
+ * replace middleware's, whose form-action lets the e-mail form go on to the providers.
+ */
+const MIDDLEWARE_ROUTES = [...PRIVATE_ROUTES, SIGN_IN_PAGE]
+
+/** `(?:/|$)` after each such route: the route itself or anything below it, nothing that merely starts alike. */
+const privateAlternatives = MIDDLEWARE_ROUTES.map((route) => `${route.slice(1)}(?:/|$)`).join('|')
 
 /**
  * next.config.ts's header sources, built from the lists above (path-to-regexp
  * syntax: one named group with a regular expression):
- * - every path but the private routes, which always run middleware, and /auth/,
+ * - every path but the private routes and the sign-in page, which always run middleware, and /auth/,
  *   whose pages bring their own policy;
  * - the paths a session cookie does not bring middleware to (see middleware.ts's
  *   matcher): asset-like paths, ending in an extension, and everything under /_next/

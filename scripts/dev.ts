@@ -2,6 +2,11 @@
  * `npm run dev`: the app in development mode. Without OIDC_ISSUER (in the
  * environment or .env.local) it first starts the embedded local provider on
  * loopback and points the app at it, so there is nothing to set up.
+ *
+ * `npm run dev -- --two-providers` starts a second embedded provider too (the
+ * same demo users, so the same `sub` at both: two users), configures both
+ * (OIDC_PROVIDERS=default,partner; e-mail domains example.com and
+ * partner.example) and so shows the sign-in page with its choice.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -18,6 +23,14 @@ const appUrl = new URL(env.APP_BASE_URL)
 const lines: string[] = []
 
 let idp: LocalIdp | undefined
+let partner: LocalIdp | undefined
+const twoProviders = process.argv.includes('--two-providers')
+if (twoProviders && env.OIDC_ISSUER) {
+  console.error(
+    '--two-providers starts two embedded providers; it cannot be combined with OIDC_ISSUER. Unset OIDC_ISSUER, or configure OIDC_PROVIDERS yourself.',
+  )
+  process.exit(1)
+}
 if (!env.OIDC_ISSUER) {
   idp = await startLocalIdp({
     port: Number(env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT),
@@ -32,8 +45,28 @@ if (!env.OIDC_ISSUER) {
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     OIDC_CLIENT_AUTH_METHOD: 'client_secret_basic',
   })
+  if (twoProviders) {
+    partner = await startLocalIdp({
+      port: Number(env.LOCAL_IDP_PARTNER_PORT ?? DEFAULT_IDP_PORT + 1),
+      appBaseUrl: env.APP_BASE_URL,
+      clientId: LOCAL_CLIENT_ID,
+      clientSecret: LOCAL_CLIENT_SECRET,
+      providerId: 'partner',
+    })
+    Object.assign(env, {
+      OIDC_PROVIDERS: 'default,partner',
+      OIDC_NAME: 'Local provider',
+      OIDC_DOMAINS: 'example.com',
+      OIDC_PARTNER_ISSUER: partner.issuer,
+      OIDC_PARTNER_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_PARTNER_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      OIDC_PARTNER_NAME: 'Partner (second local provider)',
+      OIDC_PARTNER_DOMAINS: 'partner.example',
+    })
+  }
   lines.push(
     `Identity provider: ${idp.issuer} (embedded local provider; set OIDC_ISSUER to use your own)`,
+    ...(partner ? [`Second provider: ${partner.issuer} ("partner"; the same demo users, who are other users there; e-mail domain partner.example)`] : []),
     `Demo API:          ${env.API_ENDPOINT}`,
     'Demo users:',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`),
@@ -57,6 +90,7 @@ const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', 
 
 async function stop(code: number): Promise<never> {
   await idp?.close()
+  await partner?.close()
   process.exit(code)
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -40,7 +40,9 @@ export async function startLogin(request: APIRequestContext, tenant: HostileTena
   const app = HOSTILE_APPS[tenant]
   const query = new URLSearchParams(options)
   if (returnTo !== undefined) query.set('returnTo', returnTo)
-  const login = await request.get(`${app.baseUrl}/auth/login${query.size ? `?${query}` : ''}`, { maxRedirects: 0 })
+  // The several-providers app starts at this tenant's own login route.
+  const path = 'providerId' in app ? `/auth/login/${app.providerId}` : '/auth/login'
+  const login = await request.get(`${app.baseUrl}${path}${query.size ? `?${query}` : ''}`, { maxRedirects: 0 })
   expect(login.status(), await login.text()).toBe(303)
   return new URL(login.headers().location!)
 }

@@ -51,6 +51,10 @@ export type Defect =
   | 'jwks-401'
   /** Entra ID shape: a `tid` claim naming another tenant than the token's `iss`. */
   | 'tid-mismatch'
+  /** Mix-up: the browser goes back to the honest provider's callback with this login's state and a code. */
+  | 'mix-up-callback'
+  /** Mix-up: back to our own callback, but with `iss` naming the honest provider. */
+  | 'mix-up-iss'
   | `${FaultyEndpoint}-${Fault}`
 
 /** How the flaky tenant's discovery behaves right now. */

@@ -1,5 +1,5 @@
 /** Runs the misbehaving provider as its own process (Playwright starts it). */
-import { HOSTILE_APPS, HOSTILE_FLAKY_PORT, HOSTILE_PORT } from '../environment.ts'
+import { HOSTILE_APPS, HOSTILE_FLAKY_PORT, HOSTILE_PORT, MULTI } from '../environment.ts'
 import { startHostileProvider } from './server.ts'
 
 const client = (app: (typeof HOSTILE_APPS)[keyof typeof HOSTILE_APPS]) => ({
@@ -10,6 +10,7 @@ const client = (app: (typeof HOSTILE_APPS)[keyof typeof HOSTILE_APPS]) => ({
 
 const provider = await startHostileProvider({
   port: HOSTILE_PORT,
+  multiMixUpTarget: { callback: `${MULTI.baseUrl}/auth/callback`, issuer: MULTI.defaultIssuer },
   flakyPort: HOSTILE_FLAKY_PORT,
   clients: {
     main: client(HOSTILE_APPS.main),
@@ -20,6 +21,7 @@ const provider = await startHostileProvider({
     cognito: client(HOSTILE_APPS.cognito),
     entra: client(HOSTILE_APPS.entra),
     restart: client(HOSTILE_APPS.restart),
+    multi: client(HOSTILE_APPS.multi),
   },
 })
 console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)

@@ -24,6 +24,10 @@ export interface TenantShape {
   readonly endSession?: boolean
   /** Entra ID's multi-tenant shape: announcedIssuer is a `{tenantid}` template, tokens carry `tid`, no RFC 9207 `iss`. */
   readonly tenantTemplate?: boolean
+  /** One provider of several at its app (OIDC_PROVIDERS): the app's routes for it end in /<providerId>. */
+  readonly providerId?: string
+  /** Another provider of the same app, whose callback and issuer the mix-up defects borrow. */
+  readonly mixUpTarget?: { readonly callback: string; readonly issuer: string }
 }
 
 /** One issuer: its keys, its logins, and what it was asked. */
@@ -56,6 +60,8 @@ export class Tenant {
 
   private readonly endSession: boolean
   private readonly tenantTemplate: boolean
+  private readonly providerId: string | undefined
+  private readonly mixUpTarget: TenantShape['mixUpTarget']
   /** What the app sent to Cognito's /logout, newest last. */
   readonly cognitoLogouts: Record<string, string>[] = []
 
@@ -66,6 +72,8 @@ export class Tenant {
     this.announcedIssuer = shape.announcedIssuer ?? issuer
     this.endSession = shape.endSession ?? true
     this.tenantTemplate = shape.tenantTemplate ?? false
+    this.providerId = shape.providerId
+    this.mixUpTarget = shape.mixUpTarget
     this.publishedKeys = [keys.rsa1, keys.rsa2, keys.ec1]
   }
 
@@ -86,7 +94,7 @@ export class Tenant {
   }
 
   get redirectUri(): string {
-    return `${this.client.appBaseUrl}/auth/callback`
+    return `${this.client.appBaseUrl}/auth/callback${this.providerId ? `/${this.providerId}` : ''}`
   }
 
   login(state: string): LoginRecord & { nonce?: string; challenge?: string; sid?: string; sub?: string; lastLogoutToken?: string } {
@@ -181,6 +189,15 @@ export class Tenant {
     const code = random()
     this.codes.set(code, { state: q.state, used: false })
     this.issued.push(code)
+    if ((defect === 'mix-up-callback' || defect === 'mix-up-iss') && this.mixUpTarget) {
+      // Mix-up (RFC 9700 §4.4): the browser is sent on with this login's state and a code, in the
+      // honest provider's name: to its callback, or to ours with its issuer as `iss`.
+      const bounced = new URL(defect === 'mix-up-callback' ? this.mixUpTarget.callback : this.redirectUri)
+      bounced.searchParams.set('code', code)
+      bounced.searchParams.set('state', q.state)
+      bounced.searchParams.set('iss', this.mixUpTarget.issuer)
+      return this.redirect(res, bounced)
+    }
     back.searchParams.set('code', code)
     if (defect === 'wrong-state') back.searchParams.set('state', random())
     else if (defect !== 'no-state') back.searchParams.set('state', q.state)
@@ -351,7 +368,7 @@ export class Tenant {
             defect,
           )
     record.lastLogoutToken = token
-    const response = await fetch(`${this.client.appBaseUrl}/auth/backchannel-logout`, {
+    const response = await fetch(`${this.client.appBaseUrl}/auth/backchannel-logout${this.providerId ? `/${this.providerId}` : ''}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ logout_token: token }),

@@ -28,7 +28,14 @@ describe('several providers', () => {
   })
 
   it('reads OIDC_<ID>_* for each listed id, in button order, with its own redirect URI', () => {
-    const env = { ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'partner, default', OIDC_PARTNER_NAME: 'Partner (Okta)', OIDC_PARTNER_USE_PAR: 'true' }
+    const env = {
+      ...base,
+      ...defaultProvider,
+      ...partner,
+      OIDC_PROVIDERS: 'partner, default',
+      OIDC_PARTNER_NAME: 'Partner (Okta)',
+      OIDC_PARTNER_USE_PAR: 'true',
+    }
     const { providers } = parseConfig(env)
     expect(providers.list.map((p) => p.id)).toEqual(['partner', 'default'])
     const p = providerById(providers, 'partner')!
@@ -91,15 +98,30 @@ describe('several providers', () => {
   })
 
   it('refuses a domain claimed by two providers, and domains that are not domains', () => {
-    const env = { ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'default,partner', OIDC_DOMAINS: 'example.com', OIDC_PARTNER_DOMAINS: 'EXAMPLE.com.' }
+    const env = {
+      ...base,
+      ...defaultProvider,
+      ...partner,
+      OIDC_PROVIDERS: 'default,partner',
+      OIDC_DOMAINS: 'example.com',
+      OIDC_PARTNER_DOMAINS: 'EXAMPLE.com.',
+    }
     expect(problemsOf(env)).toEqual([expect.stringMatching(/example\.com is in both OIDC_DOMAINS and OIDC_PARTNER_DOMAINS/)])
-    expect(problemsOf({ ...env, OIDC_PARTNER_DOMAINS: 'https://partner.example/' })[0]).toMatch(/OIDC_PARTNER_DOMAINS lists "https:\/\/partner.example\/", which is not a domain/)
+    expect(problemsOf({ ...env, OIDC_PARTNER_DOMAINS: 'https://partner.example/' })[0]).toMatch(
+      /OIDC_PARTNER_DOMAINS lists "https:\/\/partner.example\/", which is not a domain/,
+    )
     expect(normalizeDomain('*.example.com')).toBeUndefined()
     expect(normalizeDomain('user@example.com')).toBeUndefined()
   })
 
   it('takes fixed authorization parameters, but none the login sets itself', () => {
-    const env = { ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'default,partner', OIDC_PARTNER_AUTH_PARAMS: 'domain_hint=contoso.com&kc_idp_hint=saml' }
+    const env = {
+      ...base,
+      ...defaultProvider,
+      ...partner,
+      OIDC_PROVIDERS: 'default,partner',
+      OIDC_PARTNER_AUTH_PARAMS: 'domain_hint=contoso.com&kc_idp_hint=saml',
+    }
     expect(providerById(parseConfig(env).providers, 'partner')!.authParams).toEqual([
       ['domain_hint', 'contoso.com'],
       ['kc_idp_hint', 'saml'],
@@ -109,7 +131,13 @@ describe('several providers', () => {
   })
 
   it("lists every provider's origin for the policy's form-action, and the ids a session may belong to", () => {
-    const env = { ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'default,partner', OIDC_PARTNER_END_SESSION_ENDPOINT: 'https://logout.partner.example/end' }
+    const env = {
+      ...base,
+      ...defaultProvider,
+      ...partner,
+      OIDC_PROVIDERS: 'default,partner',
+      OIDC_PARTNER_END_SESSION_ENDPOINT: 'https://logout.partner.example/end',
+    }
     const { session } = parseConfig(env)
     expect(session.providerOrigins).toEqual(['https://login.example.com', 'https://partner.okta.example', 'https://logout.partner.example'])
     expect(session.providerIds).toEqual(['default', 'partner'])

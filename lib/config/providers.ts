@@ -81,7 +81,8 @@ function parseDomains(env: Env, id: ProviderId, problems: string[]): string[] {
   const domains: string[] = []
   for (const raw of (read(env, name) ?? '').split(',').filter((d) => d.trim())) {
     const domain = normalizeDomain(raw)
-    if (domain === undefined) problems.push(`${name} lists "${raw.trim()}", which is not a domain: give bare domains, comma-separated, e.g. contoso.com,contoso.co.uk.`)
+    if (domain === undefined)
+      problems.push(`${name} lists "${raw.trim()}", which is not a domain: give bare domains, comma-separated, e.g. contoso.com,contoso.co.uk.`)
     else if (!domains.includes(domain)) domains.push(domain)
   }
   return domains
@@ -139,7 +140,9 @@ function parseIds(env: Env, problems: string[]): ProviderId[] {
   }
   // The unprefixed variables configure `default`: set while it is not listed, they would be ignored without a word.
   if (ids.length > 0 && !ids.includes(DEFAULT_PROVIDER) && read(env, 'OIDC_ISSUER')) {
-    problems.push('OIDC_ISSUER is set, but OIDC_PROVIDERS does not list "default", the provider it configures: add default to OIDC_PROVIDERS, or unset OIDC_ISSUER.')
+    problems.push(
+      'OIDC_ISSUER is set, but OIDC_PROVIDERS does not list "default", the provider it configures: add default to OIDC_PROVIDERS, or unset OIDC_ISSUER.',
+    )
   }
   return ids
 }

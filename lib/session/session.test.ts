@@ -160,7 +160,12 @@ describe('session cookies', () => {
 
   it('refuses a v2 seal that names the default provider, or no valid provider', async () => {
     const { provider: _p, ...rest } = session()
-    for (const wire of [{ v: 2, provider: 'default', ...rest }, { v: 2, ...rest }, { v: 2, provider: 'Bad-Id', ...rest }, { v: 1, provider: 'partner', ...rest }]) {
+    for (const wire of [
+      { v: 2, provider: 'default', ...rest },
+      { v: 2, ...rest },
+      { v: 2, provider: 'Bad-Id', ...rest },
+      { v: 1, provider: 'partner', ...rest },
+    ]) {
       const sealed = await sealData(wire, { password: config.secrets[0], ttl: 3600 })
       expect(await openSession(sealed, { ...config, providerIds: ['default', 'partner'] })).toBeNull()
     }

@@ -101,7 +101,9 @@ export class EmbeddedSessionStore implements SessionStore {
   async endUserSessions(user: UserKey, except?: string): Promise<void> {
     const name = this.names.current(user.sub, user.provider)
     this.transaction(() => {
-      const sessions = (this.sql.seenOfSub.all(JSON.stringify(this.names.all(user.sub, user.provider))) as Array<{ id: string; expires: number }>).filter((s) => s.id !== except)
+      const sessions = (this.sql.seenOfSub.all(JSON.stringify(this.names.all(user.sub, user.provider))) as Array<{ id: string; expires: number }>).filter(
+        (s) => s.id !== except,
+      )
       this.endByIds(sessions)
       this.sql.endUser.run(name, nowSeconds(), except ?? null, this.latestEnd(sessions))
       this.sql.trimUserEnds.run(name, name)

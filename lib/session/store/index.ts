@@ -21,9 +21,7 @@ function openStore(): EmbeddedSessionStore | RedisSessionStore {
   // Apps that share one Redis keep apart by their client id: the default provider's, as before several, or else the first's.
   const { clientId } = providerById(providers, DEFAULT_PROVIDER) ?? providers.list[0]
   store =
-    where.kind === 'redis'
-      ? new RedisSessionStore(where.url, `oidc:${clientId}:`, names)
-      : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
+    where.kind === 'redis' ? new RedisSessionStore(where.url, `oidc:${clientId}:`, names) : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
   return store
 }
 

@@ -16,7 +16,7 @@ describe('store names', () => {
     expect(names.current('bob@example.com', 'default')).not.toBe(current)
   })
 
-  it('give the same sub at two providers two unrelated names, and keep the default provider\'s names as they were', () => {
+  it("give the same sub at two providers two unrelated names, and keep the default provider's names as they were", () => {
     const secret = 'new-secret-0123456789-abcdefghijklmnopqr'
     const names = storeNames([secret])
     const atDefault = names.current('248289761001', 'default')
