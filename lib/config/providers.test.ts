@@ -25,6 +25,8 @@ describe('several providers', () => {
     expect(only.issuer.href).toBe('https://login.example.com/')
     expect(only.redirectUri).toBe('https://app.example.com/auth/callback')
     expect(only.name).toBe('login.example.com')
+    expect(providers.listed).toBe(false)
+    expect(parseConfig({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default' }).providers.listed).toBe(true)
   })
 
   it('reads OIDC_<ID>_* for each listed id, in button order, with its own redirect URI', () => {

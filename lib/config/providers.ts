@@ -11,6 +11,8 @@ import { DEFAULT_PROVIDER, providerIdProblem, providerVariable, type ProviderId 
 export interface ProvidersConfig {
   /** In button order (OIDC_PROVIDERS), never empty. */
   readonly list: readonly [OidcConfig, ...OidcConfig[]]
+  /** OIDC_PROVIDERS is set: answers that name providers (/api/health's `providers`) are given; unset, they stay as they were. */
+  readonly listed: boolean
 }
 
 /** Parameters the protocol sets itself: a fixed value for one of these would break or weaken the login. */
@@ -170,5 +172,5 @@ export function parseProviders(env: Env, appBaseUrl: URL | undefined, problems: 
     else complete = false
   }
   const [first, ...rest] = configs
-  return complete && first ? { list: [first, ...rest] } : undefined
+  return complete && first ? { list: [first, ...rest], listed: read(env, 'OIDC_PROVIDERS') !== undefined } : undefined
 }

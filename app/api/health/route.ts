@@ -2,8 +2,8 @@
  * GET /api/health
  * Whether this instance can sign people in and keep them signed in:
  * `200 {"status":"ok", "provider": {"issuer", "discovery": "reachable"}, "providers": {"<id>": {"status": "reachable", "issuer"}}, "store": {"kind", "status": "reachable"}}`.
- * `providers` has every provider of OIDC_PROVIDERS (`default` alone without it),
- * `status` in the store's words: `reachable`, or `unreachable` with the
+ * `providers` (where OIDC_PROVIDERS is set; without it the answer is as it always
+ * was) has every provider it lists, `status` in the store's words: `reachable`, or `unreachable` with the
  * `reason` (and the discovery `url` tried; an HTTP `status` where it answered
  * with an error). `provider` is the first one in the detail of earlier releases
  * (`"discovery": "unreachable"` or `"error"`).
@@ -35,12 +35,12 @@ function status({ discovery, ...detail }: ProviderHealth) {
 }
 
 export async function GET() {
-  const { list } = getConfig().providers
+  const { list, listed } = getConfig().providers
   const [store, ...health] = await Promise.all([storeHealth(), ...list.map((oidc) => providerHealth(oidc))])
   const providers = Object.fromEntries(list.map((oidc, i) => [oidc.id, status(health[i]!)]))
   const ok = store.status === 'reachable' && health.some((h) => h.discovery === 'reachable')
   return NextResponse.json(
-    { status: ok ? 'ok' : 'degraded', provider: health[0], providers, store },
+    { status: ok ? 'ok' : 'degraded', provider: health[0], ...(listed ? { providers } : {}), store },
     { status: ok ? 200 : 503, headers: { 'cache-control': 'no-store' } },
   )
 }
