@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '.'
+import { configProblems } from '../testing/config-problems'
+import { parseConfig } from '.'
 
 const valid = {
   APP_BASE_URL: 'http://localhost:3000',
@@ -9,15 +10,7 @@ const valid = {
   OIDC_CLIENT_SECRET: 'shh',
 }
 
-function problemsOf(env: Record<string, string | undefined>): readonly string[] {
-  try {
-    parseConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = configProblems
 
 describe('parseConfig', () => {
   it('accepts a complete configuration and fills in the defaults', () => {

@@ -14,7 +14,7 @@ import { parseSessionConfig, type SessionConfig } from './session'
 import { parseStoreConfig, type StoreConfig } from './store'
 
 export { ConfigError, isLoopbackHost } from './env'
-export { ALLOW_HTTP_VARIABLE, DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
+export { DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
 export { DEFAULT_PROVIDER, PROVIDER_ID, providerVariable, type ProviderId } from './provider-ids'
 export { emailDomain, normalizeDomain, offersChoice, providerById, providerForEmail, type ProvidersConfig } from './providers'
 export {

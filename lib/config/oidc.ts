@@ -73,8 +73,6 @@ export interface OidcConfig {
 export type LogoutStyle = 'standard' | 'cognito'
 
 export const DEFAULT_SCOPE = 'openid profile email'
-export const ALLOW_HTTP_VARIABLE = 'OIDC_ALLOW_HTTP_ISSUER'
-
 type Variable = (setting: ProviderSetting) => string
 
 const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, offersChoice, parseConfig, providerById, providerForEmail } from '.'
+import { configProblems } from '../testing/config-problems'
+import { offersChoice, parseConfig, providerById, providerForEmail } from '.'
 import { normalizeDomain } from './providers'
 
 const base = { APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 'x'.repeat(32) }
 const defaultProvider = { OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'shh' }
 const partner = { OIDC_PARTNER_ISSUER: 'https://partner.okta.example', OIDC_PARTNER_CLIENT_ID: 'p-app', OIDC_PARTNER_CLIENT_SECRET: 'p-shh' }
 
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    parseConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = configProblems
 
 describe('several providers', () => {
   it('without OIDC_PROVIDERS: the one default provider of the unprefixed variables, at the routes it always had', () => {

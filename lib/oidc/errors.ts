@@ -114,11 +114,9 @@ export interface ClientAuthContext {
   readonly variable?: OidcConfig['variable']
 }
 
-const unprefixed: OidcConfig['variable'] = (setting) => `OIDC_${setting}`
-
 /** Which settings to check when the provider refuses our client authentication: those of the method in use. */
 function credentialSettings(client: ClientAuthContext | undefined): string {
-  const v = client?.variable ?? unprefixed
+  const v = client?.variable ?? ((setting: string) => `OIDC_${setting}`)
   switch (client?.method) {
     case 'private_key_jwt': {
       const kid = client.keyId ? `kid "${client.keyId}"` : 'kid'
