@@ -76,6 +76,14 @@ test.describe('refused authorization responses', () => {
     })
   }
 
+  test('an iss naming another issuer is refused even where discovery does not advertise RFC 9207, before any token request', async ({ request }) => {
+    // The Entra ID-shaped tenant sends no iss and does not advertise it: one that turns up anyway must still be its own.
+    const { state, callback } = await login(request, 'entra', 'wrong-iss-param')
+    await expectRefused(callback, 400)
+    expect((await providerRecord(request, 'entra', state)).token).toEqual([])
+    expect((await me(request, 'entra')).status()).toBe(401)
+  })
+
   test("the provider's error is shown in plain, escaped words", async ({ request }) => {
     const { callback } = await login(request, 'main', 'provider-error')
     const html = await expectRefused(callback, 400, /did not sign you in/)
