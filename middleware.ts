@@ -89,7 +89,7 @@ export async function middleware(request: NextRequest) {
   }
 
   const requestHeaders = new Headers(request.headers)
-  const area = showsSignInPage(request, providers) ? 'sign-in' : routeArea(request.nextUrl.pathname)
+  const area = routeArea(request, providers)
   // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/http/cookie-header.ts).
   const ownCookies = area !== 'page' ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
   if (ownCookies !== undefined) requestHeaders.set('cookie', ownCookies)
@@ -120,11 +120,14 @@ export async function middleware(request: NextRequest) {
 
 /**
  * What middleware is here for: `private`, the guard (and the nonce); `page`, a public page
- * for a visitor with a session cookie (the nonce only); `handler`, /auth/ and the public
- * APIs with a crowded Cookie header (cutting it only).
+ * for a visitor with a session cookie (the nonce only); `sign-in`, the sign-in page at
+ * /auth/login (a rewrite, and the nonce); `handler`, /auth/ and the public APIs with a
+ * crowded Cookie header (cutting it only).
  */
-function routeArea(pathname: string): 'private' | 'page' | 'handler' {
+function routeArea(request: NextRequest, providers: ProvidersConfig): 'private' | 'page' | 'sign-in' | 'handler' {
+  const { pathname } = request.nextUrl
   if (isPrivate(pathname)) return 'private'
+  if (showsSignInPage(request, providers)) return 'sign-in'
   return pathname.startsWith('/auth/') || pathname.startsWith('/api/') ? 'handler' : 'page'
 }
 
