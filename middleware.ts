@@ -22,7 +22,7 @@ import { unauthorizedJson } from './lib/http/api-errors'
 import { ownCookieHeader } from './lib/http/cookie-header'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
 import { addStrictTransport } from './lib/http/hsts'
-import { AUTH_ROUTES, isPrivate, loginUrl, SIGN_IN_PAGE } from './lib/routes'
+import { AUTH_ROUTES, isPrivate, loginUrl, RETURN_TO_HEADER, SIGN_IN_PAGE } from './lib/routes'
 import { clearSessionCookie, readSessionCookie } from './lib/session/cookies'
 import { openSession } from './lib/session/sealed'
 import { needsRefresh, nowSeconds, touchDue } from './lib/session/session'
@@ -57,6 +57,7 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
       refresh.searchParams.set('returnTo', pathAndQuery(request))
       return NextResponse.redirect(refresh)
     }
+    requestHeaders.set(RETURN_TO_HEADER, pathAndQuery(request))
     return NextResponse.next({ request: { headers: requestHeaders } })
   }
   const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : NextResponse.redirect(loginUrl(config.appBaseUrl, pathAndQuery(request)))
@@ -153,6 +154,7 @@ export const config = {
     '/profile/:path*',
     '/api/me/:path*',
     '/api/call-api/:path*',
+    '/api/proxy/:path*',
     // The sign-in page: its policy (a nonce, and form-action to the providers) is always middleware's.
     '/sign-in/:path*',
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },

@@ -13,7 +13,7 @@ export type ApiResult = { readonly ok: true; readonly status: number; readonly b
 const MAX_BODY = 16 * 1024
 
 /** The body's first `cap` bytes, as text; the rest is never read (the stream is cancelled). */
-async function readCapped(response: Response, cap: number): Promise<string> {
+export async function readCapped(response: Response, cap: number): Promise<string> {
   if (!response.body) return ''
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []

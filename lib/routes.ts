@@ -8,7 +8,7 @@
  */
 
 /** The private routes: the one list to extend. A path is private when it is one of these or below one. */
-export const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api'] as const
+export const PRIVATE_ROUTES = ['/profile', '/api/me', '/api/call-api', '/api/proxy'] as const
 
 /** The auth route handlers (app/auth/). Register `callback` and `/` (after sign-out) at the provider. */
 export const AUTH_ROUTES = {
@@ -27,6 +27,13 @@ export const AUTH_ROUTES = {
 export function providerRoute(route: string, providerId: string): string {
   return providerId === 'default' ? route : `${route}/${providerId}`
 }
+
+/**
+ * The request header in which middleware tells a private page its own path
+ * and query (it sets it on every guarded request, so a browser cannot): where
+ * a detour that page takes (lib/api/fetch.ts) comes back to.
+ */
+export const RETURN_TO_HEADER = 'x-oidc-return-to'
 
 /** The sign-in page, where /auth/login offers a choice of providers (middleware serves it at /auth/login). */
 export const SIGN_IN_PAGE = '/sign-in'

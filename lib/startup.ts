@@ -58,10 +58,16 @@ function checkProvider(oidc: OidcConfig, several: boolean): void {
   const which = several ? `provider ${oidc.id}` : 'provider'
   getProvider(oidc).then(
     ({ as }) => console.log(`[auth] ${which} ready: ${as.issuer}`),
-    (error: unknown) =>
+    (error: unknown) => {
+      // A provider that cannot bind tokens while OIDC_DPOP asks for it: no session would be safe, so no start.
+      if (error instanceof Error && error.name === 'DpopUnsupportedError') {
+        console.error(`\n[auth] ${which}: ${(error as LoginError).detail}\n`)
+        process.exit(1)
+      }
       console.warn(
         `[auth] could not load the ${several ? `${oidc.id} provider's` : "provider's"} discovery document from ${oidc.issuer.href}. ` +
           `${error instanceof LoginError ? error.detail : String(error)} Logins will retry.`,
-      ),
+      )
+    },
   )
 }

@@ -16,6 +16,7 @@ import { authorizationOptions } from '../oidc/auth-params'
 import { authorizationUrl } from '../oidc/authorization'
 import { completeLogin } from '../oidc/callback'
 import { LoginError } from '../oidc/errors'
+import { newDpopKey } from '../oidc/dpop'
 import { bindingFor } from '../oidc/mix-up'
 import { getProvider } from '../oidc/provider'
 import { readSessionCookie, writeSessionCookie } from '../session/cookies'
@@ -45,7 +46,9 @@ export async function startLogin(request: NextRequest, oidc: OidcConfig): Promis
   let destination: URL
   try {
     const provider = await getProvider(oidc)
-    transaction = newTransaction(returnTo, authorizationOptions(request.nextUrl.searchParams), bindingFor(provider))
+    // With DPoP, the session's key is made now: the code will be bound to it.
+    const dpopKey = oidc.dpop ? await newDpopKey() : undefined
+    transaction = newTransaction(returnTo, authorizationOptions(request.nextUrl.searchParams), bindingFor(provider), dpopKey)
     destination = await authorizationUrl(provider, transaction)
   } catch (error) {
     return loginFailure(error, returnTo, retryAt(oidc.id))
@@ -79,7 +82,7 @@ export async function finishLogin(request: NextRequest, oidc: OidcConfig): Promi
       const tokens = await completeLogin(await getProvider(oidc), params, transaction)
       // The session this browser held until now, if any: the new one replaces it.
       const replaced = (await openSession(readSessionCookie(request.cookies, config), config))?.session
-      const { session, sealed } = await beginSession(tokens, oidc.id, request.headers.get('user-agent'), config, replaced)
+      const { session, sealed } = await beginSession(tokens, oidc.id, request.headers.get('user-agent'), config, replaced, transaction.dpopKey)
       response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
       writeSessionCookie(response.cookies, sealed, session.expiresAt, config)
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * Refreshing a session's tokens, once per refresh token however many requests
- * ask, on however many instances.
+ * Spending a session's refresh token, once per refresh token however many
+ * requests ask, on however many instances: to refresh the session's own
+ * tokens, or to mint a token for one API (APIS).
  *
  * Two tabs, or a page and its API calls, can all find the access token due at
  * the same moment, and behind a load balancer they may reach different
@@ -13,28 +14,56 @@
  *   the others wait for the result, sealed with the session secret);
  * - requests that still carry the old cookie a moment later get the same
  *   answer, for a few seconds (REUSE_MS), not longer: a finished refresh is
- *   not handed out to whoever shows the old refresh token later.
+ *   not handed out to whoever shows the old refresh token later;
+ * - a spend is keyed by the refresh token, never by what it is for: a page
+ *   that needs tokens for two APIs at once spends it for one, and the other
+ *   waits, takes the rotated refresh token from that answer, and spends that
+ *   one in turn (a chain, bounded by MAX_HOPS).
  */
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { getConfig } from '../config'
+import type { ApiConfig } from '../config'
+import { mintWithRefreshToken, type ApiGrant } from '../oidc/api-token'
+import { LoginError } from '../oidc/errors'
 import { configuredProvider, getProvider } from '../oidc/provider'
 import { refreshTokens, RefreshRejectedError } from '../oidc/refresh'
 import type { TokenSet } from '../oidc/token-set'
 import { quoted } from '../log-text'
 import { open, seal } from '../seal'
 import { sessionRef } from '../session/ref'
-import { nowSeconds, withTokens, type Session } from '../session/session'
+import { nowSeconds, withApiEntry, withTokens, type Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from '../session/store'
 import type { Sealer } from '../session/store/store'
 
 /** How long a finished refresh is reused for requests still carrying the old refresh token. */
 const REUSE_MS = 5_000
 /** After a failure the provider may recover: wait this long before trying again. */
-const RETRY_AFTER = 30
+export const RETRY_AFTER = 30
+/** Spends one request follows at most: one per API and the session's own, with room to spare. */
+const MAX_HOPS = 8
 
-/** What one refresh came to, shared with every request (and instance) that asked. Plain JSON. */
-type Shared = { readonly kind: 'refreshed'; readonly tokens: TokenSet } | { readonly kind: 'rejected' } | { readonly kind: 'failed'; readonly reason: string }
+/** What a spend is for: the session's own tokens, or a token of one API's. */
+export type SpendPurpose = { readonly kind: 'session' } | { readonly kind: 'api'; readonly api: ApiConfig }
+
+function purposeName(purpose: SpendPurpose): string {
+  return purpose.kind === 'session' ? 'session' : `api:${purpose.api.name}`
+}
+
+/**
+ * What one spend came to, shared with every request (and instance) that asked.
+ * Plain JSON. `tokens` are the session's afterwards (a rotated refresh token,
+ * a new ID token); `api`, for an API's spend, its token or why there is none.
+ */
+type Shared =
+  | {
+      readonly kind: 'refreshed'
+      readonly purpose: string
+      readonly tokens: TokenSet
+      readonly api?: { readonly grant: ApiGrant } | { readonly refused: string }
+    }
+  | { readonly kind: 'rejected' }
+  | { readonly kind: 'failed'; readonly reason: string }
 
 /** Shared by every bundle's copy of this module (route handlers may each carry one), as in lib/oidc/discovery.ts. */
 const FLIGHTS = Symbol.for('nextjs-oidc-login.refresh-flights')
@@ -52,12 +81,12 @@ export type RefreshOutcome =
    */
   | { readonly kind: 'unendable' }
   /** The provider (or the session store) could not answer: keep the session, try again later. */
-  | { readonly kind: 'failed'; readonly session: Session }
+  | { readonly kind: 'failed'; readonly session: Session; readonly reason: string }
 
 function isShared(value: unknown): value is Shared {
   if (typeof value !== 'object' || value === null) return false
-  const v = value as { kind?: unknown; tokens?: { idToken?: unknown }; reason?: unknown }
-  if (v.kind === 'refreshed') return typeof v.tokens?.idToken === 'string'
+  const v = value as { kind?: unknown; purpose?: unknown; tokens?: { idToken?: unknown }; reason?: unknown }
+  if (v.kind === 'refreshed') return typeof v.tokens?.idToken === 'string' && typeof v.purpose === 'string'
   return v.kind === 'rejected' || (v.kind === 'failed' && typeof v.reason === 'string')
 }
 
@@ -81,41 +110,44 @@ function providerWords(error: unknown): string {
   return ''
 }
 
-/** The refresh itself, its failures turned into values so they can be shared too. */
-async function refreshOnce(session: Session): Promise<Shared> {
+/** The spend itself, at the session's own provider (whose refresh token this is), its failures turned into values so they can be shared too. */
+async function spendOnce(session: Session, purpose: SpendPurpose): Promise<Shared> {
+  const name = purposeName(purpose)
   try {
-    // At the session's own provider, whose refresh token this is.
-    return { kind: 'refreshed', tokens: await refreshTokens(await getProvider(configuredProvider(session.provider)), session) }
+    const provider = await getProvider(configuredProvider(session.provider))
+    if (purpose.kind === 'session') return { kind: 'refreshed', purpose: name, tokens: await refreshTokens(provider, session) }
+    const { tokens, result } = await mintWithRefreshToken(provider, session, purpose.api)
+    if (!result.ok) console.warn(`[api] a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`)
+    return { kind: 'refreshed', purpose: name, tokens, api: result.ok ? { grant: result.grant } : { refused: result.reason } }
   } catch (error) {
     if (error instanceof RefreshRejectedError) {
       const cause = error.cause as { error?: string; error_description?: string } | undefined
       console.warn(`[auth] refresh token refused (${quoted(cause?.error ?? 'no reason')}: ${quoted(cause?.error_description ?? '')}); the session ends`)
       return { kind: 'rejected' }
     }
-    const reason = error instanceof Error ? error.message : String(error)
-    console.warn(`[auth] refresh failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`)
+    const reason = error instanceof LoginError ? error.detail : error instanceof Error ? error.message : String(error)
+    console.warn(`[auth] refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`)
     return { kind: 'failed', reason }
   }
 }
 
 /**
- * One flight per refresh token *and* access token: the requests that still
- * carry the old cookie share it, while a cookie that already holds the
- * flight's result starts a new one. A provider that does not rotate refresh
- * tokens keeps the refresh token the same, so keying by it alone handed
- * "Refresh now", pressed again within REUSE_MS, the tokens it already had.
+ * One flight per refresh token (with its provider: refresh tokens are unique
+ * per provider, not across them). `after` tells apart the spends of a refresh
+ * token the provider does not rotate: a request whose cookie already holds a
+ * flight's result (or that needs another purpose) starts the next one, and
+ * every request that saw the same result names the same next flight.
  */
-function flightKey(session: Session & { refreshToken: string }): string {
-  // With its provider: refresh tokens are unique per provider, not across them.
-  return `${session.provider} ${session.refreshToken} ${session.accessToken ?? ''}`
+function flightKey(session: Session & { refreshToken: string }, after: string): string {
+  return `${session.provider} ${session.refreshToken} ${after}`
 }
 
-function flightFor(session: Session & { refreshToken: string }, store: SessionStore): Promise<Shared> {
-  const key = flightKey(session)
+function flightFor(session: Session & { refreshToken: string }, after: string, purpose: SpendPurpose, store: SessionStore): Promise<Shared> {
+  const key = flightKey(session, after)
   let flight = flights.get(key)
   if (!flight) {
     flight = store
-      .once(key, () => refreshOnce(session), sealer())
+      .once(key, () => spendOnce(session, purpose), sealer())
       .catch((error: unknown): Shared => {
         const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
         console.warn(`[auth] refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
@@ -127,23 +159,77 @@ function flightFor(session: Session & { refreshToken: string }, store: SessionSt
   return flight
 }
 
+/** The session after a spend: its tokens, and the API token it minted (or why not) in its cache. */
+function afterSpend(session: Session, result: Extract<Shared, { kind: 'refreshed' }>): Session {
+  const next = withTokens(session, result.tokens)
+  if (!result.api || !result.purpose.startsWith('api:')) return next
+  const name = result.purpose.slice('api:'.length)
+  return withApiEntry(next, name, 'grant' in result.api ? result.api.grant : { refused: result.api.refused, retryAfter: RETRY_AFTER })
+}
+
+/** True when `session` already holds what `result` brought: following it gains nothing, a new spend is due. */
+function alreadyHolds(session: Session, result: Extract<Shared, { kind: 'refreshed' }>): boolean {
+  if (result.purpose === 'session') return result.tokens.accessToken === session.accessToken
+  const held = session.apiTokens?.[result.purpose.slice('api:'.length)]
+  return result.api !== undefined && 'grant' in result.api && held?.kind === 'token' && held.accessToken === result.api.grant.accessToken
+}
+
+/** Spends the refresh token for `purpose`, following spends made for other purposes meanwhile. */
+async function spend(session: Session, purpose: SpendPurpose, store: SessionStore): Promise<{ readonly result: Shared; readonly session: Session }> {
+  let current = session
+  let after = ''
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    if (!current.refreshToken) return { result: { kind: 'rejected' }, session: current }
+    const result = await flightFor(current as Session & { refreshToken: string }, after, purpose, store)
+    if (result.kind !== 'refreshed') return { result, session: current }
+    const held = alreadyHolds(current, result)
+    const next = afterSpend(current, result)
+    if (result.purpose === purposeName(purpose) && !held) return { result, session: next }
+    // Spent for another purpose, or a result this cookie holds already: the next spend is ours.
+    // A rotated refresh token names a flight of its own; one that stayed the same, the next flight after this result.
+    after = result.tokens.refreshToken === current.refreshToken ? `after ${result.purpose} ${result.tokens.accessToken ?? ''} ${after}`.slice(0, 4096) : ''
+    current = next
+  }
+  return { result: { kind: 'failed', reason: 'too many spends of this refresh token at once' }, session: current }
+}
+
+/** Ends a session whose refresh token the provider refused: on every instance, for every copy of its cookie. */
+async function endRefused(session: Session, store: SessionStore): Promise<RefreshOutcome> {
+  try {
+    await store.end(sessionRef(session))
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error
+    console.warn(`[store] a session whose refresh token was refused could not be ended: ${error.message}`)
+    return { kind: 'unendable' }
+  }
+  return { kind: 'rejected' }
+}
+
 export async function refreshSession(session: Session, store: SessionStore = getSessionStore()): Promise<RefreshOutcome> {
+  return spendFor(session, { kind: 'session' }, store)
+}
+
+/**
+ * Spends the refresh token for `purpose`. For an API, the session comes back
+ * with the API's token (or why there is none) in its cache, and `failed` only
+ * when nothing could be asked.
+ */
+export async function spendFor(session: Session, purpose: SpendPurpose, store: SessionStore = getSessionStore()): Promise<RefreshOutcome> {
   if (!session.refreshToken) return { kind: 'rejected' }
-  const result = await flightFor(session as Session & { refreshToken: string }, store)
+  const { result, session: after } = await spend(session, purpose, store)
   switch (result.kind) {
     case 'refreshed':
-      return { kind: 'refreshed', session: withTokens(session, result.tokens) }
+      return { kind: 'refreshed', session: after }
     case 'rejected':
-      // The provider ended the grant: the session is over on every instance, for every copy of its cookie.
-      try {
-        await store.end(sessionRef(session))
-      } catch (error) {
-        if (!isStoreUnavailable(error)) throw error
-        console.warn(`[store] a session whose refresh token was refused could not be ended: ${error.message}`)
-        return { kind: 'unendable' }
-      }
-      return { kind: 'rejected' }
+      return endRefused(after, store)
     case 'failed':
-      return { kind: 'failed', session: { ...session, refreshAt: nowSeconds() + RETRY_AFTER } }
+      return {
+        kind: 'failed',
+        reason: result.reason,
+        session:
+          purpose.kind === 'session'
+            ? { ...after, refreshAt: nowSeconds() + RETRY_AFTER }
+            : withApiEntry(after, purpose.api.name, { refused: result.reason, retryAfter: RETRY_AFTER }),
+      }
   }
 }

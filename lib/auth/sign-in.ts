@@ -11,14 +11,14 @@ import type { ProviderBinding } from '../oidc/mix-up'
 import type { TokenSet } from '../oidc/token-set'
 import { sessionRef } from '../session/ref'
 import { sealSession } from '../session/sealed'
-import { newSession, nowSeconds, type Session } from '../session/session'
+import { newSession, nowSeconds, type DpopKey, type Session } from '../session/session'
 import { getSessionStore } from '../session/store'
 import { describeUserAgent } from '../session/store/user-agent'
 import type { LoginTransaction } from '../transaction-store'
 
 /** A login that starts now at the provider `binding` names, and comes back to `returnTo`. */
-export function newTransaction(returnTo: string, options: AuthorizationOptions, binding: ProviderBinding): LoginTransaction {
-  return { ...newLoginChallenge(options), ...binding, returnTo, createdAt: nowSeconds() }
+export function newTransaction(returnTo: string, options: AuthorizationOptions, binding: ProviderBinding, dpopKey?: DpopKey): LoginTransaction {
+  return { ...newLoginChallenge(options, dpopKey), ...binding, returnTo, createdAt: nowSeconds() }
 }
 
 /**
@@ -36,8 +36,9 @@ export async function beginSession(
   userAgent: string | null,
   config: SessionConfig,
   replaced?: Session,
+  dpopKey?: DpopKey,
 ): Promise<{ session: Session; sealed: string }> {
-  const session = newSession(tokens, provider, config)
+  const session = { ...newSession(tokens, provider, config), ...(dpopKey ? { dpopKey } : {}) }
   const sealed = await sealSession(session, config)
   const store = getSessionStore()
   if (replaced) await store.end(sessionRef(replaced))

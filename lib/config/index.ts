@@ -8,11 +8,13 @@
  * This folder only parses strings: no Node APIs, nothing of the OIDC client, so
  * middleware reads the same `getConfig()` as everything else.
  */
+import { parseApis, type ApiConfig } from './apis'
 import { ConfigError, parseUrl, read, type Env } from './env'
 import { parseProviders, type ProvidersConfig } from './providers'
 import { parseSessionConfig, type SessionConfig } from './session'
 import { parseStoreConfig, type StoreConfig } from './store'
 
+export { API_NAME, apiByName, apiVariable, type ApiConfig, type ApiTokenSource, type AudienceParam } from './apis'
 export { ConfigError, isLoopbackHost } from './env'
 export { DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
 export { DEFAULT_PROVIDER, PROVIDER_ID, providerVariable, type ProviderId } from './provider-ids'
@@ -35,6 +37,8 @@ export interface AppConfig {
   readonly store: StoreConfig
   /** The API `/api/call-api` calls with the user's access token (API_ENDPOINT), if any. */
   readonly apiEndpoint: URL | undefined
+  /** The APIs called with tokens of their own (APIS), in the order listed; empty when unset. */
+  readonly apis: readonly ApiConfig[]
 }
 
 /** Parses and validates the whole configuration; throws a ConfigError that lists every problem. */
@@ -48,8 +52,10 @@ export function parseConfig(env: Env): AppConfig {
   const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
   if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
 
+  const apis = parseApis(env, providers ? providers.list.map((p) => p.id) : [], problems)
+
   if (problems.length > 0 || !session || !providers) throw new ConfigError(problems)
-  return { session, providers, store, apiEndpoint }
+  return { session, providers, store, apiEndpoint, apis }
 }
 
 let cached: AppConfig | undefined

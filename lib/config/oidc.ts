@@ -68,6 +68,8 @@ export interface OidcConfig {
    * post_logout_redirect_uri, client_id) or `cognito` (client_id, logout_uri).
    */
   readonly logoutStyle: LogoutStyle
+  /** Sender-constrained tokens (RFC 9449, OIDC_<ID>_DPOP): a key pair per session proves every token's use. */
+  readonly dpop: boolean
 }
 
 export type LogoutStyle = 'standard' | 'cognito'
@@ -203,6 +205,7 @@ export function parseOidcConfig(
   const privateKey = parsePrivateKey(env, v, problems)
   const usePar = parseFlag(env, v('USE_PAR'), problems)
   const useRequestObject = parseFlag(env, v('USE_REQUEST_OBJECT'), problems)
+  const dpop = parseFlag(env, v('DPOP'), problems)
   const assertionAudience = read(env, v('CLIENT_ASSERTION_AUDIENCE')) ?? 'issuer'
   if (assertionAudience !== 'issuer' && assertionAudience !== 'token_endpoint') {
     problems.push(`${v('CLIENT_ASSERTION_AUDIENCE')} must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
@@ -245,5 +248,6 @@ export function parseOidcConfig(
     endSessionEndpoint,
     // Amazon Cognito's /logout takes client_id and logout_uri; its issuers live on cognito-idp.<region>.amazonaws.com.
     logoutStyle: (styleRaw as LogoutStyle | undefined) ?? (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname) ? 'cognito' : 'standard'),
+    dpop,
   }
 }

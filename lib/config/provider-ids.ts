@@ -31,12 +31,13 @@ export const PROVIDER_SETTINGS = [
   'NAME',
   'DOMAINS',
   'AUTH_PARAMS',
+  'DPOP',
 ] as const
 
 export type ProviderSetting = (typeof PROVIDER_SETTINGS)[number]
 
 /** Variables under OIDC_ that belong to no provider, and names kept for settings to come. */
-const APP_WIDE = ['OIDC_PROVIDERS', 'OIDC_DPOP']
+const APP_WIDE = ['OIDC_PROVIDERS']
 
 export function providerVariable(id: ProviderId, setting: ProviderSetting): string {
   return id === DEFAULT_PROVIDER ? `OIDC_${setting}` : `OIDC_${id.toUpperCase()}_${setting}`

@@ -6,6 +6,8 @@ import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { authorizationParameters, type AuthorizationOptions } from './auth-params'
 import { clientPrivateKey } from './client-key'
+import { dpopHandle, dpopThumbprint, withNonceRetry } from './dpop'
+import type { DpopKey } from '../session/session'
 import { step, type DiscoveredProvider } from './provider'
 
 /** What one login sends and must later check: kept by the caller until the callback (lib/transaction-store.ts). */
@@ -15,15 +17,18 @@ export interface LoginChallenge {
   readonly codeVerifier: string
   /** The options sent with the authorization request; `maxAge` and `acrValues` are checked at the callback. */
   readonly options: AuthorizationOptions
+  /** With DPoP: the key the session will hold; the code is bound to it (`dpop_jkt`), so only this login can redeem it. */
+  readonly dpopKey?: DpopKey
 }
 
-/** Fresh state, nonce and PKCE verifier (oauth4webapi's: 32 random bytes each). */
-export function newLoginChallenge(options: AuthorizationOptions): LoginChallenge {
+/** Fresh state, nonce and PKCE verifier (oauth4webapi's: 32 random bytes each), and the session's DPoP key where one is used. */
+export function newLoginChallenge(options: AuthorizationOptions, dpopKey?: DpopKey): LoginChallenge {
   return {
     state: oauth.generateRandomState(),
     nonce: oauth.generateRandomNonce(),
     codeVerifier: oauth.generateRandomCodeVerifier(),
     options,
+    ...(dpopKey ? { dpopKey } : {}),
   }
 }
 
@@ -49,6 +54,8 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
   // The provider's fixed parameters (OIDC_<ID>_AUTH_PARAMS: domain_hint, kc_idp_hint…), then this login's options, which win: a step-up's prompt=login must.
   for (const [name, value] of config.authParams) params.set(name, value)
   for (const [name, value] of authorizationParameters(challenge.options)) params.set(name, value)
+  // RFC 9449 §10: the code is bound to the session's key; redeemed with any other, the provider refuses it.
+  if (challenge.dpopKey) params.set('dpop_jkt', await dpopThumbprint(challenge.dpopKey))
 
   let request = params
   if (config.useRequestObject) {
@@ -62,8 +69,11 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
     const pushed = await step(
       'par',
       async () => {
-        const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, http)
-        return oauth.processPushedAuthorizationResponse(as, client, response)
+        const DPoP = challenge.dpopKey ? await dpopHandle(client, challenge.dpopKey) : undefined
+        return withNonceRetry(async () => {
+          const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, { ...http, ...(DPoP ? { DPoP } : {}) })
+          return oauth.processPushedAuthorizationResponse(as, client, response)
+        })
       },
       provider.authContext,
     )

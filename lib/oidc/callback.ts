@@ -8,6 +8,7 @@ import type { Claim } from '../jwt'
 import type { LoginChallenge } from './authorization'
 import { callbackFailure } from './errors'
 import { checkAcr, checkIssuedAt, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'
+import { dpopHandle, requireBoundToken, withNonceRetry } from './dpop'
 import { checkBinding, type ProviderBinding } from './mix-up'
 import { step, type DiscoveredProvider } from './provider'
 import { tokenSetFrom, type TokenSet } from './token-set'
@@ -45,25 +46,31 @@ export async function completeLogin(
     throw callbackFailure(error)
   }
 
-  // 2. The code exchange, with the PKCE verifier only this browser's transaction holds.
-  const tokenResponse = await step(
-    'token',
-    () => oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, challenge.codeVerifier, http),
-    provider.authContext,
-  )
-  // 3. The ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub,
-  //    and auth_time when we asked for max_age.
-  const asForToken = await issuerForTokenResponse(as, tokenResponse)
-  const tokens = await step(
+  // 2. The code exchange, with the PKCE verifier only this browser's transaction holds,
+  // 3. and the ID token's claims (OIDC Core §3.1.3.7): iss, aud, azp, exp, iat, nonce, sub,
+  //    and auth_time when we asked for max_age. With DPoP, a proof by the key the
+  //    code was bound to (RFC 9449 §5, §10), retried once for a fresh nonce.
+  const DPoP = challenge.dpopKey ? await dpopHandle(client, challenge.dpopKey) : undefined
+  const { tokenResponse, tokens } = await step(
     'token',
     () =>
-      oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
-        expectedNonce: challenge.nonce,
-        requireIdToken: true,
-        ...(maxAge !== undefined ? { maxAge } : {}),
+      withNonceRetry(async () => {
+        const tokenResponse = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, challenge.codeVerifier, {
+          ...http,
+          ...(DPoP ? { DPoP } : {}),
+        })
+        const asForToken = await issuerForTokenResponse(as, tokenResponse)
+        const tokens = await oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
+          expectedNonce: challenge.nonce,
+          requireIdToken: true,
+          ...(maxAge !== undefined ? { maxAge } : {}),
+        })
+        return { tokenResponse, tokens }
       }),
     provider.authContext,
   )
+  // No downgrade: with DPoP on, a Bearer token is refused, not used.
+  if (DPoP) requireBoundToken(tokens, config)
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens)!
   checkIssuedAt(idTokenClaims)
   checkAcr(idTokenClaims, acrValues)
@@ -74,8 +81,10 @@ export async function completeLogin(
   let userinfo: oauth.UserInfoResponse | undefined
   if (as.userinfo_endpoint) {
     userinfo = await step('userinfo', async () => {
-      const response = await oauth.userInfoRequest(as, client, tokens.access_token, http)
-      return oauth.processUserInfoResponse(as, client, idTokenClaims.sub, response)
+      return withNonceRetry(async () => {
+        const response = await oauth.userInfoRequest(as, client, tokens.access_token, { ...http, ...(DPoP ? { DPoP } : {}) })
+        return oauth.processUserInfoResponse(as, client, idTokenClaims.sub, response)
+      })
     })
   }
   return tokenSetFrom(tokens, tokens.id_token!, extraClaims(idTokenClaims, userinfo))

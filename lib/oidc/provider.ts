@@ -22,6 +22,7 @@ import { getConfig, providerById, type OidcConfig } from '../config'
 import { clientAuthentication } from './client-auth'
 import { clientPrivateKey } from './client-key'
 import { discoveredMetadata } from './discovery'
+import { DPOP_ALGORITHM, supportsOurAlgorithm } from './dpop'
 import { httpOptions, type HttpOptions } from './http'
 import { LoginError, providerFailure, type ClientAuthContext, type ProviderStep } from './errors'
 import { KeySetCache } from './key-set'
@@ -49,6 +50,7 @@ export interface DiscoveredProvider {
 export async function discoverProvider(config: OidcConfig): Promise<DiscoveredProvider> {
   const http = httpOptions(config)
   const as = await discoveredMetadata(config, http)
+  if (config.dpop && !supportsOurAlgorithm(as)) throw new DpopUnsupportedError(config, as)
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
   let clientAuth: oauth.ClientAuth
   let keyId: string | undefined
@@ -62,6 +64,24 @@ export async function discoverProvider(config: OidcConfig): Promise<DiscoveredPr
   }
   const authContext = { method: config.credentials.method, assertionAudience: config.assertionAudience, keyId, variable: config.variable }
   return { config, as, client, clientAuth, authContext, http, keys: new KeySetCache() }
+}
+
+/**
+ * OIDC_DPOP is on, but the provider's discovery does not list our proof
+ * algorithm: it would hand out Bearer tokens, the downgrade the setting
+ * refuses. The app does not start with it (lib/startup.ts).
+ */
+export class DpopUnsupportedError extends LoginError {
+  constructor(config: OidcConfig, as: oauth.AuthorizationServer) {
+    const listed = as.dpop_signing_alg_values_supported
+    super(
+      'misconfigured',
+      `${config.variable('DPOP')}=true, but the provider's discovery document ${listed ? `lists only ${listed.join(', ')} in` : 'has no'} ` +
+        `dpop_signing_alg_values_supported, so it cannot bind tokens to this app's ${DPOP_ALGORITHM} keys. ` +
+        `Turn DPoP on at the provider (and allow ${DPOP_ALGORITHM}), or unset ${config.variable('DPOP')}.`,
+    )
+    this.name = 'DpopUnsupportedError'
+  }
 }
 
 const providers = new WeakMap<OidcConfig, Promise<DiscoveredProvider>>()

@@ -5,6 +5,7 @@
  */
 import type { SessionConfig } from '../config'
 import { open, seal } from '../seal'
+import { withoutLeastRecentlyUsed } from './api-tokens'
 import { compress, decompress } from './codec'
 import { isExpired, nowSeconds, sessionFromWire, sessionToWire, type Session } from './session'
 
@@ -37,12 +38,22 @@ function isSealed(value: unknown): value is Sealed {
   return isZ || typeof (value as { v?: unknown }).v === 'number'
 }
 
-/** Throws SessionTooLargeError rather than produce a value the cookies cannot carry. */
+/**
+ * Throws SessionTooLargeError rather than produce a value the cookies cannot
+ * carry. Per-API tokens are a cache: while they make the cookie too large, the
+ * least recently used goes (its API mints another when next called); the
+ * session's own tokens never do.
+ */
 export async function sealSession(session: Session, config: SessionConfig): Promise<string> {
-  const z = compress(sessionToWire(session), TOKEN_FIELDS)
-  const sealed = await seal({ z }, config.secrets, session.expiresAt - nowSeconds())
-  if (sealed.length > MAX_SEALED_SESSION) throw new SessionTooLargeError(sealed.length)
-  return sealed
+  let current = session
+  for (;;) {
+    const z = compress(sessionToWire(current), TOKEN_FIELDS)
+    const sealed = await seal({ z }, config.secrets, current.expiresAt - nowSeconds())
+    if (sealed.length <= MAX_SEALED_SESSION) return sealed
+    const apiTokens = current.apiTokens && withoutLeastRecentlyUsed(current.apiTokens)
+    if (!apiTokens) throw new SessionTooLargeError(sealed.length)
+    current = { ...current, apiTokens }
+  }
 }
 
 export interface OpenedSession {

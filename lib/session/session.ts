@@ -9,6 +9,21 @@ import { randomId } from '../base64url'
 import type { SessionConfig } from '../config'
 import { DEFAULT_PROVIDER, PROVIDER_ID, type ProviderId } from '../config/provider-ids'
 import type { TokenSet } from '../oidc/token-set'
+import { apiTokensFromWire, apiTokensToWire, type ApiTokenEntry, type ApiTokens } from './api-tokens'
+
+/**
+ * The session's DPoP key (RFC 9449): an EC P-256 private key as a JWK, made
+ * for this session at /auth/login, sealed into the login's transaction and
+ * then the session, and gone with the cookie. Every token of the session is
+ * bound to it.
+ */
+export interface DpopKey {
+  readonly kty: 'EC'
+  readonly crv: 'P-256'
+  readonly x: string
+  readonly y: string
+  readonly d: string
+}
 
 export interface Session extends TokenSet {
   /**
@@ -29,6 +44,10 @@ export interface Session extends TokenSet {
   readonly expiresAt: number
   /** Epoch seconds of the last request to a private route (idle timeout). */
   readonly lastSeenAt: number
+  /** Tokens minted for the configured APIs (APIS): a cache, see ./api-tokens.ts. */
+  readonly apiTokens?: ApiTokens
+  /** Where the provider binds tokens (OIDC_DPOP): the session's key. */
+  readonly dpopKey?: DpopKey
 }
 
 export function nowSeconds(): number {
@@ -50,6 +69,18 @@ export function newSession(tokens: TokenSet, provider: ProviderId, config: Sessi
 /** The same session with refreshed tokens: its id and its clock stay. */
 export function withTokens(session: Session, tokens: TokenSet): Session {
   return { ...session, ...tokens }
+}
+
+/** What a mint for one API came to: its token, or why there is none (tried again after `retryAfter` seconds). */
+export type ApiMint =
+  | { readonly accessToken: string; readonly expiresAt: number | undefined; readonly scope: string | undefined; readonly dpop: boolean }
+  | { readonly refused: string; readonly retryAfter: number }
+
+/** The same session with `mint` in its API token cache under `name`. */
+export function withApiEntry(session: Session, name: string, mint: ApiMint, now = nowSeconds()): Session {
+  const entry: ApiTokenEntry =
+    'refused' in mint ? { kind: 'failed', retryAt: now + mint.retryAfter, reason: mint.refused, usedAt: now } : { kind: 'token', ...mint, usedAt: now }
+  return { ...session, apiTokens: { ...session.apiTokens, [name]: entry } }
 }
 
 /** The same session, seen active at `now` (the idle clock moves on). */
@@ -76,8 +107,9 @@ function isOptional(value: unknown, type: 'string' | 'number'): boolean {
  *   default one with the same `sub`.
  */
 export function sessionToWire(session: Session): Record<string, unknown> {
-  const { provider, ...rest } = session
-  return provider === DEFAULT_PROVIDER ? { v: 1, ...rest } : { v: 2, provider, ...rest }
+  const { provider, apiTokens, ...rest } = session
+  const withApis = apiTokens && Object.keys(apiTokens).length > 0 ? { ...rest, apiTokens: apiTokensToWire(apiTokens) } : rest
+  return provider === DEFAULT_PROVIDER ? { v: 1, ...withApis } : { v: 2, provider, ...withApis }
 }
 
 /**
@@ -90,8 +122,16 @@ export function sessionFromWire(value: unknown): Session | undefined {
   const provider = value.v === 1 && value.provider === undefined ? DEFAULT_PROVIDER : value.v === 2 ? value.provider : undefined
   if (typeof provider !== 'string' || !PROVIDER_ID.test(provider) || (value.v === 2 && provider === DEFAULT_PROVIDER)) return undefined
   if (!hasSessionFields(value)) return undefined
-  const { v: _version, ...rest } = value
-  return { ...(rest as Omit<Session, 'provider'>), provider }
+  const { v: _version, apiTokens: wireApiTokens, ...rest } = value
+  const apiTokens = wireApiTokens === undefined ? undefined : apiTokensFromWire(wireApiTokens)
+  if (wireApiTokens !== undefined && !apiTokens) return undefined
+  return { ...(rest as Omit<Session, 'provider' | 'apiTokens'>), provider, ...(apiTokens ? { apiTokens } : {}) }
+}
+
+function isDpopKey(value: unknown): boolean {
+  if (value === undefined) return true
+  if (!isRecord(value)) return false
+  return value.kty === 'EC' && value.crv === 'P-256' && ['x', 'y', 'd'].every((part) => typeof value[part] === 'string')
 }
 
 function hasSessionFields(value: Record<string, unknown>): boolean {
@@ -109,7 +149,8 @@ function hasSessionFields(value: Record<string, unknown>): boolean {
     isOptional(value.accessTokenExpiresAt, 'number') &&
     isOptional(value.refreshToken, 'string') &&
     isOptional(value.refreshAt, 'number') &&
-    isOptional(value.scope, 'string')
+    isOptional(value.scope, 'string') &&
+    isDpopKey(value.dpopKey)
   )
 }
 
