@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider'
 import { isLoopbackHost } from '../lib/config/env.ts'
+import { resourceServerInfo, TOKEN_EXCHANGE, type LocalResourceServer } from './resources.ts'
 import { findUserBySub } from './users.ts'
 import { errorPage, loggedOutPage, logoutPage } from './views.ts'
 
@@ -43,6 +44,13 @@ export interface LocalIdpOptions {
   readonly countRequests?: boolean
   /** Sees every request before it is answered (the benchmark counts what the app asks for). */
   readonly onRequest?: (req: IncomingMessage) => void
+  /**
+   * Resource servers (RFC 8707) whose tokens are JWTs with their indicator as
+   * `aud`, and token exchange (RFC 8693) for them: for apps that call several APIs.
+   */
+  readonly resourceServers?: readonly LocalResourceServer[]
+  /** DPoP (RFC 9449): `on` (oidc-provider's default), `nonce` (every proof must carry a nonce it issued), `off` (not offered in discovery). */
+  readonly dpop?: 'on' | 'nonce' | 'off'
 }
 
 export const CLIENT_NAME = 'OIDC Login for Next.js'
@@ -79,7 +87,7 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
         // Signing out here (or ending the session here) tells the app, server to server, with the session's `sid`.
         backchannel_logout_uri: `${appBase}/auth/backchannel-logout${suffix}`,
         backchannel_logout_session_required: true,
-        grant_types: ['authorization_code', 'refresh_token'],
+        grant_types: ['authorization_code', 'refresh_token', ...(options.resourceServers?.length ? [TOKEN_EXCHANGE] : [])],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
         // Every ID token says when the user signed in, so a sensitive page can tell a fresh sign-in from an old one.
@@ -141,7 +149,19 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
               jwt: { sign: { alg: 'RS256' } },
             }),
           }
-        : { enabled: false },
+        : options.resourceServers?.length
+          ? {
+              enabled: true,
+              // No resource asked for: the sign-in's own token, for userinfo (opaque). Each API names its own.
+              defaultResource: () => undefined,
+              useGrantedResource: () => false,
+              getResourceServerInfo: (_ctx, indicator) => resourceServerInfo(options.resourceServers!, indicator, options.accessTokenTtl ?? 300),
+            }
+          : { enabled: false },
+      dPoP:
+        options.dpop === 'off'
+          ? { enabled: false }
+          : { enabled: true, ...(options.dpop === 'nonce' ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}) },
       introspection: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: options.requirePar ?? false },

@@ -6,11 +6,14 @@
  * LOCAL_IDP_BIG_TOKENS=true makes it issue Oracle IDCS-sized tokens (~3 KB of groups in JWT ID and access tokens);
  * LOCAL_IDP_REQUIRE_PAR=true requires pushed authorization requests from every client;
  * LOCAL_IDP_PROVIDER_ID=<id> registers the app's routes for provider <id> of several (/auth/callback/<id>);
- * LOCAL_IDP_COUNT_REQUESTS=true counts requests by method and path, for tests, at GET /_requests.
+ * LOCAL_IDP_COUNT_REQUESTS=true counts requests by method and path, for tests, at GET /_requests;
+ * LOCAL_IDP_RESOURCES="<url>=<scope> <scope>;<url>=<scope>" registers resource servers (JWT access tokens, token exchange);
+ * LOCAL_IDP_DPOP=nonce requires a DPoP nonce on every proof, =off leaves DPoP out of discovery.
  */
 import { readFileSync } from 'node:fs'
 import type { ClientMetadata } from 'oidc-provider'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './local-client.ts'
+import { parseResourceServers } from './resources.ts'
 import { startLocalIdp } from './server.ts'
 import { DEMO_USERS } from './users.ts'
 
@@ -39,6 +42,8 @@ const idp = await startLocalIdp({
   requirePar: process.env.LOCAL_IDP_REQUIRE_PAR === 'true',
   ...(process.env.LOCAL_IDP_PROVIDER_ID ? { providerId: process.env.LOCAL_IDP_PROVIDER_ID } : {}),
   countRequests: process.env.LOCAL_IDP_COUNT_REQUESTS === 'true',
+  resourceServers: parseResourceServers(process.env.LOCAL_IDP_RESOURCES),
+  ...(process.env.LOCAL_IDP_DPOP === 'nonce' || process.env.LOCAL_IDP_DPOP === 'off' ? { dpop: process.env.LOCAL_IDP_DPOP } : {}),
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

@@ -17,6 +17,7 @@ import { apiEndpoint, configuration, signingKey, type LocalIdpOptions } from './
 import { handleAvatar, handleDemoApi } from './demo-api.ts'
 import { send } from './http.ts'
 import { handleInteraction } from './interactions.ts'
+import { registerTokenExchange } from './resources.ts'
 import { errorPage } from './views.ts'
 
 export { PASSWORD_ACR, type LocalIdpOptions } from './configuration.ts'
@@ -44,6 +45,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const issuer = `${options.tls ? 'https' : 'http'}://${host}:${port}`
   const key = signingKey()
   const provider = new Provider(issuer, configuration(issuer, options, key))
+  if (options.resourceServers?.length) registerTokenExchange(provider, options.resourceServers, options.accessTokenTtl ?? 300)
   // The demo API verifies JWT access tokens (big-token mode) with the provider's own public key.
   const apiKeys = createLocalJWKSet({ keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: key.alg, use: key.use }] })
   const oidc = provider.callback()

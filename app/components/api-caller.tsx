@@ -19,8 +19,9 @@ const noSubscription = () => () => {}
 /**
  * Calls /api/call-api, which calls the configured API with the access token on
  * the server, and shows what came back. The token itself never reaches the browser.
+ * With `api`, one of the APIs (APIS), with its own token.
  */
-export function ApiCaller() {
+export function ApiCaller({ api }: { api?: string } = {}) {
   const [result, setResult] = useState<(Result & { words?: string | undefined }) | { failed: string } | undefined>()
   const [busy, setBusy] = useState(false)
   // Disabled until hydrated: a click on the server-rendered button would do nothing.
@@ -33,7 +34,8 @@ export function ApiCaller() {
   async function call() {
     setBusy(true)
     try {
-      const response = await fetch('/api/call-api', { headers: { accept: 'application/json' }, cache: 'no-store' })
+      const url = api ? `/api/call-api?${new URLSearchParams({ api })}` : '/api/call-api'
+      const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' })
       const body = (await response.json()) as Result
       setResult({ ...body, words: failureWords(response.status, body) })
     } catch {
@@ -51,15 +53,18 @@ export function ApiCaller() {
         disabled={busy || !ready}
         className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
       >
-        {busy ? 'Calling…' : 'Call the API'}
+        {busy ? 'Calling…' : api ? `Call ${api}` : 'Call the API'}
       </button>
       {result && ('failed' in result || result.words) && (
-        <p role="alert" data-testid="api-failure" className="text-sm text-red-700">
+        <p role="alert" data-testid={api ? `api-failure-${api}` : 'api-failure'} className="text-sm text-red-700">
           {'failed' in result ? result.failed : result.words}
         </p>
       )}
       {result && !('failed' in result) && (
-        <pre data-testid="api-result" className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100">
+        <pre
+          data-testid={api ? `api-result-${api}` : 'api-result'}
+          className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100"
+        >
           {JSON.stringify(
             { status: result.status, body: result.body, ...(result.error ? { error: result.error, error_description: result.error_description } : {}) },
             null,

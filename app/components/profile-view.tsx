@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { ApiCaller } from '@/app/components/api-caller'
 import { Avatar } from '@/app/components/avatar'
 import { Countdown } from '@/app/components/countdown'
+import { YourApis } from '@/app/components/your-apis'
 import { YourSessions } from '@/app/components/your-sessions'
 import { getConfig, providerById } from '@/lib/config'
 import { type Claim, decodeJwt } from '@/lib/jwt'
@@ -182,6 +183,8 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
         <h3 className="pt-2 font-semibold">ID token claims</h3>
         <ClaimsTable claims={idToken.claims} testId="id-token-claims" />
       </section>
+
+      <YourApis session={session} now={now} />
 
       <YourSessions session={session} />
 

@@ -13,7 +13,7 @@ import { onAppHost } from '../http/app-host'
 import { loginFailure, redirectTo } from '../http/responses'
 import { returnToUrl, safeReturnTo } from '../http/return-to'
 import { authorizationOptions } from '../oidc/auth-params'
-import { authorizationUrl } from '../oidc/authorization'
+import { authorizationUrl, type LoginTargets } from '../oidc/authorization'
 import { completeLogin } from '../oidc/callback'
 import { LoginError } from '../oidc/errors'
 import { newDpopKey } from '../oidc/dpop'
@@ -24,6 +24,21 @@ import { dropDeadSessionCookie } from '../session/current'
 import { openSession } from '../session/sealed'
 import { TRANSACTION_TTL_WORDS, TransactionStore } from '../transaction-store'
 import { beginSession, newTransaction } from './sign-in'
+
+/**
+ * The APIs whose tokens this provider mints with the refresh token, named by
+ * resource indicator: asked for at login, so the grant covers them. An API
+ * with no API_<NAME>_PROVIDER counts for the only provider; with several, it
+ * is asked for at none (a provider that does not know it would refuse the login).
+ */
+function loginTargets(oidc: OidcConfig): LoginTargets {
+  const { apis, providers } = getConfig()
+  const mine = apis.filter(
+    (api) =>
+      api.token === 'refresh' && api.audienceParam === 'resource' && (api.provider === oidc.id || (api.provider === undefined && providers.list.length === 1)),
+  )
+  return { resources: mine.map((api) => api.resource), scopes: mine.flatMap((api) => api.scope?.split(' ') ?? []) }
+}
 
 /** Where the error page's "try again" starts: at this provider when there is a choice; with one, /auth/login as always. */
 function retryAt(providerId: string): string | undefined {
@@ -49,7 +64,7 @@ export async function startLogin(request: NextRequest, oidc: OidcConfig): Promis
     // With DPoP, the session's key is made now: the code will be bound to it.
     const dpopKey = oidc.dpop ? await newDpopKey() : undefined
     transaction = newTransaction(returnTo, authorizationOptions(request.nextUrl.searchParams), bindingFor(provider), dpopKey)
-    destination = await authorizationUrl(provider, transaction)
+    destination = await authorizationUrl(provider, transaction, loginTargets(oidc))
   } catch (error) {
     return loginFailure(error, returnTo, retryAt(oidc.id))
   }

@@ -65,6 +65,11 @@ export async function endSessions(request: NextRequest, session: Session, scope:
   }
 }
 
+/** The per-API tokens the session holds (APIS): revoked with the session's own at sign-out. */
+function apiAccessTokens(session: Session): string[] {
+  return Object.values(session.apiTokens ?? {}).flatMap((entry) => (entry.kind === 'token' ? [entry.accessToken] : []))
+}
+
 /**
  * Revokes the tokens and finds where to go (the end-session endpoint of the
  * session's own provider, or home), both at once, under one budget: a hung
@@ -78,7 +83,7 @@ export async function providerSignOut(session: Session, config: AppConfig, state
   const home = new URL('/?signed_out=local', config.session.appBaseUrl)
   const [, destination] = await Promise.all([
     provider().then(
-      (p) => revokeTokens(p, session, deadline),
+      (p) => revokeTokens(p, session, deadline, apiAccessTokens(session)),
       () => {},
     ),
     endSessionEndpoint(oidc, provider).then(

@@ -39,13 +39,28 @@ export function newLoginChallenge(options: AuthorizationOptions, dpopKey?: DpopK
  * (RFC 9101); with OIDC_USE_PAR, or when discovery requires it, they are pushed
  * to the provider first and the browser carries only a request_uri (RFC 9126).
  */
-export async function authorizationUrl(provider: DiscoveredProvider, challenge: LoginChallenge): Promise<URL> {
+/**
+ * The APIs this login asks access to up front (RFC 8707 §2.1): their resource
+ * indicators and scopes, so the grant covers them and the refresh token can
+ * later mint a token for each.
+ */
+export interface LoginTargets {
+  readonly resources: readonly string[]
+  readonly scopes: readonly string[]
+}
+
+export async function authorizationUrl(
+  provider: DiscoveredProvider,
+  challenge: LoginChallenge,
+  targets: LoginTargets = { resources: [], scopes: [] },
+): Promise<URL> {
   const { as, client, clientAuth, config, http } = provider
+  const scope = [...new Set([...config.scope.split(' '), ...targets.scopes])].join(' ')
   const params = new URLSearchParams({
     client_id: config.clientId,
     redirect_uri: config.redirectUri,
     response_type: 'code',
-    scope: config.scope,
+    scope,
     state: challenge.state,
     nonce: challenge.nonce,
     code_challenge: await oauth.calculatePKCECodeChallenge(challenge.codeVerifier),
@@ -54,6 +69,7 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
   // The provider's fixed parameters (OIDC_<ID>_AUTH_PARAMS: domain_hint, kc_idp_hint…), then this login's options, which win: a step-up's prompt=login must.
   for (const [name, value] of config.authParams) params.set(name, value)
   for (const [name, value] of authorizationParameters(challenge.options)) params.set(name, value)
+  for (const resource of targets.resources) params.append('resource', resource)
   // RFC 9449 §10: the code is bound to the session's key; redeemed with any other, the provider refuses it.
   if (challenge.dpopKey) params.set('dpop_jkt', await dpopThumbprint(challenge.dpopKey))
 
@@ -61,7 +77,7 @@ export async function authorizationUrl(provider: DiscoveredProvider, challenge: 
   if (config.useRequestObject) {
     const signed = await oauth.issueRequestObject(as, client, params, await clientPrivateKey(config.privateKey!))
     // OIDC Core §6.1: client_id, response_type and scope also go outside the request object.
-    request = new URLSearchParams({ client_id: config.clientId, response_type: 'code', scope: config.scope, request: signed })
+    request = new URLSearchParams({ client_id: config.clientId, response_type: 'code', scope, request: signed })
   }
 
   const url = new URL(as.authorization_endpoint!)

@@ -23,16 +23,18 @@ export function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): P
 
 /**
  * Revokes the tokens at the provider where it offers a revocation endpoint:
- * both at once, within `deadline` (one budget for the whole sign-out, see
+ * all at once (the session's, and `apiTokens`, each API's own, which the same
+ * provider minted), within `deadline` (one budget for the whole sign-out, see
  * SIGN_OUT_BUDGET_MS). Never throws: signing out here must not depend on the
  * provider answering.
  */
-export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSet, deadline: AbortSignal): Promise<void> {
+export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSet, deadline: AbortSignal, apiTokens: readonly string[] = []): Promise<void> {
   const { as, client, clientAuth, http } = provider
   if (!as.revocation_endpoint) return
   const revocable: [string | undefined, string][] = [
     [tokens.refreshToken, 'refresh_token'],
     [tokens.accessToken, 'access_token'],
+    ...apiTokens.filter((token) => token !== tokens.accessToken).map((token): [string, string] => [token, 'access_token']),
   ]
   await Promise.all(
     revocable.map(async ([token, hint]) => {

@@ -4,25 +4,74 @@
  * `{ "status": <the API's status>, "body": <its body, parsed when JSON> }`.
  * A 401 from the API triggers one refresh and one retry. Without a live session:
  * 401 JSON; 503 JSON when the session store cannot be reached.
- * The access token itself never reaches the browser.
+ *
+ * GET /api/call-api?api=<name> (with APIS set): calls that API's URL with its
+ * own token (minted, cached, retried once after a 401: lib/api/call.ts) and
+ * answers the same, plus `"api"` and `"token"`: when it expires, its scopes,
+ * whether it is DPoP-bound. Never the token itself. An API not configured: 404.
  */
-import { NextResponse } from 'next/server'
+import { NextResponse, type NextRequest } from 'next/server'
 import { callApiAs } from '@/lib/api-client'
-import { getConfig } from '@/lib/config'
-import { sessionsUnavailableJson, unauthorizedJson } from '@/lib/http/api-errors'
+import { callApiAs as callNamedApi } from '@/lib/api/call'
+import { readCapped } from '@/lib/api-client'
+import { apiByName, getConfig, type ApiConfig } from '@/lib/config'
+import { notFoundJson, sessionsUnavailableJson, unauthorizedJson } from '@/lib/http/api-errors'
 import { clearSessionCookie } from '@/lib/session/cookies'
-import { apiSession, keepApiSession } from '@/lib/http/api-session'
+import { apiSession, keepApiSession, type ApiSession } from '@/lib/http/api-session'
 
 const noStore = { 'cache-control': 'no-store' }
+/** Bodies are shown to the user; a runaway one is cut. */
+const MAX_BODY = 16 * 1024
 
-export async function GET() {
-  const { session: config, apiEndpoint } = getConfig()
+function failure(status: number, error: string, description: string) {
+  return NextResponse.json({ status: null, body: null, error, error_description: description }, { status, headers: noStore })
+}
+
+async function callNamed(api: ApiConfig, signedIn: ApiSession) {
+  const { session: config } = getConfig()
+  const request = { method: 'GET', target: api.url, headers: new Headers({ accept: 'application/json' }), body: undefined }
+  const call = await callNamedApi(signedIn.session, api, request, true)
+  if (call.kind === 'signed-out' || call.kind === 'mint-needed') {
+    const response = unauthorizedJson()
+    clearSessionCookie(response.cookies, config)
+    return response
+  }
+  if (call.kind === 'store-down') return sessionsUnavailableJson()
+  let response: NextResponse
+  if (call.kind === 'answered') {
+    const text = await readCapped(call.response, MAX_BODY).catch(() => '')
+    let body: unknown = text
+    if (call.response.headers.get('content-type')?.includes('json')) {
+      try {
+        body = JSON.parse(text)
+      } catch {
+        // Not JSON after all: show the text.
+      }
+    }
+    const entry = call.session.apiTokens?.[api.name]
+    const token =
+      api.token === 'login'
+        ? { source: 'login', expires_at: call.session.accessTokenExpiresAt ?? null, scope: call.session.scope ?? null, dpop: Boolean(call.session.dpopKey) }
+        : entry?.kind === 'token'
+          ? { source: api.token, expires_at: entry.expiresAt ?? null, scope: entry.scope ?? null, dpop: entry.dpop }
+          : null
+    response = NextResponse.json({ api: api.name, status: call.response.status, body, token }, { headers: noStore })
+  } else {
+    response = failure(502, call.kind === 'unreachable' ? 'api_unreachable' : 'token_unavailable', call.reason)
+  }
+  await keepApiSession(response, signedIn, call.session)
+  return response
+}
+
+export async function GET(request: NextRequest) {
+  const { session: config, apiEndpoint, apis } = getConfig()
+  const name = apis.length > 0 ? request.nextUrl.searchParams.get('api') : null
+  const api = name === null ? undefined : apiByName(apis, name)
+  if (name !== null && !api) return notFoundJson()
   const signedIn = await apiSession()
   if ('refusal' in signedIn) return signedIn.refusal
-  if (!apiEndpoint) {
-    const error = { status: null, body: null, error: 'not_configured', error_description: 'Set API_ENDPOINT to the URL of the API to call.' }
-    return NextResponse.json(error, { status: 501, headers: noStore })
-  }
+  if (api) return callNamed(api, signedIn)
+  if (!apiEndpoint) return failure(501, 'not_configured', 'Set API_ENDPOINT to the URL of the API to call.')
 
   const call = await callApiAs(apiEndpoint, signedIn.session)
   if (call.kind === 'signed-out') {
