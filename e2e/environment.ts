@@ -89,6 +89,14 @@ export const HOSTILE_APPS = {
     clientSecret: 'hostile-multi-client-secret-e2e-only-y7z8a9',
     providerId: 'evil',
   },
+  /** Discovery lists DPoP, yet its tokens are Bearer tokens: the app runs with OIDC_DPOP=true and must refuse them. */
+  downgrade: {
+    port: 3152,
+    baseUrl: 'http://localhost:3152',
+    issuer: `http://127.0.0.1:${HOSTILE_PORT}/downgrade`,
+    clientId: 'hostile-downgrade-client',
+    clientSecret: 'hostile-downgrade-client-secret-e2e-only-b1c2d3',
+  },
 } as const
 
 export type HostileTenant = keyof typeof HOSTILE_APPS

@@ -22,6 +22,7 @@ const provider = await startHostileProvider({
     entra: client(HOSTILE_APPS.entra),
     restart: client(HOSTILE_APPS.restart),
     multi: client(HOSTILE_APPS.multi),
+    downgrade: client(HOSTILE_APPS.downgrade),
   },
 })
 console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)

@@ -28,6 +28,8 @@ export interface TenantShape {
   readonly providerId?: string
   /** Another provider of the same app, whose callback and issuer the mix-up defects borrow. */
   readonly mixUpTarget?: { readonly callback: string; readonly issuer: string }
+  /** Discovery lists DPoP (ES256), yet every token it issues is a Bearer token: the downgrade an app must refuse. */
+  readonly claimsDpop?: boolean
 }
 
 /** One issuer: its keys, its logins, and what it was asked. */
@@ -62,6 +64,7 @@ export class Tenant {
   private readonly tenantTemplate: boolean
   private readonly providerId: string | undefined
   private readonly mixUpTarget: TenantShape['mixUpTarget']
+  private readonly claimsDpop: boolean
   /** What the app sent to Cognito's /logout, newest last. */
   readonly cognitoLogouts: Record<string, string>[] = []
 
@@ -74,6 +77,7 @@ export class Tenant {
     this.tenantTemplate = shape.tenantTemplate ?? false
     this.providerId = shape.providerId
     this.mixUpTarget = shape.mixUpTarget
+    this.claimsDpop = shape.claimsDpop ?? false
     this.publishedKeys = [keys.rsa1, keys.rsa2, keys.ec1]
   }
 
@@ -152,6 +156,7 @@ export class Tenant {
       authorization_response_iss_parameter_supported: !this.tenantTemplate,
       backchannel_logout_supported: true,
       backchannel_logout_session_supported: true,
+      ...(this.claimsDpop ? { dpop_signing_alg_values_supported: ['ES256'] } : {}),
     })
   }
 

@@ -18,7 +18,12 @@
  * - a spend is keyed by the refresh token, never by what it is for: a page
  *   that needs tokens for two APIs at once spends it for one, and the other
  *   waits, takes the rotated refresh token from that answer, and spends that
- *   one in turn (a chain, bounded by MAX_HOPS).
+ *   one in turn (a chain, bounded by MAX_HOPS);
+ * - the two answers of such a chain set two cookies, and the browser keeps
+ *   whichever arrives last, perhaps the older: so each rotation is also noted
+ *   in the session store under the session's id, and every spend starts from
+ *   the latest refresh token noted there, never from an older one the cookie
+ *   may still hold.
  */
 import 'server-only'
 import * as oauth from 'oauth4webapi'
@@ -35,6 +40,7 @@ import { sessionRef } from '../session/ref'
 import { nowSeconds, withApiEntry, withTokens, type Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from '../session/store'
 import type { Sealer } from '../session/store/store'
+import { noteRotation, withLatestRefreshToken } from './latest-refresh-token'
 
 /** How long a finished refresh is reused for requests still carrying the old refresh token. */
 const REUSE_MS = 5_000
@@ -111,12 +117,17 @@ function providerWords(error: unknown): string {
 }
 
 /** The spend itself, at the session's own provider (whose refresh token this is), its failures turned into values so they can be shared too. */
-async function spendOnce(session: Session, purpose: SpendPurpose): Promise<Shared> {
+async function spendOnce(session: Session, purpose: SpendPurpose, store: SessionStore): Promise<Shared> {
   const name = purposeName(purpose)
   try {
     const provider = await getProvider(configuredProvider(session.provider))
-    if (purpose.kind === 'session') return { kind: 'refreshed', purpose: name, tokens: await refreshTokens(provider, session) }
+    if (purpose.kind === 'session') {
+      const tokens = await refreshTokens(provider, session)
+      await noteRotation(session, tokens, store)
+      return { kind: 'refreshed', purpose: name, tokens }
+    }
     const { tokens, result } = await mintWithRefreshToken(provider, session, purpose.api)
+    await noteRotation(session, tokens, store)
     if (!result.ok) console.warn(`[api] a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`)
     return { kind: 'refreshed', purpose: name, tokens, api: result.ok ? { grant: result.grant } : { refused: result.reason } }
   } catch (error) {
@@ -147,7 +158,7 @@ function flightFor(session: Session & { refreshToken: string }, after: string, p
   let flight = flights.get(key)
   if (!flight) {
     flight = store
-      .once(key, () => spendOnce(session, purpose), sealer())
+      .once(key, () => spendOnce(session, purpose, store), sealer())
       .catch((error: unknown): Shared => {
         const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
         console.warn(`[auth] refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
@@ -176,7 +187,7 @@ function alreadyHolds(session: Session, result: Extract<Shared, { kind: 'refresh
 
 /** Spends the refresh token for `purpose`, following spends made for other purposes meanwhile. */
 async function spend(session: Session, purpose: SpendPurpose, store: SessionStore): Promise<{ readonly result: Shared; readonly session: Session }> {
-  let current = session
+  let current = await withLatestRefreshToken(session, store)
   let after = ''
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     if (!current.refreshToken) return { result: { kind: 'rejected' }, session: current }

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS seen (
 CREATE INDEX IF NOT EXISTS seen_sub ON seen (sub);
 CREATE INDEX IF NOT EXISTS seen_sid ON seen (sid);
 CREATE TABLE IF NOT EXISTS used_jtis (jti TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS refresh_tokens (id TEXT PRIMARY KEY, sealed TEXT NOT NULL, until INTEGER NOT NULL) WITHOUT ROWID;
 `
 
 /** Why the store lives in this process only, when it does; said once at start-up. */
@@ -109,6 +110,8 @@ export function statements(db: DatabaseSync) {
     list: db.prepare(`SELECT id, created, last_seen, device FROM seen WHERE sub ${IN_NAMES} AND expires > ? ORDER BY last_seen DESC LIMIT ${MAX_LISTED}`),
     jti: db.prepare('SELECT until FROM used_jtis WHERE jti = ?'),
     useJti: db.prepare('INSERT OR REPLACE INTO used_jtis (jti, until) VALUES (?, ?)'),
+    latestToken: db.prepare('SELECT sealed FROM refresh_tokens WHERE id = ? AND until > ?'),
+    noteToken: db.prepare('INSERT OR REPLACE INTO refresh_tokens (id, sealed, until) VALUES (?, ?, ?)'),
     ping: db.prepare('SELECT 1'),
   }
 }

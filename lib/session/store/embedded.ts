@@ -129,6 +129,15 @@ export class EmbeddedSessionStore implements SessionStore {
     this.sql.useJti.run(jti, nowSeconds() + Math.max(1, Math.ceil(ttl)))
   }
 
+  async latestRefreshToken(id: string): Promise<string | undefined> {
+    const row = this.sql.latestToken.get(id, nowSeconds()) as { sealed: string } | undefined
+    return row?.sealed
+  }
+
+  async noteRefreshToken(id: string, sealed: string, until: number): Promise<void> {
+    this.sql.noteToken.run(id, sealed, until)
+  }
+
   /** One process: lib/auth/refresh.ts already shares the promise, so there is nothing more to coordinate. */
   once<T>(_key: string, produce: () => Promise<T>, _sealer: Sealer<T>): Promise<T> {
     return produce()
@@ -185,6 +194,7 @@ export class EmbeddedSessionStore implements SessionStore {
       DELETE FROM ended_provider_sessions WHERE until <= ${now};
       DELETE FROM user_ends WHERE until <= ${now};
       DELETE FROM seen WHERE expires <= ${now};
-      DELETE FROM used_jtis WHERE until <= ${now};`)
+      DELETE FROM used_jtis WHERE until <= ${now};
+      DELETE FROM refresh_tokens WHERE until <= ${now};`)
   }
 }

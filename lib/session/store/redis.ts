@@ -189,6 +189,16 @@ export class RedisSessionStore implements SessionStore {
     return this.call(async (client) => (await client.exists(this.key('j', hash(jti)))) === 1)
   }
 
+  async latestRefreshToken(id: string): Promise<string | undefined> {
+    return (await this.call((client) => client.get(this.key('t', id)))) ?? undefined
+  }
+
+  noteRefreshToken(id: string, sealed: string, until: number): Promise<void> {
+    return this.call(async (client) => {
+      await client.set(this.key('t', id), sealed, { expiration: { type: 'EXAT', value: Math.max(until, nowSeconds() + 1) } })
+    })
+  }
+
   recordUse(jti: string, ttl: number): Promise<void> {
     return this.call(async (client) => {
       await client.set(this.key('j', hash(jti)), '1', { expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })

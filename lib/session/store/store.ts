@@ -10,7 +10,9 @@
  *   (provider, sub) throughout, never `sub` alone;
  * - the refresh in flight, so one refresh token is spent once however many
  *   instances find it due at the same moment;
- * - the logout tokens already used (`jti`), so none is accepted twice.
+ * - the logout tokens already used (`jti`), so none is accepted twice;
+ * - each session's latest refresh token (sealed), once a spend rotated it, so a
+ *   browser whose cookie lost a race to an older answer spends the current one.
  *
  * Two implementations: embedded (lib/session/store/embedded.ts, the default:
  * no setup, a SQLite file on this machine) and Redis
@@ -74,6 +76,10 @@ export interface SessionStore {
    * (In one process, lib/auth/refresh.ts already shares the promise.)
    */
   once<T>(key: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T>
+  /** The sealed latest refresh token of session `id`, as noteRefreshToken left it, if any. */
+  latestRefreshToken(id: string): Promise<string | undefined>
+  /** Records `sealed` as session `id`'s latest refresh token, until `until` (epoch seconds: the session's end). */
+  noteRefreshToken(id: string, sealed: string, until: number): Promise<void>
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>
 }
