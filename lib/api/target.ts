@@ -35,7 +35,7 @@ function isSafeSegment(segment: string): boolean {
  * request carried it: still percent-encoded, `/`-separated.
  */
 export function apiTarget(api: Pick<ApiConfig, 'url'>, path: string, search = ''): URL | undefined {
-  const relative = path.replace(/^\/+/, '')
+  const relative = path.startsWith('/') ? path.slice(1) : path
   const segments = relative.split('/')
   // An empty segment (`a//b`) is refused; only a trailing slash may leave one.
   if (relative !== '' && !segments.every((segment, i) => (segment === '' ? i === segments.length - 1 : isSafeSegment(segment)))) return undefined
