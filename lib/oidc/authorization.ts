@@ -97,6 +97,8 @@ export async function authorizationUrl(
     url.searchParams.set('request_uri', pushed.request_uri)
     return url
   }
-  for (const [name, value] of request) url.searchParams.set(name, value)
+  // Ours replace any the endpoint's URL carries; a repeated one (`resource`, RFC 8707) stays repeated.
+  for (const name of new Set(request.keys())) url.searchParams.delete(name)
+  for (const [name, value] of request) url.searchParams.append(name, value)
   return url
 }
