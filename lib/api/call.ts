@@ -16,14 +16,14 @@ export type ApiCallOutcome =
   /** The API could not be reached, or no token could be had; `reason` is for the person. */
   | { readonly kind: 'unreachable'; readonly reason: string; readonly session: Session }
   | { readonly kind: 'unavailable'; readonly reason: string; readonly session: Session }
-  | Extract<ApiTokenOutcome, { kind: 'mint-needed' | 'signed-out' | 'store-down' }>
+  | Extract<ApiTokenOutcome, { kind: 'signed-out' | 'store-down' }>
 
-export async function callApiAs(session: Session, api: ApiConfig, request: ApiRequest, mayMint: boolean): Promise<ApiCallOutcome> {
+export async function callApiAs(session: Session, api: ApiConfig, request: ApiRequest): Promise<ApiCallOutcome> {
   let current = session
   let refused: string | undefined
   // At most two sends: the first, and one after a 401 with a new token.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const got = await tokenForApi(current, api, { mayMint, refused })
+    const got = await tokenForApi(current, api, { refused })
     if (got.kind !== 'token') return got
     current = got.session
     let response: Response
@@ -33,8 +33,7 @@ export async function callApiAs(session: Session, api: ApiConfig, request: ApiRe
       if (!(error instanceof ApiUnreachableError)) throw error
       return { kind: 'unreachable', reason: error.message, session: current }
     }
-    // A page (which cannot keep a new token) shows the 401; the proxy and route handlers get one new token and one retry.
-    if (response.status !== 401 || attempt === 1 || !mayMint) return { kind: 'answered', response, session: current }
+    if (response.status !== 401 || attempt === 1) return { kind: 'answered', response, session: current }
     // The token expired or was revoked early: one more, minted anew.
     await response.body?.cancel().catch(() => {})
     refused = got.token.accessToken

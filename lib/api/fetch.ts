@@ -7,14 +7,14 @@
  * if (orders.ok) orders.body
  * ```
  *
- * A server component cannot set cookies, and minting a token with the refresh
- * token can rotate it: a rotated refresh token that is not kept ends the
- * session at its next use. So `apiFetch` never mints: where the session holds
- * no token for the API yet (or it expired), it sends the browser through
- * `/auth/refresh?api=<name>`, which mints it, keeps it in the cookie and
- * comes back (the same detour middleware takes for the session's own token).
- * Route handlers and server actions can keep a changed session: there,
- * `apiFetchFromRoute` mints in place and, after a 401, tries once more.
+ * A server component cannot set cookies. It mints all the same: a refresh
+ * token the mint rotated is noted in the session store
+ * (lib/auth/latest-refresh-token.ts), where the next spend finds it whatever
+ * the cookie holds; the API's token is kept in this process for the session
+ * (`pageTokens`, a bounded memo) instead of the cookie, so the next render
+ * does not mint again. Route handlers and server actions can keep a changed
+ * session: there, `apiFetchFromRoute` keeps it in the cookie as the proxy does.
+ * Both try once more after a 401, with a new token.
  */
 import 'server-only'
 import { cookies, headers } from 'next/headers'
@@ -25,6 +25,7 @@ import { safeReturnTo } from '../http/return-to'
 import { AUTH_ROUTES, loginPath, RETURN_TO_HEADER } from '../routes'
 import { clearSessionCookie, saveSessionCookie } from '../session/cookies'
 import { getSessionState } from '../session/current'
+import type { ApiTokenEntry } from '../session/api-tokens'
 import { touched, type Session } from '../session/session'
 import { callApiAs, type ApiCallOutcome } from './call'
 import { apiTarget } from './target'
@@ -103,17 +104,41 @@ async function sessionOrRedirect(): Promise<{ session: Session; resealDue: boole
   redirect(loginPath(await thisPage()))
 }
 
-/** For server components: calls API `name` at `path` (under API_<NAME>_URL) with its token. Never mints (see above). */
+/**
+ * API tokens minted while rendering, which no cookie can carry: by session id
+ * and API, at most PAGE_TOKENS of them, the least recently used dropped. Only a
+ * request whose session the store just confirmed live reads them.
+ */
+const PAGE_TOKENS = 1000
+const PAGE_TOKEN_MEMO = Symbol.for('nextjs-oidc-login.page-api-tokens')
+const memoHolder = globalThis as { [PAGE_TOKEN_MEMO]?: Map<string, ApiTokenEntry> }
+const pageTokens = (memoHolder[PAGE_TOKEN_MEMO] ??= new Map<string, ApiTokenEntry>())
+
+function withPageToken(session: Session, api: string): Session {
+  const kept = pageTokens.get(`${session.id} ${api}`)
+  const inCookie = session.apiTokens?.[api]
+  if (!kept || (inCookie && inCookie.usedAt >= kept.usedAt)) return session
+  return { ...session, apiTokens: { ...session.apiTokens, [api]: kept } }
+}
+
+function keepPageToken(session: Session, api: string): void {
+  const entry = session.apiTokens?.[api]
+  if (!entry) return
+  const key = `${session.id} ${api}`
+  pageTokens.delete(key)
+  pageTokens.set(key, entry)
+  if (pageTokens.size > PAGE_TOKENS) pageTokens.delete(pageTokens.keys().next().value!)
+}
+
+/** For server components: calls API `name` at `path` (under API_<NAME>_URL) with its token, minted here when needed (see above). */
 export async function apiFetch(name: string, path: string, init: ApiFetchInit = {}): Promise<ApiFetchResult> {
   const ready = await prepared(name, path, init)
   if (ready.failure) return ready.failure
   const { session } = await sessionOrRedirect()
-  const call = await callApiAs(session, ready.api, ready.request, false)
-  if (call.kind === 'mint-needed') {
-    redirect(`${AUTH_ROUTES.refresh}?${new URLSearchParams({ api: ready.api.name, returnTo: await thisPage() })}`)
-  }
+  const call = await callApiAs(withPageToken(session, ready.api.name), ready.api, ready.request)
   if (call.kind === 'signed-out') redirect(loginPath(await thisPage()))
   if (call.kind === 'store-down') redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
+  keepPageToken(call.session, ready.api.name)
   return resultOf(call)
 }
 
@@ -129,9 +154,9 @@ export async function apiFetchFromRoute(name: string, path: string, init: ApiFet
   const state = await getSessionState()
   if (state.status !== 'active')
     return { ok: false, error: 'token_unavailable', message: state.status === 'signed-out' ? 'Not signed in.' : 'Sessions cannot be checked right now.' }
-  const call = await callApiAs(state.session, ready.api, ready.request, true)
+  const call = await callApiAs(state.session, ready.api, ready.request)
   const jar = await cookies()
-  if (call.kind === 'signed-out' || call.kind === 'mint-needed') {
+  if (call.kind === 'signed-out') {
     clearSessionCookie(jar, config)
     return { ok: false, error: 'token_unavailable', message: 'The provider ended this session.' }
   }

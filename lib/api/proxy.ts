@@ -120,8 +120,8 @@ export async function proxyToApi(request: NextRequest, name: string): Promise<Ne
     if (value) headers.set(header, value)
   }
 
-  const call = await callApiAs(signedIn.session, api, { method: request.method, target, headers, body }, true)
-  if (call.kind === 'signed-out' || call.kind === 'mint-needed') {
+  const call = await callApiAs(signedIn.session, api, { method: request.method, target, headers, body })
+  if (call.kind === 'signed-out') {
     const response = unauthorizedJson()
     clearSessionCookie(response.cookies, config)
     return response

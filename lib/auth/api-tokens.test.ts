@@ -140,8 +140,8 @@ describe('tokens for several APIs from one rotating refresh token', () => {
   it('two APIs at once: each spend of the refresh token is a different token, both APIs get theirs, the grant lives', async () => {
     const session = newSession()
     const [orders, reports] = await Promise.all([
-      tokenForApi(session, api('orders'), { mayMint: true }),
-      tokenForApi(session, api('reports'), { mayMint: true }),
+      tokenForApi(session, api('orders'), {}),
+      tokenForApi(session, api('reports'), {}),
     ])
     expect(reused).toEqual([])
     expect(orders.kind).toBe('token')
@@ -164,7 +164,7 @@ describe('tokens for several APIs from one rotating refresh token', () => {
 
   it("token exchange: the session's own access token as the subject, the configured resource and scope, whatever else the caller wants", async () => {
     const session = newSession()
-    const outcome = await tokenForApi(session, api('ledger'), { mayMint: true })
+    const outcome = await tokenForApi(session, api('ledger'), {})
     expect(outcome.kind).toBe('token')
     const sent = exchanges.at(-1)!
     expect(sent.subject_token).toBe(session.accessToken)
@@ -178,7 +178,7 @@ describe('tokens for several APIs from one rotating refresh token', () => {
 
   it('a token for another audience is not used, with words that name the provider policy; the rotated refresh token is kept', async () => {
     const session = newSession()
-    const outcome = await tokenForApi(session, api('misaimed'), { mayMint: true })
+    const outcome = await tokenForApi(session, api('misaimed'), {})
     expect(outcome.kind).toBe('unavailable')
     if (outcome.kind !== 'unavailable') return
     expect(outcome.reason).toContain('issued a token for "https://default.example", not for misaimed')
@@ -187,14 +187,8 @@ describe('tokens for several APIs from one rotating refresh token', () => {
     expect(outcome.session.refreshToken).not.toBe(session.refreshToken)
     expect(refreshTokens.get(outcome.session.refreshToken!)!.used).toBe(false)
     // Remembered for a while: asking again does not spend the refresh token again.
-    const again = await tokenForApi(outcome.session, api('misaimed'), { mayMint: true })
+    const again = await tokenForApi(outcome.session, api('misaimed'), {})
     expect(again.kind).toBe('unavailable')
     expect(refreshTokens.get(outcome.session.refreshToken!)!.used).toBe(false)
-  })
-
-  it('a caller that cannot keep a changed session (a server component) is told to mint elsewhere, and nothing is spent', async () => {
-    const session = newSession()
-    expect((await tokenForApi(session, api('orders'), { mayMint: false })).kind).toBe('mint-needed')
-    expect(refreshTokens.get(session.refreshToken!)!.used).toBe(false)
   })
 })

@@ -25,16 +25,12 @@ export type ApiTokenOutcome =
   | { readonly kind: 'token'; readonly token: CachedApiToken; readonly provider: DiscoveredProvider; readonly session: Session }
   /** No token for this API now; `reason` is for the person. */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly session: Session }
-  /** A token must be minted, and this caller cannot keep what minting changes (a server component). */
-  | { readonly kind: 'mint-needed' }
   /** The provider refused the refresh token: the session is over. */
   | { readonly kind: 'signed-out' }
   /** …but the store could not record that. */
   | { readonly kind: 'store-down' }
 
 export interface TokenRequest {
-  /** The caller can keep a changed session (a route handler): minting is allowed. */
-  readonly mayMint: boolean
   /** The API refused this token (401): do not hand it out again, get another. */
   readonly refused?: string | undefined
 }
@@ -58,7 +54,6 @@ async function loginToken(session: Session, api: ApiConfig, request: TokenReques
   const provider = await getProvider(configuredProvider(session.provider))
   let current = session
   if (request.refused !== undefined && request.refused === current.accessToken) {
-    if (!request.mayMint) return { kind: 'mint-needed' }
     if (!current.refreshToken)
       return { kind: 'unavailable', reason: `${api.name} refused the sign-in's token, and there is no refresh token to get another.`, session }
     const outcome = await refreshSession(current)
@@ -115,7 +110,7 @@ function fromEntry(session: Session, api: ApiConfig, provider: DiscoveredProvide
   return { kind: 'unavailable', reason: entry?.kind === 'failed' ? entry.reason : `No token for ${api.name}.`, session }
 }
 
-/** The token `session` should send to `api` now, minting one where the cache has none (and `mayMint`). */
+/** The token `session` should send to `api` now, minting one where the cache has none. */
 export async function tokenForApi(session: Session, api: ApiConfig, request: TokenRequest): Promise<ApiTokenOutcome> {
   const mismatch = providerMismatch(session, api)
   if (mismatch) return { kind: 'unavailable', reason: mismatch, session }
@@ -126,8 +121,6 @@ export async function tokenForApi(session: Session, api: ApiConfig, request: Tok
   const provider = await getProvider(configuredProvider(session.provider))
   if (isUsable(entry, now) && entry.accessToken !== request.refused) return { kind: 'token', token: entry, provider, session: used(session, api, entry, now) }
   if (entry?.kind === 'failed' && entry.retryAt > now && request.refused === undefined) return { kind: 'unavailable', reason: entry.reason, session }
-  if (!request.mayMint) return { kind: 'mint-needed' }
-
   if (api.token === 'exchange') return exchanged(session, api, provider)
   if (!session.refreshToken) {
     const reason = `The provider issued no refresh token to mint a token for ${api.name} with (ask for one, e.g. the offline_access scope, or set ${api.variable('TOKEN')}=login).`

@@ -12,6 +12,7 @@ import { requestSessionState } from '../session/current'
 import { sessionRef } from '../session/ref'
 import type { Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable } from '../session/store'
+import { withLatestRefreshToken } from './latest-refresh-token'
 
 /**
  * Form field `scope`: `this` (default) this session; `all` every session of
@@ -83,7 +84,8 @@ export async function providerSignOut(session: Session, config: AppConfig, state
   const home = new URL('/?signed_out=local', config.session.appBaseUrl)
   const [, destination] = await Promise.all([
     provider().then(
-      (p) => revokeTokens(p, session, deadline, apiAccessTokens(session)),
+      // The latest refresh token noted for the session: a mint may have rotated the one its cookie holds.
+      async (p) => revokeTokens(p, await withLatestRefreshToken(session, getSessionStore()), deadline, apiAccessTokens(session)),
       () => {},
     ),
     endSessionEndpoint(oidc, provider).then(

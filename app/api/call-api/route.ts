@@ -30,8 +30,8 @@ function failure(status: number, error: string, description: string) {
 async function callNamed(api: ApiConfig, signedIn: ApiSession) {
   const { session: config } = getConfig()
   const request = { method: 'GET', target: api.url, headers: new Headers({ accept: 'application/json' }), body: undefined }
-  const call = await callNamedApi(signedIn.session, api, request, true)
-  if (call.kind === 'signed-out' || call.kind === 'mint-needed') {
+  const call = await callNamedApi(signedIn.session, api, request)
+  if (call.kind === 'signed-out') {
     const response = unauthorizedJson()
     clearSessionCookie(response.cookies, config)
     return response
