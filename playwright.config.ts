@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from './idp/local-client.ts'
 import {
+  APIS_ENV,
   APP_BASE_URL,
   APP_PORT,
   CLIENT_STYLES,
@@ -30,6 +31,7 @@ import {
   REDIS_CONTROL,
   REDIS_URL,
   SHARED,
+  SHARED_APIS,
   TEST_SESSION_SECRET,
   TOKEN_PAIRS,
   type HostileTenant,
@@ -186,6 +188,12 @@ function sharedSessionServers() {
     OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
     API_ENDPOINT: SHARED.api,
     REDIS_URL,
+    // Two APIs, each with a token of its own minted with the refresh token: e2e/apis.spec.ts mints them on both instances at once.
+    APIS: 'orders,reports',
+    API_ORDERS_URL: `${SHARED_APIS.orders.url}/v1`,
+    API_ORDERS_SCOPE: 'orders:read',
+    API_REPORTS_URL: SHARED_APIS.reports.url,
+    API_REPORTS_SCOPE: 'reports:read',
   }
   const inProcessClient = {
     client_id: inProcess.clientId,
@@ -213,11 +221,14 @@ function sharedSessionServers() {
         APP_BASE_URL: SHARED.baseUrl,
         LOCAL_IDP_ACCESS_TOKEN_TTL: String(SHARED.accessTokenTtl),
         LOCAL_IDP_EXTRA_CLIENTS: JSON.stringify([inProcessClient]),
+        LOCAL_IDP_RESOURCES: `${SHARED_APIS.orders.url}=orders:read;${SHARED_APIS.reports.url}=reports:read`,
       },
       reuseExistingServer: false,
       stdout: 'pipe' as const,
       timeout: 30_000,
     },
+    demoApi('shared-orders', SHARED_APIS.orders.port, SHARED.issuer),
+    demoApi('shared-reports', SHARED_APIS.reports.port, SHARED.issuer),
     app('shared-a', SHARED.instances.a.port, env),
     app('shared-b', SHARED.instances.b.port, env),
     app('in-process', inProcess.port, {
@@ -226,6 +237,94 @@ function sharedSessionServers() {
       OIDC_CLIENT_ID: inProcess.clientId,
       OIDC_CLIENT_SECRET: inProcess.clientSecret,
       REDIS_URL: '',
+    }),
+  ]
+}
+
+/** A demo API (idp/demo-resource-server.ts) taking the tokens of `issuer`'s provider. */
+function demoApi(name: string, port: number, issuer: string, env: Record<string, string> = {}) {
+  return {
+    command: 'node --experimental-strip-types idp/demo-api-main.ts',
+    url: `http://127.0.0.1:${port}/_seen`,
+    env: { DEMO_API_PORT: String(port), DEMO_API_NAME: name, DEMO_API_ISSUER: issuer, ...env },
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    timeout: 30_000,
+  }
+}
+
+/**
+ * The apps that call several APIs (e2e/environment.ts's APIS_ENV): their
+ * provider (resource servers, token exchange, DPoP nonces required), the two
+ * demo APIs, an app with DPoP and one with Bearer tokens.
+ */
+function apisServers() {
+  const { issuer, orders, reports, dpop, bearer } = APIS_ENV
+  const many = Array.from({ length: APIS_ENV.manyApis }, (_, i) => `many${i + 1}`)
+  const bearerClient = {
+    client_id: bearer.clientId,
+    client_secret: bearer.clientSecret,
+    redirect_uris: [`${bearer.url}/auth/callback`],
+    post_logout_redirect_uris: [`${bearer.url}/`],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    response_types: ['code'],
+  }
+  const resources = [
+    `${orders.url}=orders:read orders:write`,
+    `${reports.url}=reports:read`,
+    // Asked for as its own resource, minted for reports' audience: the policy fallback the app must refuse.
+    `http://127.0.0.1:4612=misaimed:read>${reports.url}`,
+    ...many.map((name) => `${reports.url}/${name}=`),
+  ]
+  const common = { SESSION_SECRET: TEST_SESSION_SECRET, OIDC_ISSUER: issuer }
+  return [
+    {
+      command: 'node --experimental-strip-types idp/main.ts',
+      url: `${issuer}/.well-known/openid-configuration`,
+      env: {
+        LOCAL_IDP_PORT: String(APIS_ENV.idpPort),
+        APP_BASE_URL: dpop.url,
+        LOCAL_IDP_ACCESS_TOKEN_TTL: String(APIS_ENV.accessTokenTtl),
+        LOCAL_IDP_EXTRA_CLIENTS: JSON.stringify([bearerClient]),
+        LOCAL_IDP_RESOURCES: resources.join(';'),
+        LOCAL_IDP_DPOP: 'nonce',
+        LOCAL_IDP_COUNT_REQUESTS: 'true',
+      },
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    demoApi('orders', orders.port, issuer, { DEMO_API_REQUIRE_NONCE: 'true', DEMO_API_NONCE_WINDOW_MS: String(APIS_ENV.nonceWindowMs) }),
+    demoApi('reports', reports.port, issuer),
+    app('apis-dpop', dpop.port, {
+      ...common,
+      APP_BASE_URL: dpop.url,
+      OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+      OIDC_DPOP: 'true',
+      APIS: 'orders,reports',
+      API_ORDERS_URL: `${orders.url}/v1`,
+      API_ORDERS_SCOPE: 'orders:read',
+      API_REPORTS_URL: reports.url,
+      API_REPORTS_SCOPE: 'reports:read',
+      API_REPORTS_TOKEN: 'exchange',
+    }),
+    app('apis-bearer', bearer.port, {
+      ...common,
+      APP_BASE_URL: bearer.url,
+      OIDC_CLIENT_ID: bearer.clientId,
+      OIDC_CLIENT_SECRET: bearer.clientSecret,
+      APIS: ['orders', 'reports', 'whoami', 'misaimed', ...many].join(','),
+      API_ORDERS_URL: `${orders.url}/v1`,
+      API_ORDERS_SCOPE: 'orders:read',
+      API_REPORTS_URL: reports.url,
+      API_REPORTS_SCOPE: 'reports:read',
+      API_WHOAMI_URL: `${issuer}/demo-api/whoami`,
+      API_WHOAMI_TOKEN: 'login',
+      API_MISAIMED_URL: `${orders.url}/misaimed`,
+      API_MISAIMED_RESOURCE: 'http://127.0.0.1:4612',
+      API_MISAIMED_SCOPE: 'misaimed:read',
+      ...Object.fromEntries(many.flatMap((name) => [[`API_${name.toUpperCase()}_URL`, `${reports.url}/${name}`], [`API_${name.toUpperCase()}_RESOURCE`, `${reports.url}/${name}`]])),
     }),
   ]
 }
@@ -347,6 +446,7 @@ export default defineConfig({
     ...privateCaServers(),
     ...sharedSessionServers(),
     ...multiProviderServers(),
+    ...apisServers(),
     hostileApp('main'),
     hostileApp('mismatch'),
     hostileApp('flaky'),
@@ -354,5 +454,7 @@ export default defineConfig({
     hostileApp('google'),
     hostileApp('cognito', { OIDC_END_SESSION_ENDPOINT: `${HOSTILE_APPS.cognito.issuer}/cognito-logout`, OIDC_LOGOUT_STYLE: 'cognito' }),
     hostileApp('entra'),
+    // OIDC_DPOP=true at a provider that lists DPoP in discovery and hands out Bearer tokens.
+    hostileApp('downgrade', { OIDC_DPOP: 'true' }),
   ],
 })

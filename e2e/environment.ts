@@ -185,3 +185,34 @@ export const SHARED = {
    */
   inProcess: { port: 3132, url: 'http://localhost:3132', clientId: 'e2e-in-process', clientSecret: 'e2e-in-process-client-secret-0123456789' },
 } as const
+
+/**
+ * Apps that call several APIs (APIS), at a local provider with resource
+ * servers (JWT access tokens), token exchange and DPoP nonces required, and two
+ * demo APIs (idp/demo-resource-server.ts) that check tokens and proofs and
+ * record what they saw:
+ * - `dpop` (OIDC_DPOP=true, the provider's own client): orders (minted with
+ *   the refresh token; its API rotates DPoP nonces every `nonceWindowMs`) and
+ *   reports (token exchange);
+ * - `bearer` (another client there): orders and reports with Bearer tokens,
+ *   whoami (the sign-in's own token, at the provider's demo API), misaimed (a
+ *   resource the provider mints for reports' audience instead, as Auth0 falls
+ *   back to its default one), and `manyApis` more (many1…) for the cookie's limit.
+ */
+export const APIS_ENV = {
+  idpPort: 4507,
+  issuer: 'http://127.0.0.1:4507',
+  orders: { port: 4610, url: 'http://127.0.0.1:4610' },
+  reports: { port: 4611, url: 'http://127.0.0.1:4611' },
+  dpop: { port: 3150, url: 'http://localhost:3150' },
+  bearer: { port: 3151, url: 'http://localhost:3151', clientId: 'e2e-apis-bearer', clientSecret: 'e2e-apis-bearer-client-secret-0123456789ab' },
+  manyApis: 24,
+  nonceWindowMs: 300,
+  accessTokenTtl: 60,
+} as const
+
+/** The two demo APIs of the Redis pair (SHARED): one instance mints orders while the other mints reports. */
+export const SHARED_APIS = {
+  orders: { port: 4620, url: 'http://127.0.0.1:4620' },
+  reports: { port: 4621, url: 'http://127.0.0.1:4621' },
+} as const

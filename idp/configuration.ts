@@ -40,7 +40,7 @@ export interface LocalIdpOptions {
    * /auth/backchannel-logout/<id>. Unset: the default provider's.
    */
   readonly providerId?: string
-  /** Tests: count requests by method and path, and answer them at GET /_requests (JSON). */
+  /** Tests: count requests by method and path, and answer them at GET /_requests (JSON); why token requests failed at GET /_grant-errors. */
   readonly countRequests?: boolean
   /** Sees every request before it is answered (the benchmark counts what the app asks for). */
   readonly onRequest?: (req: IncomingMessage) => void

@@ -138,7 +138,8 @@ export async function startDemoResourceServer(options: DemoResourceServerOptions
       tokenJkt: (claims.cnf as { jkt?: string } | undefined)?.jkt,
     }
     const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-    if (!audiences.includes(audience)) {
+    // Its own audience, or one below it (several APIs on one demo server, each its own resource).
+    if (!audiences.some((a) => a === audience || (typeof a === 'string' && a.startsWith(`${audience}/`)))) {
       record({ ...facts, outcome: 'wrong-audience' })
       return json(res, 401, { error: 'invalid_token', error_description: 'not for this API' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
     }

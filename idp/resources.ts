@@ -20,27 +20,33 @@ export interface LocalResourceServer {
   readonly resource: string
   /** Space-separated scopes it knows, e.g. "orders:read orders:write". */
   readonly scope: string
+  /**
+   * The `aud` its tokens carry, when not the indicator: a provider whose
+   * policy falls back to another audience (Auth0 hands out its default one).
+   */
+  readonly audience?: string
 }
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 
-/** `url=scope scope;url=scope`, as LOCAL_IDP_RESOURCES spells it. */
+/** `url=scope scope;url=scope>audience`, as LOCAL_IDP_RESOURCES spells it. */
 export function parseResourceServers(raw: string | undefined): LocalResourceServer[] {
   if (!raw) return []
   return raw
     .split(';')
     .filter(Boolean)
     .map((entry) => {
-      const [resource = '', scope = ''] = entry.split('=')
-      return { resource: resource.trim(), scope: scope.trim() }
+      const [server = '', audience] = entry.split('>')
+      const [resource = '', scope = ''] = server.split('=')
+      return { resource: resource.trim(), scope: scope.trim(), ...(audience ? { audience: audience.trim() } : {}) }
     })
 }
 
 export function resourceServerInfo(servers: readonly LocalResourceServer[], indicator: string, accessTokenTTL: number): ResourceServer {
   const server = servers.find((s) => s.resource === indicator)
   if (!server) throw new errors.InvalidTarget(`${indicator} is not a resource server here`)
-  return { scope: server.scope, audience: server.resource, accessTokenFormat: 'jwt', accessTokenTTL, jwt: { sign: { alg: 'RS256' } } }
+  return { scope: server.scope, audience: server.audience ?? server.resource, accessTokenFormat: 'jwt', accessTokenTTL, jwt: { sign: { alg: 'RS256' } } }
 }
 
 /** Registers the token exchange grant on `provider` for the resource servers `servers`. */

@@ -54,11 +54,20 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   })
 
   const counted = new Map<string, number>()
+  /** Why token requests were refused, in oidc-provider's own words (its answers say only "grant request is invalid"). */
+  const grantErrors: string[] = []
+  if (options.countRequests) {
+    provider.on('grant.error', (_ctx, error: Error & { error_detail?: string }) => {
+      grantErrors.push(error.error_detail ?? error.message)
+      if (grantErrors.length > 100) grantErrors.shift()
+    })
+  }
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     options.onRequest?.(req)
     const url = new URL(req.url ?? '/', issuer)
     if (options.countRequests) {
       if (url.pathname === '/_requests') return send(res, 200, 'application/json', JSON.stringify(Object.fromEntries(counted)))
+      if (url.pathname === '/_grant-errors') return send(res, 200, 'application/json', JSON.stringify(grantErrors))
       const key = `${req.method} ${url.pathname}`
       counted.set(key, (counted.get(key) ?? 0) + 1)
     }
