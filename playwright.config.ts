@@ -324,7 +324,12 @@ function apisServers() {
       API_MISAIMED_URL: `${orders.url}/misaimed`,
       API_MISAIMED_RESOURCE: 'http://127.0.0.1:4612',
       API_MISAIMED_SCOPE: 'misaimed:read',
-      ...Object.fromEntries(many.flatMap((name) => [[`API_${name.toUpperCase()}_URL`, `${reports.url}/${name}`], [`API_${name.toUpperCase()}_RESOURCE`, `${reports.url}/${name}`]])),
+      ...Object.fromEntries(
+        many.flatMap((name) => [
+          [`API_${name.toUpperCase()}_URL`, `${reports.url}/${name}`],
+          [`API_${name.toUpperCase()}_RESOURCE`, `${reports.url}/${name}`],
+        ]),
+      ),
     }),
   ]
 }

@@ -139,10 +139,7 @@ const audOf = (token: string | undefined) => JSON.parse(Buffer.from(token!.split
 describe('tokens for several APIs from one rotating refresh token', () => {
   it('two APIs at once: each spend of the refresh token is a different token, both APIs get theirs, the grant lives', async () => {
     const session = newSession()
-    const [orders, reports] = await Promise.all([
-      tokenForApi(session, api('orders'), {}),
-      tokenForApi(session, api('reports'), {}),
-    ])
+    const [orders, reports] = await Promise.all([tokenForApi(session, api('orders'), {}), tokenForApi(session, api('reports'), {})])
     expect(reused).toEqual([])
     expect(orders.kind).toBe('token')
     expect(reports.kind).toBe('token')
