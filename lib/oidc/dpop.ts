@@ -43,7 +43,18 @@ export async function newDpopKey(): Promise<DpopKey> {
   return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, d: jwk.d! }
 }
 
-async function keyPair(key: DpopKey): Promise<CryptoKeyPair> {
+/**
+ * The proof signers of the sessions seen lately, by the key itself (importing
+ * a key and exporting its public half cost more than the proof): at most
+ * SIGNERS, the least recently used dropped. Keyed by the whole private key,
+ * so a signer only ever serves a request holding that very key.
+ */
+const SIGNERS = 1000
+const SIGNER_MEMO = Symbol.for('nextjs-oidc-login.dpop-signers')
+const signerHolder = globalThis as { [SIGNER_MEMO]?: Map<string, Promise<oauth.DPoPHandle>> }
+const signers = (signerHolder[SIGNER_MEMO] ??= new Map<string, Promise<oauth.DPoPHandle>>())
+
+async function importPair(key: DpopKey): Promise<CryptoKeyPair> {
   const { kty, crv, x, y } = key
   // The private half is imported unextractable: once in memory, nothing can read it back out.
   const privateKey = await crypto.subtle.importKey('jwk', { kty, crv, x, y, d: key.d }, EC, false, ['sign'])
@@ -51,17 +62,30 @@ async function keyPair(key: DpopKey): Promise<CryptoKeyPair> {
   return { privateKey, publicKey }
 }
 
-/**
- * The proof signer of the session that holds `key`. A new handle per call:
- * a handle belongs to one key, so it can never sign for another session.
- */
-export async function dpopHandle(client: oauth.Client, key: DpopKey): Promise<oauth.DPoPHandle> {
-  return oauth.DPoP(client, await keyPair(key), {
+async function newSigner(client: oauth.Client, key: DpopKey): Promise<oauth.DPoPHandle> {
+  return oauth.DPoP(client, await importPair(key), {
     [oauth.modifyAssertion]: (_header, payload) => {
       const nonce = typeof payload.htu === 'string' ? nonces.get(new URL(payload.htu).origin) : undefined
       if (nonce !== undefined) payload.nonce = nonce
     },
   })
+}
+
+/**
+ * The proof signer of the session that holds `key`: a handle belongs to one
+ * key, so it can never sign for another session. Every proof it signs is new
+ * (its own `jti` and `iat`); the nonce is the latest its server gave anyone.
+ */
+export function dpopHandle(client: oauth.Client, key: DpopKey): Promise<oauth.DPoPHandle> {
+  const id = `${client.client_id} ${key.x}.${key.y}.${key.d}`
+  let signer = signers.get(id)
+  if (signer) signers.delete(id)
+  else signer = newSigner(client, key)
+  signers.set(id, signer)
+  if (signers.size > SIGNERS) signers.delete(signers.keys().next().value!)
+  // A failed import is not kept: the next request tries again.
+  signer.catch(() => signers.delete(id))
+  return signer
 }
 
 /** The key's RFC 7638 thumbprint: `dpop_jkt` on the authorization request, `cnf.jkt` in tokens bound to it. */
