@@ -38,7 +38,10 @@ export class ApiUnreachableError extends Error {
   }
 }
 
-async function once(api: ApiConfig, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
+/** What sending needs of an API: its name for messages, the URL the token stays under. */
+export type ApiTarget = Pick<ApiConfig, 'name' | 'url' | 'variable'>
+
+async function once(api: ApiTarget, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
   const { token, dpopKey, provider } = inHand
   if (token.dpop && !dpopKey) throw new ApiUnreachableError(`The token for ${api.name} is bound to a key this session does not hold.`)
   const DPoP = token.dpop && dpopKey ? await dpopHandle(provider.client, dpopKey) : undefined
@@ -57,7 +60,7 @@ async function once(api: ApiConfig, request: ApiRequest, inHand: TokenInHand): P
  * status (a 401 with its challenge included); a network failure or timeout
  * throws ApiUnreachableError.
  */
-export async function sendToApi(api: ApiConfig, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
+export async function sendToApi(api: ApiTarget, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
   // Configuration and apiTarget already hold it there; checked again where the token leaves.
   if (!isUnderApi(request.target, api)) throw new ApiUnreachableError(`${request.target.origin} is not under ${api.variable('URL')}: the token stays here.`)
   for (let attempt = 0; ; attempt++) {
