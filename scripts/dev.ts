@@ -7,11 +7,19 @@
  * same demo users, so the same `sub` at both: two users), configures both
  * (OIDC_PROVIDERS=default,partner; e-mail domains example.com and
  * partner.example) and so shows the sign-in page with its choice.
+ *
+ * `npm run dev -- --apis` starts two demo APIs as well (orders and reports,
+ * idp/demo-resource-server.ts), registers them at the embedded provider as
+ * resource servers, and configures APIS: orders with a token minted by the
+ * refresh token, reports by token exchange, whoami with the sign-in's own
+ * token. Add `--dpop` for DPoP-bound tokens (OIDC_DPOP=true; whoami, whose
+ * demo API takes Bearer tokens only, is left out then).
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import nextEnv from '@next/env'
 import { DEFAULT_APP_BASE_URL, DEFAULT_IDP_PORT, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
+import { startDemoResourceServer, type DemoResourceServer } from '../idp/demo-resource-server.ts'
 import { startLocalIdp, type LocalIdp } from '../idp/server.ts'
 import { DEMO_USERS } from '../idp/users.ts'
 
@@ -25,19 +33,46 @@ const lines: string[] = []
 let idp: LocalIdp | undefined
 let partner: LocalIdp | undefined
 const twoProviders = process.argv.includes('--two-providers')
-if (twoProviders && env.OIDC_ISSUER) {
+const withApis = process.argv.includes('--apis')
+const dpop = process.argv.includes('--dpop')
+if ((twoProviders || withApis) && env.OIDC_ISSUER) {
   console.error(
-    '--two-providers starts two embedded providers; it cannot be combined with OIDC_ISSUER. Unset OIDC_ISSUER, or configure OIDC_PROVIDERS yourself.',
+    `${twoProviders ? '--two-providers' : '--apis'} configures the embedded provider; it cannot be combined with OIDC_ISSUER. Unset OIDC_ISSUER, or configure OIDC_PROVIDERS and APIS yourself.`,
   )
   process.exit(1)
 }
+const demoApiPort = Number(env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT) + 10
+const demoApis = { orders: `http://127.0.0.1:${demoApiPort}`, reports: `http://127.0.0.1:${demoApiPort + 1}` }
+const apiServers: DemoResourceServer[] = []
 if (!env.OIDC_ISSUER) {
   idp = await startLocalIdp({
     port: Number(env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT),
     appBaseUrl: env.APP_BASE_URL,
     clientId: LOCAL_CLIENT_ID,
     clientSecret: LOCAL_CLIENT_SECRET,
+    ...(withApis
+      ? {
+          resourceServers: [
+            { resource: demoApis.orders, scope: 'orders:read' },
+            { resource: demoApis.reports, scope: 'reports:read' },
+          ],
+        }
+      : {}),
   })
+  if (withApis) {
+    for (const [name, url] of Object.entries(demoApis)) {
+      apiServers.push(await startDemoResourceServer({ port: Number(new URL(url).port), name, issuer: idp.issuer }))
+    }
+    Object.assign(env, {
+      APIS: dpop ? 'orders,reports' : 'orders,reports,whoami',
+      API_ORDERS_URL: `${demoApis.orders}/v1`,
+      API_ORDERS_SCOPE: 'orders:read',
+      API_REPORTS_URL: demoApis.reports,
+      API_REPORTS_SCOPE: 'reports:read',
+      API_REPORTS_TOKEN: 'exchange',
+      ...(dpop ? { OIDC_DPOP: 'true' } : { API_WHOAMI_URL: idp.apiEndpoint, API_WHOAMI_TOKEN: 'login' }),
+    })
+  }
   env.API_ENDPOINT ??= idp.apiEndpoint
   Object.assign(env, {
     OIDC_ISSUER: idp.issuer,
@@ -68,6 +103,9 @@ if (!env.OIDC_ISSUER) {
     `Identity provider: ${idp.issuer} (embedded local provider; set OIDC_ISSUER to use your own)`,
     ...(partner ? [`Second provider: ${partner.issuer} ("partner"; the same demo users, who are other users there; e-mail domain partner.example)`] : []),
     `Demo API:          ${env.API_ENDPOINT}`,
+    ...(withApis
+      ? [`APIs (APIS):       orders ${demoApis.orders}/v1, reports ${demoApis.reports}${dpop ? ', with DPoP' : ', whoami'}: the profile has a row for each`]
+      : []),
     'Demo users:',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`),
   )
@@ -91,6 +129,7 @@ const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', 
 async function stop(code: number): Promise<never> {
   await idp?.close()
   await partner?.close()
+  await Promise.all(apiServers.map((api) => api.close()))
   process.exit(code)
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
