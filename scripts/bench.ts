@@ -13,7 +13,9 @@
  * - what a login start carrying 300 forged transaction cookies costs against a normal one;
  * - the session cookie's size with normal and with Oracle-sized tokens;
  * - the compiled middleware's size, and that the OIDC client stays out of it;
- * - how long the server takes from spawn to its first answer.
+ * - how long the server takes from spawn to its first answer;
+ * - calling APIs (APIS): a call through the BFF proxy against a direct one, with
+ *   Bearer tokens and with DPoP, and the cookie holding three APIs' tokens.
  * Exits 0 when it measured (budgets missed included: they are printed as MISS),
  * 1 when it could not (no build, a failed login, a page that did not answer 200).
  */
@@ -22,6 +24,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { apiCallCosts } from './bench/api-calls.ts'
 import { AppServerError } from './bench/app-server.ts'
 import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
@@ -154,6 +157,7 @@ async function measure(): Promise<Results> {
   const memory = await measureServerMemory()
   const big = await measureBig()
   const store = await measureStores()
+  const apiCalls = await apiCallCosts(progress)
   const runtimes = process.env.BENCH_COMPARE_RUNTIMES === '1' ? await compareRuntimes(progress) : undefined
   return {
     date,
@@ -173,6 +177,7 @@ async function measure(): Promise<Results> {
     store,
     memory,
     runtimes,
+    apiCalls,
   }
 }
 

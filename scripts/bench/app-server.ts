@@ -38,6 +38,8 @@ interface AppOptions {
   readonly server?: string | undefined
   /** Node flags for the server process (a heap setting under trial, say). */
   readonly nodeFlags?: readonly string[] | undefined
+  /** More of the app's configuration (APIS, OIDC_DPOP, another client). */
+  readonly env?: Readonly<Record<string, string>> | undefined
 }
 
 export function appBaseUrl(port: number): string {
@@ -65,6 +67,7 @@ function serverEnv(options: AppOptions): NodeJS.ProcessEnv {
     // Absolute: the standalone server changes into its own directory.
     SESSION_STORE_PATH: resolve(BENCH_STORE_DIR, `${options.port}-${Date.now()}.sqlite`),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
   }
 }
 

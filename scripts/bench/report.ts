@@ -2,6 +2,7 @@
  * The benchmark's findings as one Markdown report: what was measured, how,
  * and the budgets each number is held to.
  */
+import { apiCallBudgets, apiCallSection, type ApiCallCosts } from './api-calls.ts'
 import type { Target } from './load.ts'
 import { FORGED_COOKIE_BUDGET, type ForgedCookieCost } from './forged-cookies.ts'
 import type { Reach } from './middleware-reach.ts'
@@ -38,6 +39,8 @@ export interface Results {
   readonly runSeconds: number
   /** The runtime this build's middleware runs on (middleware.ts). */
   readonly runtime: Runtime
+  /** Calling APIs (APIS): the proxy and DPoP per call, the cookie with three APIs' tokens. */
+  readonly apiCalls: ApiCallCosts
   readonly middleware: MiddlewareSize
   /** Where middleware ran, probed from outside (scripts/bench/middleware-reach.ts). */
   readonly reach: readonly Reach[]
@@ -410,6 +413,7 @@ export function budgets(r: Results): Budget[] {
       measured: r.middleware.oidcClientMarkers.length > 0 ? `found ${r.middleware.oidcClientMarkers.join(', ')}` : 'not found',
       pass: r.middleware.oidcClientMarkers.length === 0,
     },
+    ...apiCallBudgets(r.apiCalls),
   ]
 }
 
@@ -439,6 +443,7 @@ export function renderReport(r: Results): string {
     providerSection(r),
     sessionSection(r),
     storeSection(r),
+    apiCallSection(r.apiCalls),
     buildSection(r),
     budgetSection(budgets(r)),
   ]
