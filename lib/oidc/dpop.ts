@@ -48,11 +48,13 @@ export async function newDpopKey(): Promise<DpopKey> {
  * a key and exporting its public half cost more than the proof): at most
  * SIGNERS, the least recently used dropped. Keyed by the whole private key,
  * so a signer only ever serves a request holding that very key.
+ *
+ * Per copy of this module, unlike the nonces: Next bundles pages and route
+ * handlers apart, each with its own oauth4webapi, which accepts only the
+ * handles it made itself.
  */
 const SIGNERS = 1000
-const SIGNER_MEMO = Symbol.for('nextjs-oidc-login.dpop-signers')
-const signerHolder = globalThis as { [SIGNER_MEMO]?: Map<string, Promise<oauth.DPoPHandle>> }
-const signers = (signerHolder[SIGNER_MEMO] ??= new Map<string, Promise<oauth.DPoPHandle>>())
+const signers = new Map<string, Promise<oauth.DPoPHandle>>()
 
 async function importPair(key: DpopKey): Promise<CryptoKeyPair> {
   const { kty, crv, x, y } = key
