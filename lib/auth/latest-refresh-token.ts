@@ -15,14 +15,32 @@ import { open, seal } from '../seal'
 import { nowSeconds, type Session } from '../session/session'
 import { isStoreUnavailable, type SessionStore } from '../session/store'
 
-/** A session's latest refresh token as the store keeps it: sealed, for the session's life. */
-type Latest = { readonly refreshToken: string }
+/**
+ * A session's latest rotation as the store keeps it (sealed, for the session's
+ * life): the refresh token spent (`from`), the one it rotated to (`to`), and
+ * when (epoch milliseconds).
+ */
+type Latest = { readonly from: string; readonly to: string; readonly at: number }
 
 function isLatest(value: unknown): value is Latest {
-  return typeof value === 'object' && value !== null && typeof (value as { refreshToken?: unknown }).refreshToken === 'string'
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return typeof v.from === 'string' && typeof v.to === 'string' && typeof v.at === 'number'
 }
 
-/** The session with the latest refresh token the store noted for it, where that is not the one its cookie holds. */
+/**
+ * While the answer of a spend is still handed to every request that presents
+ * the token it spent (lib/auth/refresh.ts's REUSE_MS, with a second to spare),
+ * such a request takes that answer: the same tokens as everyone else, and no
+ * second spend.
+ */
+const JOIN_MS = 4_000
+
+/**
+ * The session with the latest refresh token the store noted for it, where its
+ * cookie holds an older one, unless the spend of the one it holds just
+ * happened (its answer is still shared: that is the one to take).
+ */
 export async function withLatestRefreshToken(session: Session, store: SessionStore): Promise<Session> {
   let sealed: string | undefined
   try {
@@ -34,7 +52,9 @@ export async function withLatestRefreshToken(session: Session, store: SessionSto
   if (!sealed) return session
   const { secrets } = getConfig().session
   const latest = (await open(sealed, secrets, Math.max(1, session.expiresAt - nowSeconds()), isLatest, 16 * 1024))?.data
-  return latest && latest.refreshToken !== session.refreshToken ? { ...session, refreshToken: latest.refreshToken } : session
+  if (!latest || latest.to === session.refreshToken) return session
+  if (latest.from === session.refreshToken && Date.now() - latest.at < JOIN_MS) return session
+  return { ...session, refreshToken: latest.to }
 }
 
 /** Notes a rotated refresh token; a failure is logged: the cookie still carries it, and the race it guards against is rare. */
@@ -43,7 +63,8 @@ export async function noteRotation(session: Session, tokens: TokenSet, store: Se
   try {
     const { secrets } = getConfig().session
     const ttl = Math.max(1, session.expiresAt - nowSeconds())
-    await store.noteRefreshToken(session.id, await seal({ refreshToken: tokens.refreshToken } satisfies Latest, secrets, ttl), session.expiresAt)
+    const latest: Latest = { from: session.refreshToken!, to: tokens.refreshToken, at: Date.now() }
+    await store.noteRefreshToken(session.id, await seal(latest, secrets, ttl), session.expiresAt)
   } catch (error) {
     console.warn(`[store] a rotated refresh token could not be noted: ${error instanceof Error ? error.message : String(error)}`)
   }
