@@ -19,11 +19,8 @@
  *   that needs tokens for two APIs at once spends it for one, and the other
  *   waits, takes the rotated refresh token from that answer, and spends that
  *   one in turn (a chain, bounded by MAX_HOPS);
- * - the two answers of such a chain set two cookies, and the browser keeps
- *   whichever arrives last, perhaps the older: so each rotation is also noted
- *   in the session store under the session's id, and every spend starts from
- *   the latest refresh token noted there, never from an older one the cookie
- *   may still hold.
+ * - every spend starts from the latest refresh token noted for the session
+ *   (./latest-refresh-token.ts), never from a used one an older cookie holds.
  */
 import 'server-only'
 import * as oauth from 'oauth4webapi'
@@ -107,13 +104,18 @@ function sealer(): Sealer<Shared> {
   }
 }
 
-/** What the provider said, when it answered with an OAuth error (RFC 6749 §5.2): for the log, quoted. */
+/**
+ * What the provider said, when it answered with an OAuth error (RFC 6749 §5.2),
+ * or else what failed underneath: for the log, quoted.
+ */
 function providerWords(error: unknown): string {
+  let root: unknown
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e instanceof oauth.ResponseBodyError)
       return ` [provider: HTTP ${e.status}, error=${quoted(e.error)}, error_description=${quoted(e.error_description ?? '')}]`
+    root = e
   }
-  return ''
+  return root !== error && root instanceof Error ? ` [${root.name}: ${quoted(root.message, 200)}]` : ''
 }
 
 /** The spend itself, at the session's own provider (whose refresh token this is), its failures turned into values so they can be shared too. */
