@@ -16,7 +16,8 @@ import { parseStoreConfig, type StoreConfig } from './store'
 
 export { API_NAME, apiByName, apiVariable, type ApiConfig, type ApiTokenSource, type AudienceParam } from './apis'
 export { ConfigError, isLoopbackHost } from './env'
-export { DEFAULT_SCOPE, type ClientAuthMethod, type ClientCredentials, type LogoutStyle, type OidcConfig } from './oidc'
+export { type ClientAuthMethod, type ClientCredentials } from './credentials'
+export { DEFAULT_SCOPE, type LogoutStyle, type OidcConfig } from './oidc'
 export { DEFAULT_PROVIDER, PROVIDER_ID, providerVariable, type ProviderId } from './provider-ids'
 export { emailDomain, normalizeDomain, offersChoice, providerById, providerForEmail, type ProvidersConfig } from './providers'
 export {

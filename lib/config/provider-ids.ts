@@ -36,6 +36,9 @@ export const PROVIDER_SETTINGS = [
 
 export type ProviderSetting = (typeof PROVIDER_SETTINGS)[number]
 
+/** One provider's variable names: `setting` under its prefix. */
+export type Variable = (setting: ProviderSetting) => string
+
 /** Variables under OIDC_ that belong to no provider, and names kept for settings to come. */
 const APP_WIDE = ['OIDC_PROVIDERS']
 

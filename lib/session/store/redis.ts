@@ -14,7 +14,8 @@
  * providers is two users, under two unrelated names)
  *   j:<hash of jti>    a logout token already used, until it would have expired
  *   r:<hash>, rr:<hash> the refresh of one refresh token: its lock, and its sealed result
- * Nothing secret is stored in clear: refresh results are sealed with SESSION_SECRET,
+ *   t:<session id>     the session's latest refresh token once a spend rotated it, sealed, until the session's end
+ * Nothing secret is stored in clear: refresh results and tokens are sealed with SESSION_SECRET,
  * refresh tokens and jtis are only ever named by their SHA-256, and users and
  * provider sessions by a keyed hash (./names.ts), in key names and values alike,
  * so a dump or MONITOR does not say who is signed in.
@@ -26,12 +27,12 @@
  * everywhere" and back-channel logout still find the sessions they list.
  */
 import { createHash } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
 import { RedisScript, redisConnection, withDeadline, type RedisConnection } from './redis-connection'
 import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
+import { onceAcrossInstances } from './redis-once'
 import type { Sealer, SessionStore, StoredSession, UserKey } from './store'
 
 /**
@@ -48,11 +49,6 @@ return 1
 
 /** Seconds: the sessions list shows when a session was last seen to within a minute. */
 const SEEN_INTERVAL = 60
-/** A refresh can take a discovery, a token request and a key set, 10 s each at worst. */
-const REFRESH_LOCK_MS = 35_000
-/** How long a finished refresh is handed to requests that still carry the old refresh token. */
-const REFRESH_REUSE_MS = 5_000
-const REFRESH_POLL_MS = 50
 /** The sessions list shows at most this many. */
 const MAX_LISTED = 50
 
@@ -193,10 +189,8 @@ export class RedisSessionStore implements SessionStore {
     return (await this.call((client) => client.get(this.key('t', id)))) ?? undefined
   }
 
-  noteRefreshToken(id: string, sealed: string, until: number): Promise<void> {
-    return this.call(async (client) => {
-      await client.set(this.key('t', id), sealed, { expiration: { type: 'EXAT', value: Math.max(until, nowSeconds() + 1) } })
-    })
+  async noteRefreshToken(id: string, sealed: string, until: number): Promise<void> {
+    await this.call((client) => client.set(this.key('t', id), sealed, { expiration: { type: 'EXAT', value: Math.max(until, nowSeconds() + 1) } }))
   }
 
   recordUse(jti: string, ttl: number): Promise<void> {
@@ -205,46 +199,9 @@ export class RedisSessionStore implements SessionStore {
     })
   }
 
-  /**
-   * One refresh of one refresh token across every instance: whoever takes the
-   * lock refreshes and leaves the sealed result for REFRESH_REUSE_MS before
-   * releasing it; everyone else polls for that result. The result is read
-   * again after the lock is taken, so an instance that arrives just after
-   * another finished uses its result instead of spending the token again.
-   */
-  async once<T>(key: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T> {
-    const lock = this.key('r', hash(key))
-    const result = this.key('rr', hash(key))
-    const deadline = Date.now() + REFRESH_LOCK_MS
-    const done = async (): Promise<T | undefined> => {
-      const sealed = await this.call((client) => client.get(result))
-      return sealed ? sealer.open(sealed) : undefined
-    }
-    for (let attempt = 0; Date.now() < deadline && attempt < REFRESH_LOCK_MS / REFRESH_POLL_MS; attempt++) {
-      const finished = await done()
-      if (finished !== undefined) return finished
-      const took = await this.call((client) => client.set(lock, '1', { condition: 'NX', expiration: { type: 'PX', value: REFRESH_LOCK_MS } }))
-      if (took === 'OK') {
-        try {
-          const already = await done()
-          if (already !== undefined) return already
-          const value = await produce()
-          // The provider may already have rotated the refresh token: its answer is kept
-          // whether or not the other instances can be handed it.
-          try {
-            const sealed = await sealer.seal(value)
-            await this.call((client) => client.set(result, sealed, { expiration: { type: 'PX', value: REFRESH_REUSE_MS } }))
-          } catch (error) {
-            console.warn(`[store] a refresh result could not be shared with other instances: ${error instanceof Error ? error.message : String(error)}`)
-          }
-          return value
-        } finally {
-          await this.call((client) => client.del(lock)).catch(() => {})
-        }
-      }
-      await sleep(REFRESH_POLL_MS)
-    }
-    throw new Error("Another instance took too long refreshing this session's tokens.")
+  /** One spend of one refresh token across every instance (./redis-once.ts). */
+  once<T>(key: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T> {
+    return onceAcrossInstances((run) => this.call(run), this.key('r', hash(key)), this.key('rr', hash(key)), produce, sealer)
   }
 
   async ping(): Promise<void> {
