@@ -4,6 +4,7 @@
  * Node runtime: route handlers only. (APIS, each API with a token of its own: lib/api/.)
  */
 import 'server-only'
+import { readCapped } from './api/read-capped'
 import { sendToApi, type ApiTarget } from './api/send'
 import { refreshSession } from './auth/refresh'
 import { OUTBOUND_TIMEOUT_MS } from './oidc/http'
@@ -14,32 +15,6 @@ export type ApiResult = { readonly ok: true; readonly status: number; readonly b
 
 /** Bodies are shown to the user; a runaway one is cut. */
 const MAX_BODY = 16 * 1024
-
-/** The body's first `cap` bytes, as text; the rest is never read (the stream is cancelled). */
-export async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let length = 0
-  try {
-    while (length < cap) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value.subarray(0, cap - length))
-      length += Math.min(value.byteLength, cap - length)
-    }
-  } finally {
-    await reader.cancel().catch(() => {})
-  }
-  const bytes = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  // A multi-byte character cut at the cap becomes U+FFFD, not an error.
-  return new TextDecoder().decode(bytes)
-}
 
 /** API_ENDPOINT as the sending of a bound token names it. */
 function endpointTarget(endpoint: URL): ApiTarget {

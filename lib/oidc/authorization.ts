@@ -7,7 +7,7 @@ import * as oauth from 'oauth4webapi'
 import { authorizationParameters, type AuthorizationOptions } from './auth-params'
 import { clientPrivateKey } from './client-key'
 import { dpopHandle, dpopThumbprint, withNonceRetry } from './dpop'
-import type { DpopKey } from '../session/session'
+import type { DpopKey } from './token-set'
 import { step, type DiscoveredProvider } from './provider'
 
 /** What one login sends and must later check: kept by the caller until the callback (lib/transaction-store.ts). */

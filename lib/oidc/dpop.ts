@@ -17,7 +17,7 @@ import * as oauth from 'oauth4webapi'
 import { base64UrlEncode } from '../base64url'
 import type { OidcConfig } from '../config'
 import { LoginError } from './errors'
-import type { DpopKey } from '../session/session'
+import type { DpopKey } from './token-set'
 
 /** The algorithm of every session key: ES256, which every DPoP provider supports. */
 export const DPOP_ALGORITHM = 'ES256'

@@ -6,7 +6,7 @@
  */
 import 'server-only'
 import * as oauth from 'oauth4webapi'
-import type { DpopKey } from '../session/session'
+import type { DpopKey } from './token-set'
 import { dpopHandle, requireBoundToken, withNonceRetry } from './dpop'
 import { providerFailure } from './errors'
 import { checkIssuedAt, checkSameSubject, issuerForTokenResponse, verifyIdTokenSignature } from './id-token'

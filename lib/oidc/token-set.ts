@@ -8,6 +8,20 @@ import type { Claim } from '../jwt'
 
 export type { Claim }
 
+/**
+ * The session's DPoP key (RFC 9449): an EC P-256 private key as a JWK, made
+ * for this session at /auth/login, sealed into the login's transaction and
+ * then the session, and gone with the cookie. Every token of the session is
+ * bound to it.
+ */
+export interface DpopKey {
+  readonly kty: 'EC'
+  readonly crv: 'P-256'
+  readonly x: string
+  readonly y: string
+  readonly d: string
+}
+
 export interface TokenSet {
   /** Kept for RP-initiated logout (`id_token_hint`) and as the source of the user's claims. */
   readonly idToken: string

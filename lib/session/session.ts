@@ -8,22 +8,10 @@
 import { randomId } from '../base64url'
 import type { SessionConfig } from '../config'
 import { DEFAULT_PROVIDER, PROVIDER_ID, type ProviderId } from '../config/provider-ids'
-import type { TokenSet } from '../oidc/token-set'
-import { apiTokensFromWire, apiTokensToWire, type ApiTokenEntry, type ApiTokens } from './api-tokens'
+import type { DpopKey, TokenSet } from '../oidc/token-set'
 
-/**
- * The session's DPoP key (RFC 9449): an EC P-256 private key as a JWK, made
- * for this session at /auth/login, sealed into the login's transaction and
- * then the session, and gone with the cookie. Every token of the session is
- * bound to it.
- */
-export interface DpopKey {
-  readonly kty: 'EC'
-  readonly crv: 'P-256'
-  readonly x: string
-  readonly y: string
-  readonly d: string
-}
+export type { DpopKey }
+import { apiTokensFromWire, apiTokensToWire, type ApiTokenEntry, type ApiTokens } from './api-tokens'
 
 export interface Session extends TokenSet {
   /**

@@ -13,7 +13,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { callApiAs } from '@/lib/api-client'
 import { callApiAs as callNamedApi } from '@/lib/api/call'
-import { readCapped } from '@/lib/api-client'
+import { readCapped } from '@/lib/api/read-capped'
 import { apiByName, getConfig, type ApiConfig } from '@/lib/config'
 import { notFoundJson, sessionsUnavailableJson, unauthorizedJson } from '@/lib/http/api-errors'
 import { clearSessionCookie } from '@/lib/session/cookies'
