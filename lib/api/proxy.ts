@@ -17,6 +17,7 @@ import { NextResponse, type NextRequest } from 'next/server'
 import { apiByName, getConfig, type ApiConfig } from '../config'
 import { notFoundJson, sessionsUnavailableJson, unauthorizedJson } from '../http/api-errors'
 import { apiSession, keepApiSession } from '../http/api-session'
+import { readBody } from '../http/form'
 import { isSameOriginRequest } from '../http/same-origin'
 import { clearSessionCookie } from '../session/cookies'
 import { callApiAs } from './call'
@@ -33,34 +34,6 @@ const noStore = { 'cache-control': 'no-store' }
 
 function jsonError(status: number, error: string, description: string): NextResponse {
   return NextResponse.json({ error, error_description: description }, { status, headers: noStore })
-}
-
-/** The request body, or undefined when there is none; null when it is over the cap. */
-async function cappedBody(request: NextRequest): Promise<Uint8Array | undefined | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > MAX_REQUEST_BYTES) return null
-  if (!request.body) return undefined
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let length = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    length += value.byteLength
-    if (length > MAX_REQUEST_BYTES) {
-      await reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
-  if (length === 0) return undefined
-  const body = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
 }
 
 /** The API's body, passed through as it arrives, and cut (the stream errors) past the cap. */
@@ -112,7 +85,7 @@ export async function proxyToApi(request: NextRequest, name: string): Promise<Ne
 
   const signedIn = await apiSession()
   if ('refusal' in signedIn) return signedIn.refusal
-  const body = await cappedBody(request)
+  const body = await readBody(request, MAX_REQUEST_BYTES)
   if (body === null) return jsonError(413, 'request_too_large', `The proxy forwards bodies of at most ${MAX_REQUEST_BYTES} bytes.`)
   const headers = new Headers()
   for (const header of ['content-type', 'accept']) {
@@ -120,7 +93,7 @@ export async function proxyToApi(request: NextRequest, name: string): Promise<Ne
     if (value) headers.set(header, value)
   }
 
-  const call = await callApiAs(signedIn.session, api, { method: request.method, target, headers, body })
+  const call = await callApiAs(signedIn.session, api, { method: request.method, target, headers, body: body.byteLength > 0 ? body : undefined })
   if (call.kind === 'signed-out') {
     const response = unauthorizedJson()
     clearSessionCookie(response.cookies, config)
