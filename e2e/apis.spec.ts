@@ -132,6 +132,30 @@ test.describe('a token per API', () => {
     await page.context().close()
   })
 
+  test('a server action calls the APIs with apiFetch: a POST with its body; tokens a render could not keep go into the cookie', async ({ browser }) => {
+    const page = await signedIn(browser, dpop.url)
+    const apiTokensInCookie = async () => {
+      const sealed = (await page.context().cookies(dpop.url))
+        .filter((c) => /^session(\.\d)?$/.test(c.name))
+        .map((c) => c.value)
+        .join('')
+      return Object.keys((await openSealedSession<{ apiTokens?: Record<string, unknown> }>(sealed, TEST_SESSION_SECRET)).apiTokens ?? {}).sort()
+    }
+    await page.goto(`${dpop.url}/profile/apis`)
+    await expect(page.getByTestId('server-call-orders')).toContainText('HTTP 200')
+    // A render cannot set cookies: the tokens it minted are kept on the server.
+    expect(await apiTokensInCookie()).toEqual([])
+    await page.getByRole('button', { name: 'Send a POST from a server action' }).click()
+    for (const name of ['orders', 'reports']) {
+      await expect(page.getByTestId(`action-result-${name}`)).toContainText('"status": 200')
+      await expect(page.getByTestId(`action-result-${name}`)).toContainText('"method": "POST"')
+      await expect(page.getByTestId(`action-result-${name}`)).toContainText('a server action')
+    }
+    // A server action can: they are in the session cookie now.
+    await expect.poll(apiTokensInCookie).toEqual(['orders', 'reports'])
+    await page.context().close()
+  })
+
   test("the sign-in's own token (TOKEN=login) goes to its API; a token minted for another audience goes nowhere, with words naming the policy", async ({
     browser,
   }) => {

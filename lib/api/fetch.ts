@@ -2,19 +2,19 @@
  * Calling an API (APIS) from the server, as the signed-in user:
  *
  * ```ts
- * const orders = await apiFetch('orders', '/items')            // a server component
- * const created = await apiFetchFromRoute('orders', '/items', { method: 'POST', body }) // a route handler or server action
+ * const orders = await apiFetch('orders', '/items')
+ * const created = await apiFetch('orders', '/items', { method: 'POST', body: { sku: 'A-1' } })
  * if (orders.ok) orders.body
  * ```
  *
- * A server component cannot set cookies. It mints all the same: a refresh
- * token the mint rotated is noted in the session store
- * (lib/auth/latest-refresh-token.ts), where the next spend finds it whatever
- * the cookie holds; the API's token is kept in this process for the session
- * (`pageTokens`, a bounded memo) instead of the cookie, so the next render
- * does not mint again. Route handlers and server actions can keep a changed
- * session: there, `apiFetchFromRoute` keeps it in the cookie as the proxy does.
- * Both try once more after a 401, with a new token.
+ * From a server component, a route handler or a server action. A server
+ * component cannot set cookies, and mints all the same: a refresh token the
+ * mint rotated is noted in the session store (lib/auth/latest-refresh-token.ts),
+ * where the next spend finds it whatever the cookie holds, and the API's token
+ * is kept in this process for the session (`pageTokens`, a bounded memo), so
+ * the next render does not mint again. Where cookies can be set (route
+ * handlers, server actions) the token goes into the session cookie too. After
+ * a 401 from the API, one new token and one retry.
  */
 import 'server-only'
 import { cookies, headers } from 'next/headers'
@@ -23,7 +23,7 @@ import { apiByName, getConfig } from '../config'
 import { readCapped } from './read-capped'
 import { safeReturnTo } from '../http/return-to'
 import { AUTH_ROUTES, loginPath, RETURN_TO_HEADER } from '../routes'
-import { clearSessionCookie, saveSessionCookie } from '../session/cookies'
+import { saveSessionCookie } from '../session/cookies'
 import { getSessionState } from '../session/current'
 import type { ApiTokenEntry } from '../session/api-tokens'
 import { touched, type Session } from '../session/session'
@@ -130,7 +130,45 @@ function keepPageToken(session: Session, api: string): void {
   if (pageTokens.size > PAGE_TOKENS) pageTokens.delete(pageTokens.keys().next().value!)
 }
 
-/** For server components: calls API `name` at `path` (under API_<NAME>_URL) with its token, minted here when needed (see above). */
+/** The session with every token this process kept for it that is newer than the one its cookie holds. */
+function withPageTokens(session: Session): Session {
+  return getConfig().apis.reduce((merged, api) => withPageToken(merged, api.name), session)
+}
+
+/** Cookie writes in progress, by session id: one after the other, so calls made at once do not overwrite each other's tokens. */
+const writes = new Map<string, Promise<void>>()
+
+async function writeCookie(session: Session): Promise<void> {
+  try {
+    const jar = await cookies()
+    await saveSessionCookie(jar, touched(withPageTokens(session)), getConfig().session, jar)
+  } catch {
+    // A server component: Next refuses cookie writes while rendering; the memo keeps the tokens.
+  }
+}
+
+/**
+ * Keeps what a call changed (a minted token, a rotated refresh token): in this
+ * process for the session in any case, and in the session cookie where this
+ * request may set cookies (a route handler, a server action). Each write takes
+ * every token kept so far, and writes wait for each other: of several calls
+ * made at once (Promise.all), the last cookie written holds all their tokens.
+ */
+async function keep(session: Session, api: string): Promise<void> {
+  keepPageToken(session, api)
+  const write = (writes.get(session.id) ?? Promise.resolve()).then(() => writeCookie(session))
+  writes.set(session.id, write)
+  await write
+  if (writes.get(session.id) === write) writes.delete(session.id)
+}
+
+/**
+ * Calls API `name` at `path` (under API_<NAME>_URL) as the signed-in user, with
+ * its token, minted here when needed: from a server component, a route handler
+ * or a server action. Signed out, or the provider ended the session: a
+ * redirect to sign in and back; the store down: to the 503 page (a route
+ * handler that answers JSON asks lib/http/api-session.ts first).
+ */
 export async function apiFetch(name: string, path: string, init: ApiFetchInit = {}): Promise<ApiFetchResult> {
   const ready = await prepared(name, path, init)
   if (ready.failure) return ready.failure
@@ -138,29 +176,6 @@ export async function apiFetch(name: string, path: string, init: ApiFetchInit = 
   const call = await callApiAs(withPageToken(session, ready.api.name), ready.api, ready.request)
   if (call.kind === 'signed-out') redirect(loginPath(await thisPage()))
   if (call.kind === 'store-down') redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
-  keepPageToken(call.session, ready.api.name)
-  return resultOf(call)
-}
-
-/**
- * For route handlers and server actions: as apiFetch, but a missing or refused
- * token is minted here, and the session's cookie is written on this response
- * (through next/headers' cookies()) when it changed.
- */
-export async function apiFetchFromRoute(name: string, path: string, init: ApiFetchInit = {}): Promise<ApiFetchResult> {
-  const ready = await prepared(name, path, init)
-  if (ready.failure) return ready.failure
-  const config = getConfig().session
-  const state = await getSessionState()
-  if (state.status !== 'active')
-    return { ok: false, error: 'token_unavailable', message: state.status === 'signed-out' ? 'Not signed in.' : 'Sessions cannot be checked right now.' }
-  const call = await callApiAs(state.session, ready.api, ready.request)
-  const jar = await cookies()
-  if (call.kind === 'signed-out') {
-    clearSessionCookie(jar, config)
-    return { ok: false, error: 'token_unavailable', message: 'The provider ended this session.' }
-  }
-  if (call.kind === 'store-down') return { ok: false, error: 'token_unavailable', message: 'Sessions cannot be checked right now.' }
-  if (call.session !== state.session || state.resealDue) await saveSessionCookie(jar, touched(call.session), config, jar)
+  if (call.session !== session) await keep(call.session, ready.api.name)
   return resultOf(call)
 }

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next'
+import { ApiPost } from '@/app/components/api-post'
 import { apiFetch, type ApiFetchResult } from '@/lib/api/fetch'
 import { getConfig } from '@/lib/config'
 import { requireSession } from '@/lib/session/current'
+import { postToApis } from './actions'
 
 export const metadata: Metadata = { title: 'Your APIs' }
 
@@ -28,8 +30,7 @@ function Answer({ name, result }: { name: string; result: ApiFetchResult }) {
 /**
  * The example of apiFetch in a server component: each configured API called
  * on the server, as you, with its own token; nothing but the answers reaches
- * the browser. A token not minted yet sends the browser through
- * /auth/refresh?api=<name> once (a server component cannot set cookies).
+ * the browser. And in a server action (./actions.ts): a POST to each.
  */
 export default async function ApisPage() {
   await requireSession('/profile/apis')
@@ -46,6 +47,7 @@ export default async function ApisPage() {
           <Answer key={name} name={name} result={result} />
         ))}
       </ul>
+      {apis.length > 0 && <ApiPost action={postToApis} />}
       <a href="/profile" className="text-sm font-semibold text-indigo-600 hover:underline">
         Back to your profile
       </a>
