@@ -95,6 +95,15 @@ test.describe('a token per API', () => {
       await row.getByRole('button', { name: `Call ${name}` }).click()
       await expect(page.getByTestId(`api-result-${name}`)).toContainText('"status": 200')
     }
+    // Whatever the request says, the token's resource and scope are the configuration's.
+    const injected = await fromPage(
+      page,
+      `/api/proxy/reports/x?resource=${encodeURIComponent(orders.url)}&audience=${encodeURIComponent(orders.url)}&scope=orders%3Aread`,
+      {
+        headers: csrf,
+      },
+    )
+    expect(JSON.parse(injected.text)).toMatchObject({ aud: reports.url, scope: 'reports:read' })
     const answer = await page.request.get(`${dpop.url}/api/call-api?api=reports`)
     expect(answer.status()).toBe(200)
     const body = (await answer.json()) as {
