@@ -2,7 +2,8 @@
 
 import { useState, useSyncExternalStore } from 'react'
 
-type Result = { status: number | null; body: unknown; error?: string; error_description?: string }
+/** What /api/call-api answers; `token` (with `?api=`): when the API's token expires, its scopes, whether it is DPoP-bound. Never the token. */
+type Result = { status: number | null; body: unknown; error?: string; error_description?: string; token?: unknown }
 
 /** A failed call in words, beside what came back: the app's own refusal, the API's error, or none. */
 function failureWords(httpStatus: number, result: Result): string | undefined {
@@ -66,7 +67,12 @@ export function ApiCaller({ api }: { api?: string } = {}) {
           className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100"
         >
           {JSON.stringify(
-            { status: result.status, body: result.body, ...(result.error ? { error: result.error, error_description: result.error_description } : {}) },
+            {
+              status: result.status,
+              body: result.body,
+              ...(result.token ? { token: result.token } : {}),
+              ...(result.error ? { error: result.error, error_description: result.error_description } : {}),
+            },
             null,
             2,
           )}
