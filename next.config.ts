@@ -2,7 +2,7 @@ import type { NextConfig } from 'next'
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
 import { anonymousContentSecurityPolicy } from './lib/http/csp'
 import { FORWARDED_HTTPS, HSTS_VALUE } from './lib/http/hsts'
-import { HEADER_SOURCES, SESSION_COOKIE_NAMES } from './lib/routes'
+import { anonymousTwin, HEADER_SOURCES, PRERENDERED_PAGES, PUBLIC_PAGE_QUERY, SESSION_COOKIE_NAMES } from './lib/routes'
 
 /**
  * `npm run bench` builds with BENCH_BUILD=1, into .next-bench: only then are the
@@ -23,6 +23,21 @@ const HTTPS_AT_BUILD = process.env.APP_BASE_URL?.trim().startsWith('https://') ?
  * Apart from BENCH_BUILD and HSTS, nothing here depends on the environment: one build
  * serves any provider, and every OIDC setting is read at run time (lib/config/).
  */
+/** Built on Vercel (its build sets VERCEL=1): its CDN routes on cookies before it caches. */
+const VERCEL_BUILD = process.env.VERCEL === '1'
+
+/** What tells shared caches in front of the app to keep a response to themselves: nothing. */
+const SHARED_CACHES_BYPASS = [
+  { key: 'CDN-Cache-Control', value: 'no-store' },
+  { key: 'Surrogate-Control', value: 'no-store' },
+]
+
+/** A visitor with no session cookie, and none of the query a public page answers. */
+const withoutSession = [
+  ...SESSION_COOKIE_NAMES.map((key) => ({ type: 'cookie' as const, key })),
+  ...PUBLIC_PAGE_QUERY.map((key) => ({ type: 'query' as const, key })),
+]
+
 export default function nextConfig(phase: string): NextConfig {
   const anonymous = anonymousContentSecurityPolicy({ development: phase === PHASE_DEVELOPMENT_SERVER })
   return {
@@ -39,6 +54,15 @@ export default function nextConfig(phase: string): NextConfig {
     // `npm run dev` serves localhost; a page opened at 127.0.0.1 (before its sign-in moves it to
     // APP_BASE_URL's host) may still load the development runtime (HMR) without a console error.
     allowedDevOrigins: ['127.0.0.1', 'localhost'],
+    async rewrites() {
+      // A public page's prerendered twin for a visitor without a session (lib/routes.ts's PRERENDERED_PAGES).
+      // Before Next looks for a page at the address: otherwise the page rendered per request would answer.
+      return {
+        beforeFiles: PRERENDERED_PAGES.map((page) => ({ source: page, missing: withoutSession, destination: anonymousTwin(page) })),
+        afterFiles: [],
+        fallback: [],
+      }
+    },
     async headers() {
       return [
         {
@@ -72,6 +96,13 @@ export default function nextConfig(phase: string): NextConfig {
         // benchmark's bare twin among them): their 404 pages render the signed-in header, so they get the static
         // policy too. /api/ answers JSON, down to its 404 (app/api/[...rest]); /auth/ brings its own.
         // Every HTML response carries a policy.
+        // A prerendered page goes out with Next's `s-maxage` of a year, and its address has another variant
+        // for visitors with a session. A CDN that keys on the address alone would hand that visitor the
+        // anonymous one: shared caches are told not to keep either (RFC 9213's CDN-Cache-Control, and
+        // Surrogate-Control for Fastly and Akamai). `Vary: Cookie` would say it, but Next replaces any Vary
+        // on pages, and most CDNs ignore it. Vercel needs neither: its CDN applies these rewrites, cookie
+        // conditions included, before it looks in its cache, so there the prerendered twin stays cached.
+        ...(VERCEL_BUILD ? [] : PRERENDERED_PAGES.map((source) => ({ source, headers: SHARED_CACHES_BYPASS }))),
         ...SESSION_COOKIE_NAMES.map((key) => ({
           source: HEADER_SOURCES.outsideMiddleware,
           has: [{ type: 'cookie' as const, key }],

@@ -40,6 +40,43 @@ test('signs in through the provider and shows the profile', async ({ page }) => 
   expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1)
 })
 
+test('the home page is prerendered for a visitor without a session, and rendered with the user for one who has it', async ({ page, playwright }) => {
+  // A visitor with no cookie gets the HTML built ahead, which shared caches are told not to keep.
+  const anonymous = await playwright.request.newContext({ baseURL: APP_BASE_URL })
+  const first = await anonymous.get('/')
+  expect(first.status()).toBe(200)
+  expect(first.headers()['x-nextjs-cache']).toBe('HIT')
+  expect(first.headers()['cache-control']).toMatch(/s-maxage=\d+/)
+  expect(first.headers()['cdn-cache-control']).toBe('no-store')
+  expect(first.headers()['surrogate-control']).toBe('no-store')
+  expect(first.headers()['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'unsafe-inline';/)
+  expect(first.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
+  const html = await first.text()
+  expect(html).toContain('OpenID Connect login for Next.js')
+  expect(html).not.toContain('data-testid="user-name"')
+  // Byte for byte the same for the next visitor: nothing of a request is in it.
+  expect(await (await anonymous.get('/?utm_source=mail')).text()).toBe(html)
+  await anonymous.dispose()
+
+  // Its scripts run under the static policy: a client-side navigation keeps the page's state.
+  await page.goto('/')
+  await page.evaluate(() => ((window as { marker?: number }).marker = 1))
+  await page.getByRole('banner').getByRole('link', { name: 'Home' }).click()
+  await expect(page.getByRole('heading', { name: 'OpenID Connect login for Next.js' })).toBeVisible()
+  expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1)
+
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click()
+  await signInAtProvider(page, alice)
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Adams')
+  // The same address, for the signed-in visitor: rendered for this request, under a nonce, and never kept.
+  const mine = await page.request.get('/')
+  expect(mine.headers()['x-nextjs-cache']).toBeUndefined()
+  expect(mine.headers()['cache-control']).toMatch(/private.*no-store/)
+  expect(mine.headers()['cdn-cache-control']).toBe('no-store')
+  expect(mine.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/)
+  expect(await mine.text()).toContain('Alice Adams')
+})
+
 test('the session cookie is sealed, HttpOnly, SameSite=Lax and expires', async ({ page }) => {
   await page.goto('/auth/login')
   await signInAtProvider(page, bob)

@@ -12,7 +12,8 @@ import { unstable_doesMiddlewareMatch, unstable_getResponseFromNextConfig } from
 import { describe, expect, it } from 'vitest'
 import { config } from '../middleware'
 import nextConfig from '../next.config'
-import { AUTH_ROUTES, isPrivate, loginPath, PRIVATE_ROUTES, SESSION_COOKIE_NAMES } from './routes'
+import { existsSync } from 'node:fs'
+import { anonymousTwin, AUTH_ROUTES, isPrivate, loginPath, PRERENDERED_PAGES, PRIVATE_ROUTES, SESSION_COOKIE_NAMES } from './routes'
 
 const runs = (url: string, cookies?: Record<string, string>) =>
   unstable_doesMiddlewareMatch({ config, url: `http://localhost${url}`, ...(cookies ? { cookies } : {}) })
@@ -127,6 +128,51 @@ describe("next.config.ts's header rules", () => {
     for (const route of Object.values(AUTH_ROUTES)) {
       for (const cookies of COOKIE_STATES) expect(await staticPolicy(route, cookies), route).toBeNull()
     }
+  })
+})
+
+/** Where next.config.ts's rewrites send `url`, if anywhere, and the response headers its rules add. */
+async function configured(url: string, cookies?: Record<string, string>): Promise<{ rewrite: string | null; headers: Headers }> {
+  const response = await unstable_getResponseFromNextConfig({ url: `http://localhost${url}`, nextConfig, ...(cookies ? { cookies } : {}) })
+  const rewrite = response.headers.get('x-middleware-rewrite')
+  return { rewrite: rewrite === null ? null : new URL(rewrite).pathname, headers: response.headers }
+}
+
+describe("next.config.ts's rewrites", () => {
+  it("serve a prerendered page's twin to a visitor without a session, at the page's own address", async () => {
+    expect(PRERENDERED_PAGES).toContain('/')
+    for (const page of PRERENDERED_PAGES) {
+      expect((await configured(page)).rewrite, page).toBe(anonymousTwin(page))
+      // A query the page does not answer (a client navigation's `_rsc`, a campaign tag) changes nothing.
+      expect((await configured(`${page}?utm_source=x&_rsc=1`)).rewrite, page).toBe(anonymousTwin(page))
+      expect(existsSync(`app${anonymousTwin(page)}/page.tsx`), `app${anonymousTwin(page)}/page.tsx`).toBe(true)
+    }
+  })
+
+  it('render the page per request for any session cookie, and for the notices after signing out', async () => {
+    for (const page of PRERENDERED_PAGES) {
+      for (const name of SESSION_COOKIE_NAMES) expect((await configured(page, { [name]: 'x' })).rewrite, `${page} ${name}`).toBeNull()
+      for (const query of ['signed_out=local', 'state=abc']) expect((await configured(`${page}?${query}`)).rewrite, `${page}?${query}`).toBeNull()
+    }
+    // Cookies that are not the session's (the login's transaction, the logout state, anyone's analytics) change nothing.
+    expect((await configured('/', { 'txn.abc': 'x', 'logout-state': 'x', sessions: 'x' })).rewrite).toBe('/anonymous')
+  })
+
+  it('leave every other address alone', async () => {
+    for (const url of ['/profile', '/profile/apis', '/sign-in', '/no-such-page', '/anonymous', '/api/health', '/auth/login', '/icon.svg']) {
+      expect((await configured(url)).rewrite, url).toBeNull()
+    }
+  })
+
+  it('tell shared caches to keep neither variant of a prerendered page (its address serves both)', async () => {
+    for (const page of PRERENDERED_PAGES) {
+      for (const cookies of COOKIE_STATES) {
+        const { headers } = await configured(page, cookies)
+        expect(headers.get('cdn-cache-control'), page).toBe('no-store')
+        expect(headers.get('surrogate-control'), page).toBe('no-store')
+      }
+    }
+    expect((await configured('/profile')).headers.get('cdn-cache-control')).toBeNull()
   })
 })
 

@@ -52,6 +52,24 @@ export const SESSION_COOKIE = { http: 'session', https: '__Host-session' } as co
 /** Every name a request can carry a session under: whole or chunked (the first chunk), http or https. */
 export const SESSION_COOKIE_NAMES = [SESSION_COOKIE.http, `${SESSION_COOKIE.http}.0`, SESSION_COOKIE.https, `${SESSION_COOKIE.https}.0`] as const
 
+/**
+ * Public pages prerendered for visitors without a session. Each has a twin
+ * under app/anonymous/ that reads nothing of the request, so Next builds it
+ * once, ahead; next.config.ts's rewrites serve that twin at the page's own
+ * address to a visitor who holds no session cookie and brings none of
+ * PUBLIC_PAGE_QUERY. Everyone else gets the page rendered per request, with
+ * the session's user in the header. Add a public page here, and its twin, to prerender it too.
+ */
+export const PRERENDERED_PAGES = ['/'] as const
+
+/** Where a prerendered page's twin lives: `/anonymous`, `/anonymous/pricing`. */
+export function anonymousTwin(page: string): string {
+  return page === '/' ? '/anonymous' : `/anonymous${page}`
+}
+
+/** The query parameters a public page answers (the notices after signing out): with either, it is rendered per request. */
+export const PUBLIC_PAGE_QUERY = ['signed_out', 'state'] as const
+
 /** Login transactions (lib/transaction-store.ts): one cookie per login, named by its `state`. */
 export const TRANSACTION_COOKIE_PREFIX = { http: 'txn.', https: '__Host-txn.' } as const
 

@@ -1,69 +1,28 @@
 import { cookies } from 'next/headers'
+import { Home, type HomeNotice } from '@/app/components/home'
 import { getConfig } from '@/lib/config'
 import { isOurLogoutReturn, logoutStateCookieName } from '@/lib/logout-state'
-import { displayName, sessionUser } from '@/lib/session/claims'
-import { loginPath } from '@/lib/routes'
 import { getSession } from '@/lib/session/current'
 
-const STEPS = [
-  ['Sign in on the server', 'Authorization code flow with PKCE, state and nonce; tokens are exchanged and validated by route handlers, never in the browser.'],
-  ['An encrypted cookie', 'The session is sealed with iron-session: HttpOnly, SameSite=Lax, Secure on https, with an absolute lifetime.'],
-  ['Private pages', 'Middleware opens the cookie before a private page renders, with no network call; pages check again.'],
-  [
-    'Signing out ends it everywhere',
-    'Signing out ends the session on every instance, for every copy of its cookie, and at the provider (RP-Initiated Logout); the provider can end it too (back-channel logout).',
-  ],
-] as const
+type Query = Record<string, string | string[] | undefined>
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+/**
+ * The home page, rendered per request: for a visitor holding a session cookie
+ * (the header and the page show the user), or back from signing out (the
+ * notice). Everyone else gets its prerendered twin, app/anonymous/page.tsx
+ * (next.config.ts's rewrites; lib/routes.ts's PRERENDERED_PAGES).
+ */
+export default async function HomePage({ searchParams }: { searchParams: Promise<Query> }) {
   const session = await getSession()
-  const query = await searchParams
-  const signedOutLocally = !session && query.signed_out === 'local'
-  // Back from the provider's end-session endpoint with the state this browser sent there (lib/logout-state.ts).
+  return <Home session={session} notice={session ? undefined : await signOutNotice(await searchParams)} />
+}
+
+/**
+ * Back from signing out: here only (`signed_out=local`), or from the provider's
+ * end-session endpoint with the state this browser sent there (lib/logout-state.ts).
+ */
+async function signOutNotice(query: Query): Promise<HomeNotice> {
+  if (query.signed_out === 'local') return 'signed-out-locally'
   const expected = (await cookies()).get(logoutStateCookieName(getConfig().session))?.value
-  const backFromProvider = !session && isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected)
-  return (
-    <div className="space-y-10">
-      {backFromProvider && (
-        <p role="status" data-testid="signed-out" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
-          You are signed out of this app, and your identity provider has ended its session too, unless you chose there to stay signed in with it.
-        </p>
-      )}
-      {signedOutLocally && (
-        <p role="status" data-testid="signed-out-locally" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
-          You are signed out of this app. Your identity provider offers no way for apps to end its own session, so you may still be signed in there: signing in
-          here again may not ask for your password. Sign out at the provider to end it too.
-        </p>
-      )}
-      <section className="space-y-4">
-        <h1 className="text-3xl font-bold tracking-tight">OpenID Connect login for Next.js</h1>
-        <p className="max-w-2xl text-lg text-slate-600">
-          A public page anyone can see, and a private profile only a signed-in user can open. Sign in with any OpenID provider: Oracle IDCS / OCI Identity
-          Domains, Okta, Curity, Keycloak, Auth0, Entra ID, Google, or the local provider that comes with the app.
-        </p>
-        {session ? (
-          <div className="flex flex-wrap items-center gap-4">
-            <p data-testid="welcome">
-              Signed in as <strong>{displayName(sessionUser(session))}</strong>.
-            </p>
-            <a href="/profile" className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
-              View your profile
-            </a>
-          </div>
-        ) : (
-          <a href={loginPath('/profile')} className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">
-            Sign in
-          </a>
-        )}
-      </section>
-      <section className="grid gap-4 sm:grid-cols-2">
-        {STEPS.map(([title, text]) => (
-          <div key={title} className="rounded-xl border border-slate-200 bg-white p-5">
-            <h2 className="font-semibold">{title}</h2>
-            <p className="mt-1 text-sm text-slate-600">{text}</p>
-          </div>
-        ))}
-      </section>
-    </div>
-  )
+  return isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected) ? 'back-from-provider' : undefined
 }

@@ -33,6 +33,9 @@ export type SessionState =
   /** The store could not be asked: nobody can tell whether this session was ended. */
   | { readonly status: 'unverifiable' }
 
+/** No session, nothing to drop: what a page rendered without reading the request shows. */
+export const SIGNED_OUT: SessionState = { status: 'signed-out', clearCookie: false }
+
 /** Outages are logged when they start, not once per request. */
 let lastOutageLog = 0
 
@@ -93,7 +96,7 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
  */
 export async function getShownSessionState(): Promise<SessionState> {
   // Middleware hands its policy on to the render in this request header (Next reads the nonce there).
-  if (!(await headers()).get('content-security-policy')) return { status: 'signed-out', clearCookie: false }
+  if (!(await headers()).get('content-security-policy')) return SIGNED_OUT
   return getSessionState()
 }
 

@@ -1,2 +1,8 @@
-/** The home page's twin has the site's own frame (app/(site)/layout.tsx), not the signed-in twins'. */
-export { default } from '@/app/(site)/layout'
+import type { ReactNode } from 'react'
+import { Frame } from '@/app/components/frame'
+import { SIGNED_OUT } from '@/lib/session/current'
+
+/** The home page's bare twin has the public pages' anonymous frame. */
+export default function BareHomeLayout({ children }: { children: ReactNode }) {
+  return <Frame state={SIGNED_OUT}>{children}</Frame>
+}

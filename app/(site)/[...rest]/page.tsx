@@ -1,0 +1,10 @@
+import { notFound } from 'next/navigation'
+
+/**
+ * Any address no page claims: the not-found page inside the site's frame
+ * (../not-found.tsx), so a signed-in user still sees who they are. Rendered per
+ * request, as every page that reads the session is.
+ */
+export default function UnknownPage(): never {
+  notFound()
+}
