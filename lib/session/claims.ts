@@ -11,13 +11,20 @@ export type UserClaims = { readonly sub: string } & Readonly<Record<string, Clai
 /** Claims that describe the token rather than the user: not shown as the user's. */
 const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
 
+/** A request's session is one object, shown by the header, the page and more: its user is read once. */
+const users = new WeakMap<Session, UserClaims>()
+
 /** The user: the ID token's claims about them, plus what userinfo added. */
 export function sessionUser(session: Session): UserClaims {
-  const user: Record<string, Claim> = {}
+  const known = users.get(session)
+  if (known) return known
+  const claims: Record<string, Claim> = {}
   for (const [name, value] of Object.entries(decodeJwt(session.idToken).claims)) {
-    if (!PROTOCOL_CLAIMS.has(name)) user[name] = value
+    if (!PROTOCOL_CLAIMS.has(name)) claims[name] = value
   }
-  return { ...user, ...session.claims } as UserClaims
+  const user = Object.freeze({ ...claims, ...session.claims }) as UserClaims
+  users.set(session, user)
+  return user
 }
 
 /**
