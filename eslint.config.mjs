@@ -8,7 +8,7 @@ import { defineConfig, globalIgnores } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig([
-  globalIgnores(['.next/', '.next-bench/', 'test-results/', 'playwright-report/', 'next-env.d.ts']),
+  globalIgnores(['**/.next/', '.next-bench/', 'test-results/', 'playwright-report/', 'next-env.d.ts']),
   ...nextVitals,
   ...nextTypeScript,
   {

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { SIGNED_OUT } from '@/lib/session/current'
+import { SIGNED_OUT } from '@/lib/session/state'
 import { Frame } from './components/frame'
 import { NotFoundText } from './components/not-found-text'
 

@@ -1,16 +1,22 @@
 /**
  * Start-up checks, Node runtime only. A bad or missing variable stops the app
  * with a message that says what to fix, instead of failing on the first login.
- * Then each provider is looked up once, so the first login does not pay for
- * discovery and a wrong issuer shows up in the log straight away (one provider
- * down never holds up another), and the session store in use is named (and,
- * for Redis, connected).
+ *
+ * Then, once the server has answered its first request (or after a second
+ * without one), the warm-up: each provider is looked up once, so the first
+ * login does not pay for discovery and a wrong issuer shows up in the log
+ * straight away (one provider down never holds up another), and the session
+ * store in use is named (and, for Redis, connected). Not before: loading the
+ * OIDC client, the store and the Redis library, and the first fetch, cost a
+ * cold process more than its first page does, and that page needs none of them.
+ * A request that does need one loads it then, as it would anyway.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { ConfigError, getConfig, type OidcConfig } from './config'
-import { clientKey } from './oidc/client-key'
 import { LoginError } from './oidc/errors'
-import { getProvider } from './oidc/provider'
-import { describeStore, getSessionStore } from './session/store'
+
+/** How long an idle server waits for its first request before it warms up all the same. */
+const IDLE_WARM_UP_MS = 1_000
 
 export async function checkAtStartup(): Promise<void> {
   let providers: readonly OidcConfig[]
@@ -21,7 +27,26 @@ export async function checkAtStartup(): Promise<void> {
     console.error(`\n${error.message}\n`)
     process.exit(1)
   }
+  afterFirstAnswer(() => void warmUp(providers).catch((error: unknown) => console.error('[startup] the warm-up failed:', error)))
+}
 
+/** Runs `work` once, on the next turn after the server's first response has gone out, or after IDLE_WARM_UP_MS. */
+function afterFirstAnswer(work: () => void): void {
+  const channel = 'http.server.response.finish'
+  let done = false
+  const run = () => {
+    if (done) return
+    done = true
+    unsubscribe(channel, run)
+    clearTimeout(timer)
+    setImmediate(work)
+  }
+  const timer = setTimeout(run, IDLE_WARM_UP_MS)
+  subscribe(channel, run)
+}
+
+async function warmUp(providers: readonly OidcConfig[]): Promise<void> {
+  const { describeStore, getSessionStore } = await import('./session/store')
   const { info, warning } = describeStore()
   console.log(`[store] sessions are tracked ${info}`)
   if (warning) console.warn(`[store] ${warning}`)
@@ -34,11 +59,12 @@ export async function checkAtStartup(): Promise<void> {
     )
   }
 
-  for (const provider of providers) checkProvider(provider, providers.length > 1)
+  for (const provider of providers) await checkProvider(provider, providers.length > 1)
 }
 
-/** Its private key and its discovery, each reported on its own line; nothing awaited. */
-function checkProvider(oidc: OidcConfig, several: boolean): void {
+/** Its private key and its discovery, each reported on its own line; neither awaited. */
+async function checkProvider(oidc: OidcConfig, several: boolean): Promise<void> {
+  const [{ clientKey }, { getProvider }] = await Promise.all([import('./oidc/client-key'), import('./oidc/provider')])
   const keyVariable = oidc.variable('CLIENT_PRIVATE_KEY')
   if (oidc.privateKey) {
     clientKey(oidc.privateKey).then(

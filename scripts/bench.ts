@@ -13,7 +13,8 @@
  * - what a login start carrying 300 forged transaction cookies costs against a normal one;
  * - the session cookie's size with normal and with Oracle-sized tokens;
  * - the compiled middleware's size, and that the OIDC client stays out of it;
- * - how long the server takes from spawn to its first answer;
+ * - how long the server takes from spawn to its first answer, and a cold start
+ *   against a bare Next.js app's (scripts/bench/bare-app/);
  * - calling APIs (APIS): a call through the BFF proxy against a direct one, with
  *   Bearer tokens and with DPoP, and the cookie holding three APIs' tokens.
  * Exits 0 when it measured (budgets missed included: they are printed as MISS),
@@ -26,6 +27,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { apiCallCosts } from './bench/api-calls.ts'
 import { AppServerError } from './bench/app-server.ts'
+import { measureColdStart } from './bench/cold-start.ts'
 import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
 import { forgedCookieCost } from './bench/forged-cookies.ts'
@@ -36,7 +38,7 @@ import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
 import { sessionSize } from './bench/session-size.ts'
-import { BENCH_STORE_DIR, LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
+import { BENCH_STORE_DIR, COLD_START, LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
 import { compareStores } from './bench/store-compare.ts'
 import { storeMemory } from './bench/store-memory.ts'
 import { compareRuntimes, middlewareRuntime } from './bench/runtimes.ts'
@@ -44,8 +46,8 @@ import { runThroughput } from './bench/throughput.ts'
 import { freePort, startRedisServer } from './redis-server.ts'
 
 function requireBuild(): void {
-  if (!existsSync(STANDALONE_SERVER)) {
-    console.error(`No benchmark build found (${STANDALONE_SERVER} is missing): run \`npm run bench\`, which builds it first.`)
+  if (!existsSync(STANDALONE_SERVER) || !existsSync(COLD_START.bareServer)) {
+    console.error(`No benchmark build found (${STANDALONE_SERVER} or ${COLD_START.bareServer} is missing): run \`npm run bench\`, which builds it first.`)
     process.exit(1)
   }
 }
@@ -153,6 +155,8 @@ async function measure(): Promise<Results> {
   const date = new Date()
   const loadBefore = loadavg()[0]!
   const middleware = measureMiddleware()
+  progress('cold starts, the app and a bare Next.js app in turn…')
+  const coldStart = await measureColdStart(STANDALONE_SERVER, progress)
   const normal = await measureNormal()
   const memory = await measureServerMemory()
   const big = await measureBig()
@@ -168,6 +172,7 @@ async function measure(): Promise<Results> {
     middleware,
     reach: normal.reach,
     starts: [normal.start, big.start],
+    coldStart,
     logins: normal.logins,
     big: { startup: big.startup, firstLogin: big.firstLogin, loginMs: big.loginMs },
     otherPaths: [...normal.otherPaths, ...big.otherPaths],

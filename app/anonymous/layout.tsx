@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Frame } from '@/app/components/frame'
-import { SIGNED_OUT } from '@/lib/session/current'
+import { SIGNED_OUT } from '@/lib/session/state'
 
 /**
  * The prerendered twins of public pages, for visitors without a session

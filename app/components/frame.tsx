@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { SessionState } from '@/lib/session/current'
+import type { SessionState } from '@/lib/session/state'
 import { Header } from './header'
 
 /** The header and the main column around a page. */

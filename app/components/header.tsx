@@ -1,7 +1,7 @@
 import Link from 'next/link'
 import { AUTH_ROUTES, loginPath } from '@/lib/routes'
 import { displayName, sessionUser } from '@/lib/session/claims'
-import type { SessionState } from '@/lib/session/current'
+import type { SessionState } from '@/lib/session/state'
 import { Avatar } from './avatar'
 
 /**

@@ -6,7 +6,7 @@ import type { NextResponse } from 'next/server'
 import type { SessionConfig } from '../config'
 import { AUTH_ROUTES } from '../routes'
 import { clearSessionCookie } from '../session/cookies'
-import type { SessionState } from '../session/current'
+import type { SessionState } from '../session/state'
 import { htmlPage } from './responses'
 
 /** GET /auth/logout: a button that POSTs, or word that there is nothing to end (a dead cookie is dropped). */

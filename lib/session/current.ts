@@ -20,21 +20,8 @@ import { clearSessionCookie, readSessionCookie } from './cookies'
 import { sessionRef } from './ref'
 import { openSession } from './sealed'
 import { touchDue, type Session } from './session'
+import { SIGNED_OUT, type SessionState } from './state'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from './store'
-
-export type SessionState =
-  /**
-   * `resealDue`: the idle clock should move on (or an older secret opened the
-   * cookie). Only a route handler that asked the store (this state says it did) may reseal it.
-   */
-  | { readonly status: 'active'; readonly session: Session; readonly resealDue: boolean }
-  /** No session. `clearCookie`: the request carried one that is dead (ended, expired, broken): drop it. */
-  | { readonly status: 'signed-out'; readonly clearCookie: boolean }
-  /** The store could not be asked: nobody can tell whether this session was ended. */
-  | { readonly status: 'unverifiable' }
-
-/** No session, nothing to drop: what a page rendered without reading the request shows. */
-export const SIGNED_OUT: SessionState = { status: 'signed-out', clearCookie: false }
 
 /** Outages are logged when they start, not once per request. */
 let lastOutageLog = 0

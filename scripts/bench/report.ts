@@ -3,6 +3,7 @@
  * and the budgets each number is held to.
  */
 import { apiCallBudgets, apiCallSection, type ApiCallCosts } from './api-calls.ts'
+import type { ColdStart } from './cold-start.ts'
 import type { Target } from './load.ts'
 import { FORGED_COOKIE_BUDGET, type ForgedCookieCost } from './forged-cookies.ts'
 import type { Reach } from './middleware-reach.ts'
@@ -14,7 +15,7 @@ import type { SessionSize } from './session-size.ts'
 import type { StoreComparison } from './store-compare.ts'
 import type { StoreMemory } from './store-memory.ts'
 import type { Runtime, RuntimeComparison } from './runtimes.ts'
-import { FORGED, LOAD, LOGIN_COUNT, MEMORY, RUNTIME_COMPARE, STORE_COMPARE } from './settings.ts'
+import { FORGED, LOAD, LOGIN_COUNT, MEMORY, RUNTIME_COMPARE, START_POLL_MS, STORE_COMPARE } from './settings.ts'
 import { median, percentile } from './stats.ts'
 import type { Cycle } from './throughput.ts'
 
@@ -45,6 +46,8 @@ export interface Results {
   /** Where middleware ran, probed from outside (scripts/bench/middleware-reach.ts). */
   readonly reach: readonly Reach[]
   readonly starts: readonly ServerStart[]
+  /** Spawn to first 200, the app against a bare Next.js app, in turn. */
+  readonly coldStart: ColdStart
   readonly logins: LoginRun
   readonly big: { readonly startup: EndpointCounts; readonly firstLogin: EndpointCounts; readonly loginMs: number }
   readonly otherPaths: readonly string[]
@@ -64,6 +67,8 @@ export interface Results {
 export const PRIVATE_BARE_BUDGET = 0.7
 /** And a public page without a session, against the same page where nothing else reaches. */
 export const PUBLIC_BARE_BUDGET = 0.95
+/** A cold process's first answer, against a bare Next.js app's. */
+export const COLD_START_BUDGET = 1.15
 
 interface Budget {
   readonly budget: string
@@ -360,9 +365,13 @@ function buildSection(r: Results): string {
     '',
     '## Server start',
     '',
-    'From spawning `node .next-bench/standalone/server.js` to the first answer of `GET /` (polled every 20 ms).',
+    `From spawning \`node .next-bench/standalone/server.js\` to the first answer of \`GET /\` (polled every ${START_POLL_MS} ms).`,
     '',
     table(['server', 'ms', 'first status'], starts),
+    '',
+    `Cold start against a bare Next.js app (scripts/bench/bare-app/: one static page, the same Next, a standalone server), ` +
+      `spawned in turn ${r.coldStart.rounds} times each, medians: the app's home page without a session **${ms(r.coldStart.appMs)}**, ` +
+      `the bare page ${ms(r.coldStart.bareMs)}: **${r.coldStart.ratio.toFixed(2)}×** (budget ≤ ${COLD_START_BUDGET}×).`,
   ].join('\n')
 }
 
@@ -387,6 +396,11 @@ export function budgets(r: Results): Budget[] {
       budget: `login start with ${FORGED.cookies} forged transaction cookies / a normal one ≤ ${FORGED_COOKIE_BUDGET}×`,
       measured: `${r.forged.ratio.toFixed(2)}× (${ms(r.forged.forgedMs)} against ${ms(r.forged.normalMs)} ms, medians)`,
       pass: r.forged.ratio <= FORGED_COOKIE_BUDGET,
+    },
+    {
+      budget: `cold start: spawn to first 200 ≤ ${COLD_START_BUDGET}× a bare Next.js app's`,
+      measured: `${r.coldStart.ratio.toFixed(2)}× (${ms(r.coldStart.appMs)} against ${ms(r.coldStart.bareMs)})`,
+      pass: r.coldStart.ratio <= COLD_START_BUDGET,
     },
     { budget: 'later logins: 1 token request each', measured: describeCounts(later, 'token'), pass: all('token', 1) },
     { budget: 'later logins: 1 userinfo request each', measured: describeCounts(later, 'userinfo'), pass: all('userinfo', 1) },

@@ -69,7 +69,7 @@ export const MEMORY = { connections: 64, seconds: 15, sampleMs: 250, settleSecon
 export const RUNTIME_COMPARE = { rounds: 6, roundSeconds: 3 } as const
 
 /** How often and how long to poll a starting server. */
-export const START_POLL_MS = 20
+export const START_POLL_MS = 5
 export const START_TIMEOUT_MS = 30_000
 /** How long a server gets to stop after SIGTERM before SIGKILL. */
 export const STOP_GRACE_MS = 5_000
@@ -81,3 +81,10 @@ export const STOP_GRACE_MS = 5_000
  * login and must end sooner.
  */
 export const TOUCH_INTERVAL_S = 60
+
+/**
+ * Cold starts (scripts/bench/cold-start.ts): the app's standalone server and a bare
+ * Next.js app's (scripts/bench/bare-app/, built by `npm run bench`), spawned in turn
+ * `rounds` times each on `port`, timed from spawn to the first 200 of `/`.
+ */
+export const COLD_START = { rounds: 9, port: 3307, bareServer: 'scripts/bench/bare-app/.next/standalone/scripts/bench/bare-app/server.js' } as const

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Frame } from '@/app/components/frame'
-import { SIGNED_OUT } from '@/lib/session/current'
+import { SIGNED_OUT } from '@/lib/session/state'
 
 /** The home page's bare twin has the public pages' anonymous frame. */
 export default function BareHomeLayout({ children }: { children: ReactNode }) {

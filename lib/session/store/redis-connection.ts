@@ -11,13 +11,21 @@
  * - the client reconnects on its own, backing off up to two seconds;
  * - an `error` listener is always attached (without one, a dropped connection
  *   would be thrown and end the process); outages are logged once, not per retry.
+ *
+ * The client library is loaded on first use, never at start-up: it takes a
+ * tenth of a second or more to load, which a process that answers its first
+ * request (a cold function on Vercel) should not pay before it can.
  */
 import { createHash } from 'node:crypto'
-import { createClient } from 'redis'
+import type { RedisClientType } from 'redis'
 import { redact } from '../../config'
 import { StoreUnavailableError } from './store'
 
-export type RedisConnection = ReturnType<typeof connect>
+/** The client that commands go through. */
+export type RedisConnection = RedisClientType
+
+/** A connection on its way: the client library loading, then the client connecting in the background. */
+export type RedisLink = Promise<RedisConnection>
 
 /** A session check is on every private request: it must be quick or give up. */
 const COMMAND_DEADLINE_MS = 1_000
@@ -27,24 +35,27 @@ const MAX_RECONNECT_DELAY_MS = 2_000
 
 const CONNECTIONS = Symbol.for('nextjs-oidc-login.redis-connections')
 const CONNECTED_ONCE = Symbol.for('nextjs-oidc-login.redis-connected-once')
-const shared = globalThis as { [CONNECTIONS]?: Map<string, RedisConnection>; [CONNECTED_ONCE]?: WeakSet<RedisConnection> }
+const shared = globalThis as { [CONNECTIONS]?: Map<string, RedisLink>; [CONNECTED_ONCE]?: WeakSet<RedisConnection> }
 /** Connections that have been ready once: when they drop, calls fail at once instead of waiting. */
 const connectedOnce = (shared[CONNECTED_ONCE] ??= new WeakSet())
 
 /** The connection for this URL, created (and connecting) on first use. */
-export function redisConnection(url: URL): RedisConnection {
-  const connections = (shared[CONNECTIONS] ??= new Map<string, RedisConnection>())
-  let client = connections.get(url.href)
-  if (!client) {
-    client = connect(url)
-    connections.set(url.href, client)
+export function redisConnection(url: URL): RedisLink {
+  const connections = (shared[CONNECTIONS] ??= new Map<string, RedisLink>())
+  let link = connections.get(url.href)
+  if (!link) {
+    link = connect(url)
+    // A library that cannot load is not retried: every call says why (StoreUnavailableError, through withDeadline).
+    link.catch(() => {})
+    connections.set(url.href, link)
   }
-  return client
+  return link
 }
 
-function connect(url: URL) {
+async function connect(url: URL): Promise<RedisConnection> {
   const where = redact(url.href)
-  const client = createClient({
+  const { createClient } = await import('redis')
+  const client: RedisConnection = createClient({
     url: url.href,
     disableOfflineQueue: true,
     socket: {
@@ -71,8 +82,8 @@ function connect(url: URL) {
 }
 
 /** Waits briefly for the first connection of a process that just started; never during an outage. */
-async function ready(client: RedisConnection): Promise<void> {
-  if (client.isReady || connectedOnce.has(client)) return
+async function ready(client: RedisConnection): Promise<RedisConnection> {
+  if (client.isReady || connectedOnce.has(client)) return client
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS)
     function done() {
@@ -82,6 +93,7 @@ async function ready(client: RedisConnection): Promise<void> {
     }
     client.on('ready', done)
   })
+  return client
 }
 
 /**
@@ -89,13 +101,13 @@ async function ready(client: RedisConnection): Promise<void> {
  * refused, too slow) becomes StoreUnavailableError: the caller answers 503 and
  * nothing guesses.
  */
-export async function withDeadline<T>(client: RedisConnection, call: (client: RedisConnection) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(link: RedisLink, call: (client: RedisConnection) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not answer within ${COMMAND_DEADLINE_MS} ms`)), COMMAND_DEADLINE_MS)
   })
   try {
-    return await Promise.race([ready(client).then(() => call(client)), deadline])
+    return await Promise.race([link.then(async (client) => call(await ready(client))), deadline])
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw error
     throw new StoreUnavailableError(`Redis could not be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error })

@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
-import { RedisScript, redisConnection, withDeadline, type RedisConnection } from './redis-connection'
+import { RedisScript, redisConnection, withDeadline, type RedisConnection, type RedisLink } from './redis-connection'
 import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
 import { onceAcrossInstances } from './redis-once'
@@ -58,7 +58,7 @@ function hash(value: string): string {
 
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const
-  private readonly client: RedisConnection
+  private readonly client: RedisLink
   private readonly prefix: string
   private readonly names: StoreNames
 
