@@ -51,6 +51,9 @@ export default function nextConfig(phase: string): NextConfig {
     // The Redis client (lib/session-store) is loaded from node_modules, not bundled: one copy, one connection per process.
     serverExternalPackages: ['redis', '@redis/client'],
     reactStrictMode: true,
+    // A fresh server loads each route when it is first asked for, as a Vercel function does, instead of
+    // every route at start-up while its first request waits (README, Benchmark: cold start).
+    experimental: { preloadEntriesOnStart: false },
     // `npm run dev` serves localhost; a page opened at 127.0.0.1 (before its sign-in moves it to
     // APP_BASE_URL's host) may still load the development runtime (HMR) without a console error.
     allowedDevOrigins: ['127.0.0.1', 'localhost'],

@@ -3,6 +3,9 @@
  * e2e suite's (3100-3190, 4500-4590) and `npm run dev`'s (3000, 4400), so the
  * benchmark can run while either does.
  */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 export const HOST = '127.0.0.1'
 
 /**
@@ -84,7 +87,9 @@ export const TOUCH_INTERVAL_S = 60
 
 /**
  * Cold starts (scripts/bench/cold-start.ts): the app's standalone server and a bare
- * Next.js app's (scripts/bench/bare-app/, built by `npm run bench`), spawned in turn
- * `rounds` times each on `port`, timed from spawn to the first 200 of `/`.
+ * Next.js app's (scripts/bench/bare-app/, built by `npm run bench` in `bareDir`: outside
+ * the project, or Next would build the project's middleware and instrumentation into it),
+ * spawned in turn `rounds` times each on `port`, timed from spawn to the first 200 of `/`.
  */
-export const COLD_START = { rounds: 9, port: 3307, bareServer: 'scripts/bench/bare-app/.next/standalone/scripts/bench/bare-app/server.js' } as const
+const bareDir = join(tmpdir(), 'nextjs-oidc-login-bench-bare-app')
+export const COLD_START = { rounds: 9, port: 3307, bareDir, bareServer: join(bareDir, '.next/standalone/server.js') } as const
