@@ -14,6 +14,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { ConfigError, getConfig, type OidcConfig } from './config'
 import { LoginError } from './oidc/errors'
+import { jsonLogs, log } from './log/log'
 
 /** How long an idle server waits for its first request before it warms up all the same. */
 const IDLE_WARM_UP_MS = 1_000
@@ -24,10 +25,16 @@ export async function checkAtStartup(): Promise<void> {
     providers = getConfig().providers.list
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    console.error(`\n${error.message}\n`)
+    if (jsonLogs()) log.error('config.invalid', error.message)
+    else console.error(`\n${error.message}\n`)
     process.exit(1)
   }
-  afterFirstAnswer(() => void warmUp(providers).catch((error: unknown) => console.error('[startup] the warm-up failed:', error)))
+  afterFirstAnswer(
+    () =>
+      void warmUp(providers).catch((error: unknown) =>
+        log.error('startup.warm_up_failed', `the warm-up failed: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+  )
 }
 
 /** Runs `work` once, on the next turn after the server's first response has gone out, or after IDLE_WARM_UP_MS. */
@@ -48,14 +55,14 @@ function afterFirstAnswer(work: () => void): void {
 async function warmUp(providers: readonly OidcConfig[]): Promise<void> {
   const { describeStore, getSessionStore } = await import('./session/store')
   const { info, warning } = describeStore()
-  console.log(`[store] sessions are tracked ${info}`)
-  if (warning) console.warn(`[store] ${warning}`)
+  log.info('store.ready', `sessions are tracked ${info}`)
+  if (warning) log.warn('store.not_lasting', warning)
   const store = getSessionStore()
   // Not awaited: the store connects in the background and says in the log whether it could.
   if (store.kind === 'redis') {
     store.ping().then(
-      () => console.log('[store] Redis is reachable'),
-      () => console.warn('[store] Redis is not reachable yet; private pages answer 503 until it is'),
+      () => log.info('store.redis_reachable', 'Redis is reachable'),
+      () => log.warn('store.redis_unreachable', 'Redis is not reachable yet; private pages answer 503 until it is'),
     )
   }
 
@@ -70,29 +77,34 @@ async function checkProvider(oidc: OidcConfig, several: boolean): Promise<void> 
     clientKey(oidc.privateKey).then(
       ({ key, kidDerived }) => {
         if (kidDerived) {
-          console.log(
-            `[auth] ${keyVariable} names no kid; its RFC 7638 thumbprint "${key.kid}" is sent as the kid. ` +
+          log.info(
+            'auth.client_key_kid',
+            `${keyVariable} names no kid; its RFC 7638 thumbprint "${key.kid}" is sent as the kid. ` +
               'Register the public key under that kid at the provider (or give the key a kid of your own as a JWK).',
+            { provider: oidc.id },
           )
         }
       },
-      (error: unknown) => console.warn(`[auth] ${keyVariable} cannot be used: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        log.warn('auth.client_key_unusable', `${keyVariable} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { provider: oidc.id }),
     )
   }
 
   // Not awaited: a provider that is down must not keep the app from serving its public pages, nor the other providers.
   const which = several ? `provider ${oidc.id}` : 'provider'
   getProvider(oidc).then(
-    ({ as }) => console.log(`[auth] ${which} ready: ${as.issuer}`),
+    ({ as }) => log.info('auth.provider_ready', `${which} ready: ${as.issuer}`, { provider: oidc.id }),
     (error: unknown) => {
       // A provider that cannot bind tokens while OIDC_DPOP asks for it: no session would be safe, so no start.
       if (error instanceof Error && error.name === 'DpopUnsupportedError') {
-        console.error(`\n[auth] ${which}: ${(error as LoginError).detail}\n`)
+        log.error('auth.dpop_unsupported', `${which}: ${(error as LoginError).detail}`, { provider: oidc.id })
         process.exit(1)
       }
-      console.warn(
-        `[auth] could not load the ${several ? `${oidc.id} provider's` : "provider's"} discovery document from ${oidc.issuer.href}. ` +
+      log.warn(
+        'auth.discovery_failed',
+        `could not load the ${several ? `${oidc.id} provider's` : "provider's"} discovery document from ${oidc.issuer.href}. ` +
           `${error instanceof LoginError ? error.detail : String(error)} Logins will retry.`,
+        { provider: oidc.id },
       )
     },
   )

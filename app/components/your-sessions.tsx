@@ -10,6 +10,7 @@ import { sessionRef } from '@/lib/session/ref'
 import { nowSeconds, type Session } from '@/lib/session/session'
 import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session/store'
 import { AUTH_ROUTES } from '@/lib/routes'
+import { log } from '@/lib/log/log'
 
 function ago(seconds: number): string {
   if (seconds < 60) return 'just now'
@@ -31,7 +32,7 @@ async function liveSessions(session: Session): Promise<StoredSession[] | undefin
     return (await getSessionStore().list(sessionRef(session))).filter((s) => s.lastSeenAt + config.idleTimeout > now || s.id === session.id)
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
-    console.warn(`[store] the sessions list could not be loaded: ${error.message}`)
+    log.warn('store.list_failed', `the sessions list could not be loaded: ${error.message}`)
     return undefined
   }
 }

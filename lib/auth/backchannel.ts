@@ -16,6 +16,7 @@ import { LoginError } from '../oidc/errors'
 import { JTI_MEMORY, LogoutTokenError, type LogoutClaims } from '../oidc/logout-token'
 import { getProvider } from '../oidc/provider'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from '../session/store'
+import { log } from '../log/log'
 
 /** Logout tokens are a few hundred bytes to a few kilobytes (a big ID-token-like JWT). */
 const MAX_BODY = 64 * 1024
@@ -69,6 +70,8 @@ export async function backchannelLogout(request: NextRequest, oidc: OidcConfig):
     throw error
   }
   const whose = claims.sid !== undefined ? 'a provider session' : 'a user'
-  console.log(`[auth] back-channel logout: ended the sessions of ${whose}${oidc.id === 'default' ? '' : ` at ${oidc.id}`}`)
+  log.info('auth.backchannel_logout', `back-channel logout: ended the sessions of ${whose}${oidc.id === 'default' ? '' : ` at ${oidc.id}`}`, {
+    provider: oidc.id,
+  })
   return new NextResponse(null, { status: 200, headers: { 'cache-control': 'no-store' } })
 }

@@ -14,6 +14,7 @@ import type { TokenSet } from '../oidc/token-set'
 import { open, seal } from '../seal'
 import { nowSeconds, type Session } from '../session/session'
 import { isStoreUnavailable, type SessionStore } from '../session/store'
+import { log } from '../log/log'
 
 /**
  * A session's latest rotation as the store keeps it (sealed, for the session's
@@ -66,6 +67,6 @@ export async function noteRotation(session: Session, tokens: TokenSet, store: Se
     const latest: Latest = { from: session.refreshToken!, to: tokens.refreshToken, at: Date.now() }
     await store.noteRefreshToken(session.id, await seal(latest, secrets, ttl), session.expiresAt)
   } catch (error) {
-    console.warn(`[store] a rotated refresh token could not be noted: ${error instanceof Error ? error.message : String(error)}`)
+    log.warn('store.note_failed', `a rotated refresh token could not be noted: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

@@ -31,13 +31,14 @@ import { LoginError } from '../oidc/errors'
 import { configuredProvider, getProvider } from '../oidc/provider'
 import { refreshTokens, RefreshRejectedError } from '../oidc/refresh'
 import type { TokenSet } from '../oidc/token-set'
-import { quoted } from '../log-text'
+import { quoted } from '../log/text'
 import { open, seal } from '../seal'
 import { sessionRef } from '../session/ref'
 import { nowSeconds, withApiEntry, withTokens, type Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from '../session/store'
 import type { Sealer } from '../session/store/store'
 import { noteRotation, withLatestRefreshToken } from './latest-refresh-token'
+import { log } from '../log/log'
 
 /** How long a finished refresh is reused for requests still carrying the old refresh token. */
 const REUSE_MS = 5_000
@@ -130,16 +131,26 @@ async function spendOnce(session: Session, purpose: SpendPurpose, store: Session
     }
     const { tokens, result } = await mintWithRefreshToken(provider, session, purpose.api)
     await noteRotation(session, tokens, store)
-    if (!result.ok) console.warn(`[api] a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`)
+    if (!result.ok)
+      log.warn('api.token_unused', `a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`, {
+        provider: session.provider,
+        api: purpose.api.name,
+      })
     return { kind: 'refreshed', purpose: name, tokens, api: result.ok ? { grant: result.grant } : { refused: result.reason } }
   } catch (error) {
     if (error instanceof RefreshRejectedError) {
       const cause = error.cause as { error?: string; error_description?: string } | undefined
-      console.warn(`[auth] refresh token refused (${quoted(cause?.error ?? 'no reason')}: ${quoted(cause?.error_description ?? '')}); the session ends`)
+      log.warn(
+        'auth.refresh_refused',
+        `refresh token refused (${quoted(cause?.error ?? 'no reason')}: ${quoted(cause?.error_description ?? '')}); the session ends`,
+        { provider: session.provider },
+      )
       return { kind: 'rejected' }
     }
     const reason = error instanceof LoginError ? error.detail : error instanceof Error ? error.message : String(error)
-    console.warn(`[auth] refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`)
+    log.warn('auth.refresh_failed', `refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`, {
+      provider: session.provider,
+    })
     return { kind: 'failed', reason }
   }
 }
@@ -163,7 +174,7 @@ function flightFor(session: Session & { refreshToken: string }, after: string, p
       .once(key, () => spendOnce(session, purpose, store), sealer())
       .catch((error: unknown): Shared => {
         const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
-        console.warn(`[auth] refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
+        log.warn('auth.refresh_skipped', `refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
         return { kind: 'failed', reason }
       })
     flights.set(key, flight)
@@ -212,7 +223,7 @@ async function endRefused(session: Session, store: SessionStore): Promise<Refres
     await store.end(sessionRef(session))
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
-    console.warn(`[store] a session whose refresh token was refused could not be ended: ${error.message}`)
+    log.warn('store.end_failed', `a session whose refresh token was refused could not be ended: ${error.message}`)
     return { kind: 'unendable' }
   }
   return { kind: 'rejected' }

@@ -13,6 +13,7 @@ import { sessionRef } from '../session/ref'
 import type { Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable } from '../session/store'
 import { withLatestRefreshToken } from './latest-refresh-token'
+import { log } from '../log/log'
 
 /**
  * Form field `scope`: `this` (default) this session; `all` every session of
@@ -91,7 +92,7 @@ export async function providerSignOut(session: Session, config: AppConfig, state
     endSessionEndpoint(oidc, provider).then(
       (endpoint) => endpoint && endSessionUrl(oidc, endpoint, session.idToken, state),
       (error: unknown) => {
-        console.warn(`[auth] signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`)
+        log.warn('auth.end_session_unknown', `signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`, { provider: oidc.id })
         return undefined
       },
     ),

@@ -5,6 +5,7 @@
  * Middleware imports this: nothing of the session store here.
  */
 import { NextResponse } from 'next/server'
+import { log } from '../log/log'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -22,13 +23,13 @@ export function sessionsUnavailableJson(): NextResponse {
 
 /** Back-channel logout (§2.8): a logout token refused, ending nothing. */
 export function backchannelRefusal(description: string): NextResponse {
-  console.warn(`[auth] back-channel logout refused: ${description}`)
+  log.warn('auth.backchannel_refused', `back-channel logout refused: ${description}`)
   return NextResponse.json({ error: 'invalid_request', error_description: description }, { status: 400, headers: noStore })
 }
 
 /** Back-channel logout: it cannot be checked now; the provider may retry. */
 export function backchannelUnavailable(description: string): NextResponse {
-  console.warn(`[auth] back-channel logout not processed: ${description}`)
+  log.warn('auth.backchannel_unprocessed', `back-channel logout not processed: ${description}`)
   return NextResponse.json({ error: 'temporarily_unavailable', error_description: description }, { status: 503, headers: { ...noStore, 'retry-after': '5' } })
 }
 

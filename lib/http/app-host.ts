@@ -11,6 +11,7 @@
  * the login goes on rather than loop.
  */
 import type { NextRequest } from 'next/server'
+import { log } from '../log/log'
 
 /** Set on the moved request: a second mismatch means a proxy rewrote Host, not the browser. */
 const MOVED = 'moved'
@@ -35,8 +36,9 @@ export function onAppHost(request: NextRequest, appBaseUrl: URL): URL | undefine
   if (request.nextUrl.searchParams.has(MOVED)) {
     if (!warned) {
       warned = true
-      console.warn(
-        `[auth] requests arrive for host "${hostname}" while APP_BASE_URL is ${appBaseUrl.origin}. If a proxy rewrites the Host header, ` +
+      log.warn(
+        'auth.host_mismatch',
+        `requests arrive for host "${hostname}" while APP_BASE_URL is ${appBaseUrl.origin}. If a proxy rewrites the Host header, ` +
           'have it pass the original (X-Forwarded-Host, or nginx: proxy_set_header Host $host).',
       )
     }

@@ -13,6 +13,7 @@ import { isStoreUnavailable } from '../session/store/store'
 import { createNonce, errorPageContentSecurityPolicy } from './csp'
 import { errorPageHtml, pageHtml, type PageContent } from './error-page'
 import { addStrictTransport } from './hsts'
+import { log } from '../log/log'
 
 /** What every response of the auth routes carries beside its own headers: HSTS where APP_BASE_URL is https. */
 function secured(response: NextResponse): NextResponse {
@@ -131,9 +132,9 @@ export function crossSiteRefused(): NextResponse {
  */
 export function loginFailure(error: unknown, returnTo = '/', providerId?: string): NextResponse {
   const loginError = asLoginError(error)
-  const log = loginError.status >= 500 ? console.error : console.warn
-  log(`[auth] ${describeForLog(loginError)}`)
-  if (loginError.cause instanceof ConfigError) console.error(loginError.cause.message)
+  const write = loginError.status >= 500 ? log.error : log.warn
+  write('auth.login_failed', describeForLog(loginError), { provider: providerId, kind: loginError.kind })
+  if (loginError.cause instanceof ConfigError) log.error('config.invalid', loginError.cause.message)
 
   // /auth/ runs no middleware, so the page brings its own nonce and policy.
   const nonce = createNonce()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_LOGGED_CHARS, quoted } from './log-text'
+import { MAX_LOGGED_CHARS, quoted } from './text'
 
 describe('quoted', () => {
   it('quotes, escapes every line break and control character, and cuts long values', () => {

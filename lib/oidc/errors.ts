@@ -8,7 +8,7 @@
  */
 import * as oauth from 'oauth4webapi'
 import type { ClientAuthMethod, OidcConfig } from '../config'
-import { quoted } from '../log-text'
+import { quoted } from '../log/text'
 
 export type LoginErrorKind =
   /** The request to our callback is wrong: forged, replayed, stale, from another login. */

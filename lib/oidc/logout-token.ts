@@ -9,7 +9,7 @@
  * may use, and every claim rule, are decided here.
  */
 import * as jose from 'jose'
-import { quoted } from '../log-text'
+import { quoted } from '../log/text'
 import type { Claim } from '../jwt'
 
 /** §2.4: the member of `events` that makes a JWT a logout token. */

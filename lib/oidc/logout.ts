@@ -7,6 +7,7 @@ import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from '../config'
 import type { DiscoveredProvider } from './provider'
 import type { TokenSet } from './token-set'
+import { log } from '../log/log'
 
 /** How long signing out may wait on the provider in all: discovery, both revocations. */
 export const SIGN_OUT_BUDGET_MS = 3_000
@@ -47,7 +48,9 @@ export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSe
         })
         await oauth.processRevocationResponse(response)
       } catch (error) {
-        console.warn(`[auth] could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`)
+        log.warn('auth.revocation_failed', `could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`, {
+          provider: provider.config.id,
+        })
       }
     }),
   )

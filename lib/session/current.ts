@@ -22,6 +22,7 @@ import { openSession } from './sealed'
 import { touchDue, type Session } from './session'
 import { SIGNED_OUT, type SessionState } from './state'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from './store'
+import { log } from '../log/log'
 
 /** Outages are logged when they start, not once per request. */
 let lastOutageLog = 0
@@ -43,7 +44,7 @@ async function checkSession(
     if (!isStoreUnavailable(error)) throw error
     if (Date.now() - lastOutageLog > 10_000) {
       lastOutageLog = Date.now()
-      console.warn(`[store] sessions cannot be checked: ${error.message}`)
+      log.warn('store.unavailable', `sessions cannot be checked: ${error.message}`)
     }
     return { status: 'unverifiable' }
   }

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto'
 import type { RedisClientType } from 'redis'
 import { redact } from '../../config'
 import { StoreUnavailableError } from './store'
+import { log } from '../../log/log'
 
 /** The client that commands go through. */
 export type RedisConnection = RedisClientType
@@ -67,13 +68,14 @@ async function connect(url: URL): Promise<RedisConnection> {
   client.on('error', (error: unknown) => {
     if (down) return
     down = true
-    console.warn(
-      `[store] Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
+    log.warn(
+      'store.redis_down',
+      `Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
     )
   })
   client.on('ready', () => {
     connectedOnce.add(client)
-    if (down) console.log(`[store] Redis at ${where} is reachable again`)
+    if (down) log.info('store.redis_back', `Redis at ${where} is reachable again`)
     down = false
   })
   // connect() keeps retrying until Redis answers; failures are reported through 'error'.

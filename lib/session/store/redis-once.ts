@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RedisConnection } from './redis-connection'
 import type { Sealer } from './store'
+import { log } from '../../log/log'
 
 /** A refresh can take a discovery, a token request and a key set, 10 s each at worst. */
 const REFRESH_LOCK_MS = 35_000
@@ -39,7 +40,10 @@ export async function onceAcrossInstances<T>(call: Call, lock: string, result: s
           const sealed = await sealer.seal(value)
           await call((client) => client.set(result, sealed, { expiration: { type: 'PX', value: REFRESH_REUSE_MS } }))
         } catch (error) {
-          console.warn(`[store] a refresh result could not be shared with other instances: ${error instanceof Error ? error.message : String(error)}`)
+          log.warn(
+            'store.refresh_share_failed',
+            `a refresh result could not be shared with other instances: ${error instanceof Error ? error.message : String(error)}`,
+          )
         }
         return value
       } finally {
