@@ -72,6 +72,8 @@ export interface RedisServer {
   readonly port: number
   /** Stops it the way an operator would (SIGTERM: Redis writes its data and exits). */
   readonly stop: () => Promise<void>
+  /** Stops it the way a crash would: at once, nothing written out. */
+  readonly kill: () => void
 }
 
 export interface RedisServerOptions {
@@ -82,6 +84,8 @@ export interface RedisServerOptions {
   readonly empty?: boolean
   /** Where its log goes (default: discarded). */
   readonly log?: (chunk: string) => void
+  /** More settings, as `--name value` pairs (a cluster node's). */
+  readonly extraArgs?: readonly string[]
 }
 
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServer> {
@@ -108,6 +112,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     'noeviction',
     '--daemonize',
     'no',
+    ...(options.extraArgs ?? []),
   ]
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.on('data', (chunk: Buffer) => options.log?.(chunk.toString()))
@@ -123,5 +128,5 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     await sleep(50)
   }
 
-  return { url: `redis://${HOST}:${options.port}`, port: options.port, stop: stopper(child, STOP_TIMEOUT_MS) }
+  return { url: `redis://${HOST}:${options.port}`, port: options.port, stop: stopper(child, STOP_TIMEOUT_MS), kill: () => child.kill('SIGKILL') }
 }

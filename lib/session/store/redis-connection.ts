@@ -17,13 +17,20 @@
  * request (a cold function on Vercel) should not pay before it can.
  */
 import { createHash } from 'node:crypto'
-import type { RedisClientType } from 'redis'
+import type { RedisClientType, RedisClusterType } from 'redis'
 import { redact } from '../../config'
-import { StoreUnavailableError } from './store'
 import { log } from '../../log/log'
+import { StoreUnavailableError } from './store'
 
-/** The client that commands go through. */
-export type RedisConnection = RedisClientType
+/** Where the store's Redis is: one node (REDIS_URL), or a cluster found through some of its nodes (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { readonly topology: 'node'; readonly url: URL } | { readonly topology: 'cluster'; readonly url: URL; readonly seeds: readonly URL[] }
+
+/**
+ * The client that commands go through: one node's, or a cluster's, which sends
+ * each command to the node that holds its key's slot and follows the cluster as
+ * it changes (a replica promoted, slots moved).
+ */
+export type RedisConnection = RedisClientType | RedisClusterType
 
 /** A connection on its way: the client library loading, then the client connecting in the background. */
 export type RedisLink = Promise<RedisConnection>
@@ -40,30 +47,45 @@ const shared = globalThis as { [CONNECTIONS]?: Map<string, RedisLink>; [CONNECTE
 /** Connections that have been ready once: when they drop, calls fail at once instead of waiting. */
 const connectedOnce = (shared[CONNECTED_ONCE] ??= new WeakSet())
 
-/** The connection for this URL, created (and connecting) on first use. */
-export function redisConnection(url: URL): RedisLink {
+/** The connection to this Redis, created (and connecting) on first use. */
+export function redisConnection(target: RedisTarget): RedisLink {
   const connections = (shared[CONNECTIONS] ??= new Map<string, RedisLink>())
-  let link = connections.get(url.href)
+  const name = target.topology === 'node' ? target.url.href : `cluster:${target.seeds.map((seed) => seed.href).join(',')}`
+  let link = connections.get(name)
   if (!link) {
-    link = connect(url)
+    link = connect(target)
     // A library that cannot load is not retried: every call says why (StoreUnavailableError, through withDeadline).
     link.catch(() => {})
-    connections.set(url.href, link)
+    connections.set(name, link)
   }
   return link
 }
 
-async function connect(url: URL): Promise<RedisConnection> {
-  const where = redact(url.href)
-  const { createClient } = await import('redis')
-  const client: RedisConnection = createClient({
-    url: url.href,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2_000,
-      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+const socket = {
+  connectTimeout: 2_000,
+  reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+}
+
+/** A cluster's client: the seeds to find it by; every node it finds reached with the seeds' scheme and credentials. */
+function clusterClient(createCluster: typeof import('redis').createCluster, seeds: readonly URL[], first: URL): RedisClusterType {
+  return createCluster({
+    rootNodes: seeds.map((seed) => ({ url: seed.href })),
+    defaults: {
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      disableOfflineQueue: true,
+      socket: { ...socket, tls: first.protocol === 'rediss:' },
     },
   })
+}
+
+async function connect(target: RedisTarget): Promise<RedisConnection> {
+  const where = target.topology === 'node' ? redact(target.url.href) : `the cluster at ${redact(target.url.href)}`
+  const { createClient, createCluster } = await import('redis')
+  const client: RedisConnection =
+    target.topology === 'node'
+      ? createClient({ url: target.url.href, disableOfflineQueue: true, socket })
+      : clusterClient(createCluster, target.seeds, target.url)
   let down = false
   client.on('error', (error: unknown) => {
     if (down) return
@@ -73,14 +95,29 @@ async function connect(url: URL): Promise<RedisConnection> {
       `Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
     )
   })
-  client.on('ready', () => {
+  client.on(readyEvent(client), () => {
     connectedOnce.add(client)
     if (down) log.info('store.redis_back', `Redis at ${where} is reachable again`)
     down = false
   })
-  // connect() keeps retrying until Redis answers; failures are reported through 'error'.
-  client.connect().catch(() => {})
+  keepConnecting(client)
   return client
+}
+
+/** One node's client says `ready`; a cluster's, `connect`, once it knows the cluster and reaches its nodes. */
+function readyEvent(client: RedisConnection): 'ready' | 'connect' {
+  return 'masters' in client ? 'connect' : 'ready'
+}
+
+/**
+ * A node's client keeps retrying by itself until Redis answers (failures are
+ * reported through `error`). A cluster's gives up when no seed answers: it is
+ * asked again, backing off, until one does.
+ */
+function keepConnecting(client: RedisConnection, attempt = 0): void {
+  client.connect().catch(() => {
+    if ('masters' in client && !client.isOpen) setTimeout(() => keepConnecting(client, attempt + 1), socket.reconnectStrategy(attempt)).unref()
+  })
 }
 
 /** Waits briefly for the first connection of a process that just started; never during an outage. */
@@ -88,12 +125,13 @@ async function ready(client: RedisConnection): Promise<RedisConnection> {
   if (client.isReady || connectedOnce.has(client)) return client
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS)
+    const event = readyEvent(client)
     function done() {
       clearTimeout(timer)
-      client.off('ready', done)
+      client.off(event, done)
       resolve()
     }
-    client.on('ready', done)
+    client.on(event, done)
   })
   return client
 }

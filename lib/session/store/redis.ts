@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
-import { RedisScript, redisConnection, withDeadline, type RedisConnection, type RedisLink } from './redis-connection'
+import { RedisScript, redisConnection, withDeadline, type RedisConnection, type RedisLink, type RedisTarget } from './redis-connection'
 import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
 import { onceAcrossInstances } from './redis-once'
@@ -56,14 +56,44 @@ function hash(value: string): string {
   return createHash('sha256').update(value).digest('base64url')
 }
 
+/**
+ * Deletes keys one command each, all sent at once: a multi-key DEL is refused
+ * by a cluster when the keys hash to different slots, and session records do.
+ */
+async function deleteEach(client: RedisConnection, keys: readonly string[]): Promise<void> {
+  await Promise.all(
+    keys.map(async (key) => {
+      await client.del(key)
+      await replicated(client, key)
+    }),
+  )
+}
+
+/** How long a write that starts or ends a session waits for a replica to have it. */
+const REPLICA_WAIT_MS = 200
+
+/**
+ * In a cluster, a session's start or end is on a replica before the answer goes
+ * out, when the key's shard has one (WAIT, up to REPLICA_WAIT_MS): a master that
+ * fails right after cannot take the write with it, so a failover neither
+ * signs anyone out nor brings an ended session back. A node of its own has no
+ * replica to wait for. Sent to the node that holds `key`, on the connection that wrote it
+ * (WAIT counts the writes its own connection made before it).
+ */
+async function replicated(client: RedisConnection, key: string): Promise<void> {
+  if (!('masters' in client)) return
+  await client.sendCommand(key, false, ['WAIT', '1', String(REPLICA_WAIT_MS)])
+}
+
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const
   private readonly client: RedisLink
   private readonly prefix: string
   private readonly names: StoreNames
 
-  constructor(url: URL, prefix: string, names: StoreNames) {
-    this.client = redisConnection(url)
+  /** `where`: a URL for one node (as REDIS_URL), or the cluster's seeds. */
+  constructor(where: URL | RedisTarget, prefix: string, names: StoreNames) {
+    this.client = redisConnection(where instanceof URL ? { topology: 'node', url: where } : where)
     this.prefix = prefix
     this.names = names
   }
@@ -91,20 +121,25 @@ export class RedisSessionStore implements SessionStore {
     const sid = ref.sid === undefined ? undefined : this.names.current(ref.sid, ref.provider)
     const user = this.key('u', sub)
     return this.call(async (client) => {
+      // The indexes first, then the record: a session whose record exists is always in the indexes that
+      // "sign out everywhere" and back-channel logout go by. (One key per transaction: in a cluster each
+      // key may live on another node. An index entry whose record never came is dropped when next listed.)
       // An index's expiry never moves earlier (NX: a new index; GT: a later end), or it would
       // expire before a longer session it lists, and "sign out everywhere" would miss that one.
-      const multi = client
+      const indexes = [
+        client.multi().zAdd(user, { score: ref.expiresAt, value: ref.id }).expireAt(user, ref.expiresAt, 'NX').expireAt(user, ref.expiresAt, 'GT').exec(),
+      ]
+      if (sid !== undefined) {
+        const provider = this.key('p', sid)
+        indexes.push(client.multi().sAdd(provider, ref.id).expireAt(provider, ref.expiresAt, 'NX').expireAt(provider, ref.expiresAt, 'GT').exec())
+      }
+      await Promise.all(indexes)
+      await client
         .multi()
         .hSet(session, { sub, sid: sid ?? '', created: ref.createdAt, seen: ref.createdAt, device })
         .expireAt(session, ref.expiresAt)
-        .zAdd(user, { score: ref.expiresAt, value: ref.id })
-        .expireAt(user, ref.expiresAt, 'NX')
-        .expireAt(user, ref.expiresAt, 'GT')
-      if (sid !== undefined) {
-        const provider = this.key('p', sid)
-        multi.sAdd(provider, ref.id).expireAt(provider, ref.expiresAt, 'NX').expireAt(provider, ref.expiresAt, 'GT')
-      }
-      await multi.exec()
+        .exec()
+      await replicated(client, session)
     })
   }
 
@@ -115,10 +150,13 @@ export class RedisSessionStore implements SessionStore {
 
   end(ref: SessionRef): Promise<void> {
     return this.call(async (client) => {
-      const multi = client.multi().del(this.key('s', ref.id))
-      for (const user of this.indexKeys('u', ref.sub, ref.provider)) multi.zRem(user, ref.id)
-      if (ref.sid !== undefined) for (const providerSession of this.indexKeys('p', ref.sid, ref.provider)) multi.sRem(providerSession, ref.id)
-      await multi.exec()
+      // The record is what makes a session live: it goes first, and the index entries after it.
+      const session = this.key('s', ref.id)
+      await client.del(session)
+      await replicated(client, session)
+      const users = this.indexKeys('u', ref.sub, ref.provider).map((user) => client.zRem(user, ref.id))
+      const sids = ref.sid === undefined ? [] : this.indexKeys('p', ref.sid, ref.provider).map((index) => client.sRem(index, ref.id))
+      await Promise.all([...users, ...sids])
     })
   }
 
@@ -126,11 +164,12 @@ export class RedisSessionStore implements SessionStore {
     const providers = this.indexKeys('p', sid, provider)
     return this.call(async (client) => {
       const ids = (await Promise.all(providers.map((provider) => client.sMembers(provider)))).flat()
-      // The user index drops these when it is next listed.
-      await client
-        .multi()
-        .del([...ids.map((id) => this.key('s', id)), ...providers])
-        .exec()
+      // The user index drops these when it is next listed. Key by key: in a cluster they live on different nodes.
+      await deleteEach(
+        client,
+        ids.map((id) => this.key('s', id)),
+      )
+      await deleteEach(client, providers)
     })
   }
 
@@ -140,10 +179,11 @@ export class RedisSessionStore implements SessionStore {
       // Theirs only if one of the user's indexes lists it; live only while its key exists.
       const scores = await Promise.all(users.map((user) => client.zScore(user, id)))
       if (scores.every((score) => score === null)) return false
-      const multi = client.multi().del(this.key('s', id))
-      for (const user of users) multi.zRem(user, id)
-      const [deleted] = await multi.exec()
-      return Number(deleted) === 1
+      const session = this.key('s', id)
+      const deleted = await client.del(session)
+      await replicated(client, session)
+      await Promise.all(users.map((user) => client.zRem(user, id)))
+      return deleted === 1
     })
   }
 
@@ -152,9 +192,11 @@ export class RedisSessionStore implements SessionStore {
     return this.call(async (client) => {
       const ids = (await Promise.all(users.map((user) => client.zRange(user, 0, -1)))).flat().filter((id) => id !== except)
       if (ids.length === 0) return
-      const multi = client.multi().del(ids.map((id) => this.key('s', id)))
-      for (const user of users) multi.zRem(user, ids)
-      await multi.exec()
+      await deleteEach(
+        client,
+        ids.map((id) => this.key('s', id)),
+      )
+      await Promise.all(users.map((user) => client.zRem(user, ids)))
     })
   }
 
@@ -201,7 +243,9 @@ export class RedisSessionStore implements SessionStore {
 
   /** One spend of one refresh token across every instance (./redis-once.ts). */
   once<T>(key: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T> {
-    return onceAcrossInstances((run) => this.call(run), this.key('r', hash(key)), this.key('rr', hash(key)), produce, sealer)
+    // The lock and the result share a hash tag: in a cluster, one slot, so one node decides both.
+    const tag = `{${hash(key)}}`
+    return onceAcrossInstances((run) => this.call(run), this.key('r', tag), this.key('rr', tag), produce, sealer)
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * The session store's contract, against both stores: the embedded one (a real
- * SQLite file) and a real redis-server (started by scripts/vitest-global-setup.ts).
+ * The session store's contract, against every store: the embedded one (a real
+ * SQLite file), a real redis-server and a real Redis Cluster (both started by
+ * scripts/vitest-global-setup.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -16,6 +17,9 @@ import { RedisSessionStore } from './redis'
 import { isStoreUnavailable, type Sealer, type SessionStore } from './store'
 
 const redisUrl = inject('redisUrl')
+const clusterSeeds = inject('redisClusterNodes')
+  .split(',')
+  .map((seed) => new URL(`redis://${seed}`))
 const ABSOLUTE = 8 * 3600
 const names = storeNames(['store-test-secret-0123456789-abcdefghijklmnop'])
 const dataDir = mkdtempSync(join(tmpdir(), 'store-test-'))
@@ -52,6 +56,14 @@ afterAll(() => raw.destroy())
 const stores: Array<[string, (app: string, instance?: 0 | 1) => SessionStore]> = [
   ['embedded', () => embedded()],
   ['Redis', (app, instance = 0) => redisStore(`test:${app}:`, instance === 0 ? redisUrl : `${redisUrl}/0`)],
+  [
+    'Redis Cluster',
+    (app, instance = 0) => {
+      // Another list of seeds is another connection, as a second process has.
+      const seeds = instance === 0 ? clusterSeeds : [...clusterSeeds].reverse()
+      return new RedisSessionStore({ topology: 'cluster', url: seeds[0]!, seeds }, `test:${app}:`, names)
+    },
+  ],
 ]
 
 describe.each(stores)('the %s store', (_name, makeApp) => {
