@@ -189,6 +189,36 @@ describe('parseConfig', () => {
     )
   })
 
+  it('finds a Redis Cluster by REDIS_CLUSTER_NODES: host:port seeds, or URLs that agree on TLS and credentials', () => {
+    const bare = parseConfig({ ...valid, REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001,localhost:7002' }).store
+    expect(bare.kind === 'redis' && bare.topology === 'cluster' && bare.seeds.map((seed) => seed.href)).toEqual([
+      'redis://127.0.0.1:7000',
+      'redis://127.0.0.1:7001',
+      'redis://localhost:7002',
+    ])
+    const tls = parseConfig({
+      ...valid,
+      REDIS_CLUSTER_NODES: 'rediss://default:s3cret@node-1.example.com:6380,rediss://default:s3cret@node-2.example.com:6380',
+    }).store
+    expect(tls.kind === 'redis' && tls.topology === 'cluster' && tls.url.href).toBe('rediss://default:s3cret@node-1.example.com:6380')
+    expect(parseConfig({ ...valid, REDIS_URL: 'redis://localhost:6379' }).store).toMatchObject({ kind: 'redis', topology: 'node' })
+  })
+
+  it('refuses a REDIS_CLUSTER_NODES it cannot use safely, saying why, without printing a password', () => {
+    const both = problemsOf({ ...valid, REDIS_URL: 'redis://localhost:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' })[0]
+    expect(both).toMatch(/REDIS_URL and REDIS_CLUSTER_NODES are both set/)
+    const plain = problemsOf({ ...valid, REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:6379' })[0]
+    expect(plain).toMatch(/REDIS_CLUSTER_NODES names 10\.0\.0\.1:6379 over plain redis:\/\/.*REDIS_ALLOW_PLAINTEXT=true/)
+    expect(parseConfig({ ...valid, REDIS_CLUSTER_NODES: '10.0.0.1:6379', REDIS_ALLOW_PLAINTEXT: 'true' }).store.kind).toBe('redis')
+    const mixed = problemsOf({ ...valid, REDIS_CLUSTER_NODES: 'rediss://default:hunter2@a.example.com:6380,redis://b.example.com:6379' })[0]
+    expect(mixed).toMatch(/same scheme .* same user and password/)
+    for (const entry of ['127.0.0.1', 'http://a.example.com:6379', 'redis://a.example.com:6379/2', 'rediss://u:hunter2@a.example.com:6380/x']) {
+      const problem = problemsOf({ ...valid, REDIS_CLUSTER_NODES: entry })[0]
+      expect(problem, entry).toMatch(/REDIS_CLUSTER_NODES lists nodes as host:port/)
+      expect(problem, entry).not.toContain('hunter2')
+    }
+  })
+
   it('refuses a REDIS_URL it cannot use, saying what a good one looks like, without printing its password', () => {
     for (const url of ['localhost:6379', 'http://redis.example.com', 'redis://', 'redis://host:6379/cache', 'redis://host:6379/?db=2']) {
       expect(problemsOf({ ...valid, REDIS_URL: url })[0], url).toMatch(/REDIS_URL .*redis:\/\/localhost:6379/)
