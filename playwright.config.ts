@@ -19,6 +19,7 @@ import {
   APP_BASE_URL,
   APP_PORT,
   CLIENT_STYLES,
+  CLUSTER_PAIR,
   HOSTILE_APPS,
   HOSTILE_CONTROL,
   HOSTILE_OLD_SESSION_SECRET,
@@ -170,6 +171,42 @@ function clientStyleApps() {
       OIDC_CLIENT_PRIVATE_KEY: clientPrivateJwk,
       OIDC_USE_REQUEST_OBJECT: 'true',
     }),
+  ]
+}
+
+/** The Redis Cluster, its provider, and two instances of one app sharing the cluster (CLUSTER_PAIR). */
+function clusterSessionServers() {
+  const { instances } = CLUSTER_PAIR
+  const env = {
+    APP_BASE_URL: CLUSTER_PAIR.baseUrl,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    OIDC_ISSUER: CLUSTER_PAIR.issuer,
+    OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
+    OIDC_CLIENT_SECRET: LOCAL_CLIENT_SECRET,
+    REDIS_CLUSTER_NODES: CLUSTER_PAIR.redisPorts.map((port) => `127.0.0.1:${port}`).join(','),
+  }
+  return [
+    {
+      command: 'node --experimental-strip-types e2e/redis-cluster-main.ts',
+      url: `${CLUSTER_PAIR.control}/status`,
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 60_000,
+    },
+    {
+      command: 'node --experimental-strip-types idp/main.ts',
+      url: `${CLUSTER_PAIR.issuer}/.well-known/openid-configuration`,
+      env: {
+        LOCAL_IDP_PORT: String(CLUSTER_PAIR.idpPort),
+        APP_BASE_URL: CLUSTER_PAIR.baseUrl,
+        LOCAL_IDP_ACCESS_TOKEN_TTL: String(CLUSTER_PAIR.accessTokenTtl),
+      },
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      timeout: 30_000,
+    },
+    app('cluster-a', instances.a.port, env),
+    app('cluster-b', instances.b.port, env),
   ]
 }
 
@@ -450,6 +487,7 @@ export default defineConfig({
     ...clientStyleApps(),
     ...privateCaServers(),
     ...sharedSessionServers(),
+    ...clusterSessionServers(),
     ...multiProviderServers(),
     ...apisServers(),
     hostileApp('main'),

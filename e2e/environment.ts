@@ -187,6 +187,22 @@ export const SHARED = {
 } as const
 
 /**
+ * A Redis Cluster (three masters, a replica each, e2e/redis-cluster-main.ts), a
+ * provider of its own with 8-second access tokens, and two instances of one app
+ * sharing the cluster (REDIS_CLUSTER_NODES), as SHARED shares one Redis: the
+ * two-instance tests run against both.
+ */
+export const CLUSTER_PAIR = {
+  redisPorts: [6400, 6401, 6402, 6403, 6404, 6405],
+  control: 'http://127.0.0.1:4531',
+  idpPort: 4508,
+  issuer: 'http://127.0.0.1:4508',
+  baseUrl: 'http://localhost:3160',
+  instances: { a: { port: 3160, url: 'http://localhost:3160' }, b: { port: 3161, url: 'http://localhost:3161' } },
+  accessTokenTtl: 8,
+} as const
+
+/**
  * Apps that call several APIs (APIS), at a local provider with resource
  * servers (JWT access tokens), token exchange and DPoP nonces required, and two
  * demo APIs (idp/demo-resource-server.ts) that check tokens and proofs and

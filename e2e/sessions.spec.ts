@@ -5,21 +5,23 @@
  *
  * Real parts only: a real Chromium, the production build, oidc-provider, and a
  * real redis-server shared by two app instances (e2e/redis-control.ts can stop
- * and restart it). The single-instance tests run against both stores: the
- * in-process default (the `local` app) and Redis (instance A).
+ * and restart it), and a real Redis Cluster shared by two more
+ * (e2e/redis-cluster-main.ts). The single-instance tests run against both
+ * stores: the in-process default (the `local` app), Redis and the cluster
+ * (instance A of each); the two-instance ones against the one Redis and the cluster.
  *
  * One worker, in order: these tests stop Redis under the shared instances.
  */
 import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
-import { REDIS_CONTROL, SHARED, TEST_SESSION_SECRET } from './environment.ts'
+import { CLUSTER_PAIR, REDIS_CONTROL, SHARED, TEST_SESSION_SECRET } from './environment.ts'
 import { expect, test } from './fixtures.ts'
 import { alice, bodyOf, type HealthBody, type MeBody, openSealedSession, signInAtProvider, signOut } from './helpers.ts'
 
 test.describe.configure({ mode: 'default' })
 
 interface Target {
-  readonly store: 'in-process' | 'Redis'
+  readonly store: 'in-process' | 'Redis' | 'Redis Cluster'
   /** Where the browser goes, and the app's public origin (APP_BASE_URL). */
   readonly app: string
   readonly issuer: string
@@ -28,7 +30,11 @@ interface Target {
 const TARGETS: readonly Target[] = [
   { store: 'in-process', app: SHARED.inProcess.url, issuer: SHARED.issuer },
   { store: 'Redis', app: SHARED.instances.a.url, issuer: SHARED.issuer },
+  { store: 'Redis Cluster', app: CLUSTER_PAIR.instances.a.url, issuer: CLUSTER_PAIR.issuer },
 ]
+
+/** The one Redis, which the tests below stop and start. */
+const REDIS_TARGET = TARGETS[1]!
 
 /** Signs alice in through the provider in a fresh browser context and lands on /profile. */
 async function signedInBrowser(browser: Browser, target: Target): Promise<{ context: BrowserContext; page: Page }> {
@@ -220,71 +226,80 @@ for (const target of TARGETS) {
   })
 }
 
-test.describe('two instances sharing Redis', () => {
-  const { a, b } = SHARED.instances
+/** Two instances of one app behind one public origin, sharing a Redis (one node, or a cluster). */
+const PAIRS = [
+  { name: 'Redis', pair: SHARED },
+  { name: 'a Redis Cluster', pair: CLUSTER_PAIR },
+] as const
 
-  test('signing out on one instance signs a copy of the cookie out on the other, at once', async ({ browser, playwright }) => {
-    const { context } = await signedInBrowser(browser, TARGETS[1]!)
-    const copy = await sessionCookies(context)
-    await expectSignedIn(playwright, copy, b.url)
-    // The browser signs out through instance B (behind the load balancer, APP_BASE_URL is the origin).
-    const out = await signOut(context.request, b.url, 'this', SHARED.baseUrl)
-    expect(out.status()).toBe(303)
-    await expectSignedOut(playwright, copy, b.url)
-    await expectSignedOut(playwright, copy, a.url)
-    await context.close()
+for (const { name, pair } of PAIRS) {
+  test.describe(`two instances sharing ${name}`, () => {
+    const { a, b } = pair.instances
+    const target: Target = { store: 'Redis', app: a.url, issuer: pair.issuer }
+
+    test('signing out on one instance signs a copy of the cookie out on the other, at once', async ({ browser, playwright }) => {
+      const { context } = await signedInBrowser(browser, target)
+      const copy = await sessionCookies(context)
+      await expectSignedIn(playwright, copy, b.url)
+      // The browser signs out through instance B (behind the load balancer, APP_BASE_URL is the origin).
+      const out = await signOut(context.request, b.url, 'this', pair.baseUrl)
+      expect(out.status()).toBe(303)
+      await expectSignedOut(playwright, copy, b.url)
+      await expectSignedOut(playwright, copy, a.url)
+      await context.close()
+    })
+
+    test('back-channel logout from the provider ends the session on both instances', async ({ browser, playwright }) => {
+      const { context, page } = await signedInBrowser(browser, target)
+      const copy = await sessionCookies(context)
+      await expectSignedIn(playwright, copy, b.url)
+      await signOutAtProvider(page, pair.issuer)
+      await expectSignedOut(playwright, copy, a.url)
+      await expectSignedOut(playwright, copy, b.url)
+      await context.close()
+    })
+
+    test('a due token refreshed on both instances at once: one refresh grant, both signed in, the grant alive', async ({ browser, playwright }) => {
+      const { context } = await signedInBrowser(browser, target)
+      const copy = await sessionCookies(context)
+      const before = await openSealedSession<{ refreshToken: string; refreshAt: number; accessToken: string }>(copy[0]!.value, TEST_SESSION_SECRET)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, before.refreshAt * 1000 - Date.now() + 300)))
+
+      const [onA, onB] = await Promise.all([holding(playwright, copy), holding(playwright, copy)])
+      const [fromA, fromB] = await Promise.all([
+        onA.get(`${a.url}/auth/refresh?returnTo=/api/me`, { maxRedirects: 0 }),
+        onB.get(`${b.url}/auth/refresh?returnTo=/api/me`, { maxRedirects: 0 }),
+      ])
+      const newCookie = (response: typeof fromA) =>
+        response
+          .headersArray()
+          .find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))
+          ?.value.match(/^session=([^;]+)/)?.[1]
+      for (const response of [fromA, fromB]) {
+        expect(response.status()).toBe(303)
+        expect(new URL(response.headers().location!).pathname).toBe('/api/me')
+      }
+      const [afterA, afterB] = await Promise.all(
+        [newCookie(fromA), newCookie(fromB)].map((c) => openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET)),
+      )
+      // One grant: both instances hand out the very same new tokens.
+      expect(afterA!.accessToken).toBe(afterB!.accessToken)
+      expect(afterA!.refreshToken).toBe(afterB!.refreshToken)
+      expect(afterA!.refreshToken).not.toBe(before.refreshToken)
+      // Had the old refresh token been used twice, oidc-provider would have revoked the whole grant.
+      expect(await introspect(onA, pair.issuer, afterA!.refreshToken)).toBe(true)
+      expect(await introspect(onA, pair.issuer, before.refreshToken)).toBe(false)
+      // Each client now holds the cookie its instance set: both are signed in, on either instance.
+      expect((await onA.get(`${b.url}/api/me`)).status()).toBe(200)
+      expect((await onB.get(`${a.url}/api/me`)).status()).toBe(200)
+      await Promise.all([onA.dispose(), onB.dispose(), context.close()])
+    })
   })
+}
 
-  test('back-channel logout from the provider ends the session on both instances', async ({ browser, playwright }) => {
-    const { context, page } = await signedInBrowser(browser, TARGETS[1]!)
-    const copy = await sessionCookies(context)
-    await expectSignedIn(playwright, copy, b.url)
-    await signOutAtProvider(page, SHARED.issuer)
-    await expectSignedOut(playwright, copy, a.url)
-    await expectSignedOut(playwright, copy, b.url)
-    await context.close()
-  })
-
-  test('a due token refreshed on both instances at once: one refresh grant, both signed in, the grant alive', async ({ browser, playwright }) => {
-    const { context } = await signedInBrowser(browser, TARGETS[1]!)
-    const copy = await sessionCookies(context)
-    const before = await openSealedSession<{ refreshToken: string; refreshAt: number; accessToken: string }>(copy[0]!.value, TEST_SESSION_SECRET)
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, before.refreshAt * 1000 - Date.now() + 300)))
-
-    const [onA, onB] = await Promise.all([holding(playwright, copy), holding(playwright, copy)])
-    const [fromA, fromB] = await Promise.all([
-      onA.get(`${a.url}/auth/refresh?returnTo=/api/me`, { maxRedirects: 0 }),
-      onB.get(`${b.url}/auth/refresh?returnTo=/api/me`, { maxRedirects: 0 }),
-    ])
-    const newCookie = (response: typeof fromA) =>
-      response
-        .headersArray()
-        .find((h) => h.name.toLowerCase() === 'set-cookie' && /^session=[^;]+/.test(h.value))
-        ?.value.match(/^session=([^;]+)/)?.[1]
-    for (const response of [fromA, fromB]) {
-      expect(response.status()).toBe(303)
-      expect(new URL(response.headers().location!).pathname).toBe('/api/me')
-    }
-    const [afterA, afterB] = await Promise.all(
-      [newCookie(fromA), newCookie(fromB)].map((c) => openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET)),
-    )
-    // One grant: both instances hand out the very same new tokens.
-    expect(afterA!.accessToken).toBe(afterB!.accessToken)
-    expect(afterA!.refreshToken).toBe(afterB!.refreshToken)
-    expect(afterA!.refreshToken).not.toBe(before.refreshToken)
-    // Had the old refresh token been used twice, oidc-provider would have revoked the whole grant.
-    expect(await introspect(onA, afterA!.refreshToken)).toBe(true)
-    expect(await introspect(onA, before.refreshToken)).toBe(false)
-    // Each client now holds the cookie its instance set: both are signed in, on either instance.
-    expect((await onA.get(`${b.url}/api/me`)).status()).toBe(200)
-    expect((await onB.get(`${a.url}/api/me`)).status()).toBe(200)
-    await Promise.all([onA.dispose(), onB.dispose(), context.close()])
-  })
-})
-
-/** Asks the shared provider whether a token is still good (RFC 7662). */
-async function introspect(client: APIRequestContext, token: string): Promise<boolean> {
-  const response = await client.post(`${SHARED.issuer}/token/introspection`, {
+/** Asks a pair's provider whether a token is still good (RFC 7662). */
+async function introspect(client: APIRequestContext, issuer: string, token: string): Promise<boolean> {
+  const response = await client.post(`${issuer}/token/introspection`, {
     form: { token },
     headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
   })
@@ -310,8 +325,8 @@ test.describe('when Redis stops', () => {
     playwright,
     request,
   }) => {
-    const live = await signedInBrowser(browser, TARGETS[1]!)
-    const ended = await signedInBrowser(browser, TARGETS[1]!)
+    const live = await signedInBrowser(browser, REDIS_TARGET)
+    const ended = await signedInBrowser(browser, REDIS_TARGET)
     const liveCopy = await sessionCookies(live.context)
     const endedCopy = await sessionCookies(ended.context)
     expect((await signOut(ended.context.request, a.url)).status()).toBe(303)
@@ -364,7 +379,7 @@ test.describe('when Redis stops', () => {
     playwright,
     request,
   }) => {
-    const live = await signedInBrowser(browser, TARGETS[1]!)
+    const live = await signedInBrowser(browser, REDIS_TARGET)
     const copy = await sessionCookies(live.context)
 
     await redis(request, 'start')

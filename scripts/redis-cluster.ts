@@ -62,7 +62,7 @@ async function clusterNodes(port: number): Promise<ClusterNode[]> {
   })
 }
 
-export async function startRedisCluster(options: { dir: string; masters?: number; replicas?: number }): Promise<RedisCluster> {
+export async function startRedisCluster(options: { dir: string; masters?: number; replicas?: number; ports?: readonly number[] }): Promise<RedisCluster> {
   const masters = options.masters ?? 3
   const replicas = options.replicas ?? 1
   const nodes: RedisServer[] = []
@@ -71,7 +71,7 @@ export async function startRedisCluster(options: { dir: string; masters?: number
   }
   try {
     for (let i = 0; i < masters * (1 + replicas); i++) {
-      const port = await freePort()
+      const port = options.ports?.[i] ?? (await freePort())
       nodes.push(
         await startRedisServer({
           port,

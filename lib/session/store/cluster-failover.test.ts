@@ -45,7 +45,7 @@ async function liveness(sessions: readonly SessionRef[]): Promise<boolean[]> {
         answer = await Promise.all(sessions.map((s) => store.isLive(s, null))).catch(() => undefined)
         return answer !== undefined
       },
-      { timeout: 20_000, intervals: [200] },
+      { timeout: 20_000, interval: 200 },
     )
     .toBe(true)
   return answer!
@@ -82,7 +82,7 @@ describe('the Redis store on a Redis Cluster', () => {
     const [replica] = await cluster.replicasOf(victim)
     cluster.nodes.find((node) => node.port === victim)!.kill()
 
-    await expect.poll(async () => (await nodeCommand(replica!, 'role')).split('\n')[0], { timeout: 20_000, intervals: [200] }).toBe('master')
+    await expect.poll(async () => (await nodeCommand(replica!, 'role')).split('\n')[0], { timeout: 20_000, interval: 200 }).toBe('master')
     await cluster.whole()
     expect(await liveness(all)).toEqual(expected)
 
