@@ -17,6 +17,7 @@ import { JTI_MEMORY, LogoutTokenError, type LogoutClaims } from '../oidc/logout-
 import { getProvider } from '../oidc/provider'
 import { getSessionStore, isStoreUnavailable, type SessionStore } from '../session/store'
 import { log } from '../log/log'
+import { count } from '../telemetry/metrics'
 
 /** Logout tokens are a few hundred bytes to a few kilobytes (a big ID-token-like JWT). */
 const MAX_BODY = 64 * 1024
@@ -52,6 +53,12 @@ export async function endByLogoutToken(store: SessionStore, provider: ProviderId
  * session store are unreachable), so the provider may retry.
  */
 export async function backchannelLogout(request: NextRequest, oidc: OidcConfig): Promise<NextResponse> {
+  const response = await answerLogoutToken(request, oidc)
+  count.backchannelLogout(oidc.id, response.status === 200 ? 'ended' : response.status === 503 ? 'unavailable' : 'refused')
+  return response
+}
+
+async function answerLogoutToken(request: NextRequest, oidc: OidcConfig): Promise<NextResponse> {
   const token = (await readForm(request, MAX_BODY))?.get('logout_token')
   if (!token) return backchannelRefusal('Expected a form-encoded body with a logout_token.')
   let claims: LogoutClaims

@@ -39,6 +39,7 @@ import { getSessionStore, isStoreUnavailable, type SessionStore } from '../sessi
 import type { Sealer } from '../session/store/store'
 import { noteRotation, withLatestRefreshToken } from './latest-refresh-token'
 import { log } from '../log/log'
+import { count } from '../telemetry/metrics'
 
 /** How long a finished refresh is reused for requests still carrying the old refresh token. */
 const REUSE_MS = 5_000
@@ -127,10 +128,12 @@ async function spendOnce(session: Session, purpose: SpendPurpose, store: Session
     if (purpose.kind === 'session') {
       const tokens = await refreshTokens(provider, session)
       await noteRotation(session, tokens, store)
+      count.refresh(session.provider, 'refreshed')
       return { kind: 'refreshed', purpose: name, tokens }
     }
     const { tokens, result } = await mintWithRefreshToken(provider, session, purpose.api)
     await noteRotation(session, tokens, store)
+    count.refresh(session.provider, 'refreshed')
     if (!result.ok)
       log.warn('api.token_unused', `a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`, {
         provider: session.provider,
@@ -145,12 +148,14 @@ async function spendOnce(session: Session, purpose: SpendPurpose, store: Session
         `refresh token refused (${quoted(cause?.error ?? 'no reason')}: ${quoted(cause?.error_description ?? '')}); the session ends`,
         { provider: session.provider },
       )
+      count.refresh(session.provider, 'rejected')
       return { kind: 'rejected' }
     }
     const reason = error instanceof LoginError ? error.detail : error instanceof Error ? error.message : String(error)
     log.warn('auth.refresh_failed', `refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`, {
       provider: session.provider,
     })
+    count.refresh(session.provider, 'failed')
     return { kind: 'failed', reason }
   }
 }

@@ -15,6 +15,7 @@ import { newSession, nowSeconds, type DpopKey, type Session } from '../session/s
 import { getSessionStore } from '../session/store'
 import { describeUserAgent } from '../session/store/user-agent'
 import type { LoginTransaction } from '../transaction-store'
+import { count } from '../telemetry/metrics'
 
 /** A login that starts now at the provider `binding` names, and comes back to `returnTo`. */
 export function newTransaction(returnTo: string, options: AuthorizationOptions, binding: ProviderBinding, dpopKey?: DpopKey): LoginTransaction {
@@ -43,5 +44,6 @@ export async function beginSession(
   const store = getSessionStore()
   if (replaced) await store.end(sessionRef(replaced))
   await store.begin(sessionRef(session), describeUserAgent(userAgent))
+  count.signIn(provider)
   return { session, sealed }
 }

@@ -14,6 +14,7 @@ import type { Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable } from '../session/store'
 import { withLatestRefreshToken } from './latest-refresh-token'
 import { log } from '../log/log'
+import { count } from '../telemetry/metrics'
 
 /**
  * Form field `scope`: `this` (default) this session; `all` every session of
@@ -46,6 +47,7 @@ export type Ending = 'ended' | 'not-found' | 'not-live' | 'unverifiable' | 'stor
 
 /** Ends `scope`'s sessions in the session store. */
 export async function endSessions(request: NextRequest, session: Session, scope: SignOutScope): Promise<Ending> {
+  count.signOut(scope.kind)
   try {
     // Ending this session is never refused, even for one already ended elsewhere: it only ends more.
     if (scope.kind === 'this') {

@@ -14,6 +14,7 @@ import { createNonce, errorPageContentSecurityPolicy } from './csp'
 import { errorPageHtml, pageHtml, type PageContent } from './error-page'
 import { addStrictTransport } from './hsts'
 import { log } from '../log/log'
+import { count } from '../telemetry/metrics'
 
 /** What every response of the auth routes carries beside its own headers: HSTS where APP_BASE_URL is https. */
 function secured(response: NextResponse): NextResponse {
@@ -134,6 +135,7 @@ export function loginFailure(error: unknown, returnTo = '/', providerId?: string
   const loginError = asLoginError(error)
   const write = loginError.status >= 500 ? log.error : log.warn
   write('auth.login_failed', describeForLog(loginError), { provider: providerId, kind: loginError.kind })
+  count.signInFailure(loginError.kind, providerId)
   if (loginError.cause instanceof ConfigError) log.error('config.invalid', loginError.cause.message)
 
   // /auth/ runs no middleware, so the page brings its own nonce and policy.

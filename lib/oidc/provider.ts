@@ -23,7 +23,7 @@ import { clientAuthentication } from './client-auth'
 import { clientPrivateKey } from './client-key'
 import { discoveredMetadata } from './discovery'
 import { DPOP_ALGORITHM, supportsOurAlgorithm } from './dpop'
-import { httpOptions, type HttpOptions } from './http'
+import { httpOptions, learnEndpoints, type HttpOptions } from './http'
 import { LoginError, providerFailure, type ClientAuthContext, type ProviderStep } from './errors'
 import { KeySetCache } from './key-set'
 
@@ -50,6 +50,7 @@ export interface DiscoveredProvider {
 export async function discoverProvider(config: OidcConfig): Promise<DiscoveredProvider> {
   const http = httpOptions(config)
   const as = await discoveredMetadata(config, http)
+  learnEndpoints(http, as)
   if (config.dpop && !supportsOurAlgorithm(as)) throw new DpopUnsupportedError(config, as)
   const client: oauth.Client = { client_id: config.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE }
   let clientAuth: oauth.ClientAuth

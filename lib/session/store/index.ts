@@ -9,6 +9,7 @@ import { EmbeddedSessionStore } from './embedded'
 import { storeNames } from './names'
 import { RedisSessionStore } from './redis'
 import type { SessionStore } from './store'
+import { telemetryOn, tracedMethods } from '../../telemetry/trace'
 
 export { isStoreUnavailable, StoreUnavailableError, type SessionStore, type StoredSession } from './store'
 
@@ -25,8 +26,13 @@ function openStore(): EmbeddedSessionStore | RedisSessionStore {
   return store
 }
 
+let traced: SessionStore | undefined
+
+/** The store, each call a span `session_store.<call>` where OpenTelemetry is on. */
 export function getSessionStore(): SessionStore {
-  return openStore()
+  const opened = openStore()
+  if (!telemetryOn()) return opened
+  return (traced ??= tracedMethods<SessionStore>(opened, 'session_store', { 'session_store.kind': opened.kind }))
 }
 
 /**
