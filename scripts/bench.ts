@@ -8,7 +8,8 @@
  * - the server's resident memory before, during and after a heavy load;
  * - with BENCH_COMPARE_RUNTIMES=1, the same commit with middleware on the other
  *   runtime, built into a temporary folder and measured side by side;
- * - the private page with the Redis session store (a local redis-server), and Redis's memory per session;
+ * - the private page with the Redis session store (a local redis-server), against the in-process
+ *   store and against its bare twin, and Redis's memory per session;
  * - full logins over HTTP, and what each asks of the provider;
  * - what a login start carrying 300 forged transaction cookies costs against a normal one;
  * - the session cookie's size with normal and with Oracle-sized tokens;
@@ -16,7 +17,10 @@
  * - how long the server takes from spawn to its first answer, and a cold start
  *   against a bare Next.js app's (scripts/bench/bare-app/);
  * - calling APIs (APIS): a call through the BFF proxy against a direct one, with
- *   Bearer tokens and with DPoP, and the cookie holding three APIs' tokens.
+ *   Bearer tokens and with DPoP, and the cookie holding three APIs' tokens;
+ * - the private page with OpenTelemetry on against off;
+ * - a million sessions: the private page, Redis's memory and the sign-outs at
+ *   1,000, 100,000 and 1,000,000 sessions, and the embedded store at 100,000.
  * Exits 0 when it measured (budgets missed included: they are printed as MISS),
  * 1 when it could not (no build, a failed login, a page that did not answer 200).
  */
@@ -28,6 +32,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { apiCallCosts } from './bench/api-calls.ts'
 import { AppServerError } from './bench/app-server.ts'
 import { measureColdStart } from './bench/cold-start.ts'
+import { measureScale } from './bench/scale.ts'
+import { telemetryCost } from './bench/telemetry-cost.ts'
 import { cleanUp, cleanUpOnSignals, onCleanup } from './bench/cleanup.ts'
 import { stopRunningLoad } from './bench/load.ts'
 import { forgedCookieCost } from './bench/forged-cookies.ts'
@@ -162,6 +168,11 @@ async function measure(): Promise<Results> {
   const big = await measureBig()
   const store = await measureStores()
   const apiCalls = await apiCallCosts(progress)
+  progress('OpenTelemetry on against off…')
+  const telemetry = await telemetryCost((r) =>
+    progress(`OpenTelemetry: off ${r.off.toFixed(0)} req/s, on ${r.on.toFixed(0)} req/s (${(r.on / r.off).toFixed(2)})`),
+  )
+  const scale = await measureScale(progress)
   const runtimes = process.env.BENCH_COMPARE_RUNTIMES === '1' ? await compareRuntimes(progress) : undefined
   return {
     date,
@@ -173,6 +184,8 @@ async function measure(): Promise<Results> {
     reach: normal.reach,
     starts: [normal.start, big.start],
     coldStart,
+    scale,
+    telemetry,
     logins: normal.logins,
     big: { startup: big.startup, firstLogin: big.firstLogin, loginMs: big.loginMs },
     otherPaths: [...normal.otherPaths, ...big.otherPaths],

@@ -17,14 +17,20 @@ export interface Pair {
 /** Every app started so far, so a failure can show what each one logged. */
 export const startedApps: AppServer[] = []
 
-export async function startPair(name: PairName, redisUrl?: string, server?: string, nodeFlags?: readonly string[]): Promise<Pair> {
+export async function startPair(
+  name: PairName,
+  redisUrl?: string,
+  server?: string,
+  nodeFlags?: readonly string[],
+  env?: Readonly<Record<string, string>>,
+): Promise<Pair> {
   const { appPort, idpPort, bigTokens } = PAIRS[name]
   const provider = await startCountingProvider(idpPort, appBaseUrl(appPort), bigTokens)
   const closeProvider = once(() => provider.idp.close())
   onCleanup(`${name} provider`, closeProvider)
   let stopApp: () => Promise<void> = async () => {}
   const app = await startAppServer(
-    { name, port: appPort, issuer: provider.idp.issuer, apiEndpoint: provider.idp.apiEndpoint, redisUrl, server, nodeFlags },
+    { name, port: appPort, issuer: provider.idp.issuer, apiEndpoint: provider.idp.apiEndpoint, redisUrl, server, nodeFlags, env },
     (stop) => {
       stopApp = once(stop)
       onCleanup(`${name} app server`, stopApp)

@@ -4,6 +4,9 @@
  */
 import { apiCallBudgets, apiCallSection, type ApiCallCosts } from './api-calls.ts'
 import type { ColdStart } from './cold-start.ts'
+import type { ScaleResult } from './scale.ts'
+import { scaleBudgets, scaleSection, telemetryBudgets, telemetrySection } from './scale-report.ts'
+import type { TelemetryCost } from './telemetry-cost.ts'
 import type { Target } from './load.ts'
 import { FORGED_COOKIE_BUDGET, type ForgedCookieCost } from './forged-cookies.ts'
 import type { Reach } from './middleware-reach.ts'
@@ -48,6 +51,10 @@ export interface Results {
   readonly starts: readonly ServerStart[]
   /** Spawn to first 200, the app against a bare Next.js app, in turn. */
   readonly coldStart: ColdStart
+  /** The Redis store at 1,000, 100,000 and 1,000,000 sessions; the embedded one at 100,000. */
+  readonly scale: ScaleResult
+  /** The private page with OpenTelemetry on against off. */
+  readonly telemetry: TelemetryCost
   readonly logins: LoginRun
   readonly big: { readonly startup: EndpointCounts; readonly firstLogin: EndpointCounts; readonly loginMs: number }
   readonly otherPaths: readonly string[]
@@ -340,11 +347,12 @@ function storeSection(r: Results): string {
       ],
     ),
     '',
-    `Redis/in-process: **${ratio(c.ratio)}** (median of the per-round ratios).`,
+    `Redis/in-process: **${ratio(c.ratio)}** (median of the per-round ratios). The private page with Redis against its bare twin in the same ` +
+      `server (each round also loads \`/bench/bare.html\` there): **${ratio(c.redisBareRatio)}** (budget ≥ ${ratio(PRIVATE_BARE_BUDGET)}, as with the in-process store).`,
     '',
     table(
-      ['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process'],
-      c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio)]),
+      ['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process', 'Redis bare twin req/s', 'Redis/bare twin'],
+      c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio), int(x.redisBare), ratio(x.redis / x.redisBare)]),
     ),
     '',
     `Redis memory: \`used_memory\` before and after ${m.sessions} sign-ins (each a live session, and a provider session of its own): ` +
@@ -413,6 +421,11 @@ export function budgets(r: Results): Budget[] {
     { budget: 'big session: whole Cookie header ≤ 16384 bytes', measured: int(big.headerBytes), pass: big.headerBytes <= 16384 },
     { budget: 'private/twin req/s ≥ 0.90 (the session check)', measured: ratio(x.twin), pass: x.twin >= 0.9 },
     {
+      budget: `private page with the Redis store / its bare twin req/s ≥ ${ratio(PRIVATE_BARE_BUDGET)}`,
+      measured: ratio(r.store.comparison.redisBareRatio),
+      pass: r.store.comparison.redisBareRatio >= PRIVATE_BARE_BUDGET,
+    },
+    {
       budget: 'private page with the Redis store ≥ 0.90 of its req/s with the in-process store',
       measured: ratio(r.store.comparison.ratio),
       pass: r.store.comparison.ratio >= 0.9,
@@ -428,6 +441,8 @@ export function budgets(r: Results): Budget[] {
       pass: r.middleware.oidcClientMarkers.length === 0,
     },
     ...apiCallBudgets(r.apiCalls),
+    ...scaleBudgets(r.scale),
+    ...telemetryBudgets(r.telemetry),
   ]
 }
 
@@ -458,6 +473,8 @@ export function renderReport(r: Results): string {
     sessionSection(r),
     storeSection(r),
     apiCallSection(r.apiCalls),
+    scaleSection(r.scale),
+    telemetrySection(r.telemetry),
     buildSection(r),
     budgetSection(budgets(r)),
   ]

@@ -20,6 +20,10 @@ export const PAIRS = {
   inProcess: { appPort: 3303, idpPort: 4703, bigTokens: false },
   /** BENCH_COMPARE_RUNTIMES=1: the same app built with middleware on the other runtime. */
   otherRuntime: { appPort: 3304, idpPort: 4704, bigTokens: false },
+  /** OpenTelemetry on (OTEL_EXPORTER_OTLP_ENDPOINT at a sink on loopback), against `inProcess` with it off. */
+  telemetry: { appPort: 3308, idpPort: 4709, bigTokens: false },
+  /** A million sessions (scripts/bench/scale.ts): its own Redis, filled under this app's keys. */
+  scale: { appPort: 3309, idpPort: 4711, bigTokens: false },
 } as const
 
 export type PairName = keyof typeof PAIRS
@@ -93,3 +97,24 @@ export const TOUCH_INTERVAL_S = 60
  */
 const bareDir = join(tmpdir(), 'nextjs-oidc-login-bench-bare-app')
 export const COLD_START = { rounds: 9, port: 3307, bareDir, bareServer: join(bareDir, '.next/standalone/server.js') } as const
+
+/**
+ * What OpenTelemetry costs the private page (scripts/bench/telemetry-cost.ts): a
+ * server with it on and one with it off, alternating rounds as in STORE_COMPARE;
+ * the spans go to a sink on `sinkPort` that accepts and drops them.
+ */
+export const TELEMETRY_COMPARE = { runs: 2, rounds: 4, roundSeconds: 3, warmupSeconds: 1, sinkPort: 4710 } as const
+
+/**
+ * A million sessions (scripts/bench/scale.ts): the sizes the Redis store is filled to, in
+ * turn; `parallel` sign-ins written at once; at each size `rounds` load rounds of the private
+ * page and `operations` timed back-channel logouts; the embedded store at `embeddedSessions`.
+ */
+export const SCALE = {
+  sizes: [1_000, 100_000, 1_000_000],
+  parallel: 500,
+  rounds: 3,
+  roundSeconds: 3,
+  operations: 20,
+  embeddedSessions: 100_000,
+} as const

@@ -1,7 +1,9 @@
 /**
  * What the Redis session store costs the private page: the same build served
  * twice side by side, once with the in-process store and once with REDIS_URL
- * (a local redis-server), in alternating rounds.
+ * (a local redis-server), in alternating rounds; and, in each round, the Redis
+ * server's bare twin of /profile, so the private page with Redis is held to the
+ * same bar as with the in-process store.
  *
  * Two server processes differ by themselves (where the OS runs them, what V8
  * optimised first): in trials, one process of a pair served 20% more than the
@@ -22,6 +24,8 @@ export interface StoreRound {
   readonly inProcess: number
   readonly redis: number
   readonly ratio: number
+  /** The Redis pair's bare twin of /profile (no middleware, no store), the same round. */
+  readonly redisBare: number
 }
 
 export interface StoreComparison {
@@ -30,6 +34,8 @@ export interface StoreComparison {
   readonly ratio: number
   readonly inProcessRps: number
   readonly redisRps: number
+  /** Median of the per-round ratios: /profile with Redis over its bare twin in the same server. */
+  readonly redisBareRatio: number
 }
 
 /** The same sign-ins on both (so both list the same number of sessions), then the same pages, unmeasured. */
@@ -63,7 +69,8 @@ export async function compareStores(redisUrl: string, onRound: (round: StoreRoun
             const pair = which === 'redis' ? withRedis : inProcess
             rps[which] = (await loadRound('private', pair.app.baseUrl, '/profile', cookies[which], STORE_COMPARE.roundSeconds)).rps
           }
-          const round = { run, ...rps, ratio: rps.redis / rps.inProcess }
+          const redisBare = (await loadRound('bare', withRedis.app.baseUrl, '/bench/bare.html', cookies.redis, STORE_COMPARE.roundSeconds)).rps
+          const round = { run, ...rps, ratio: rps.redis / rps.inProcess, redisBare }
           rounds.push(round)
           onRound(round)
         }
@@ -80,5 +87,6 @@ export async function compareStores(redisUrl: string, onRound: (round: StoreRoun
     ratio: median(rounds.map((r) => r.ratio)),
     inProcessRps: median(rounds.map((r) => r.inProcess)),
     redisRps: median(rounds.map((r) => r.redis)),
+    redisBareRatio: median(rounds.map((r) => r.redis / r.redisBare)),
   }
 }

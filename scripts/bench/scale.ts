@@ -1,0 +1,210 @@
+/**
+ * A million sessions: the session store filled with 1,000, then 100,000, then
+ * 1,000,000 sessions (a tenth of the users with ten sessions each, the rest
+ * with one; each session its own provider session), written through the app's
+ * own store (lib/session/store/redis.ts) under the app's keys, into a Redis of
+ * its own. At each size:
+ * - the private page's req/s (a real sign-in's session, among all the others),
+ *   against the same page at 1,000;
+ * - Redis's memory per session, and what makes it up (MEMORY USAGE of sampled
+ *   keys: the session's record, its share of the user's index, its provider session's index);
+ * - "sign out everywhere" for a user with 1,000 sessions, and back-channel
+ *   logout by sid (one provider session) and by sub (a user with ten);
+ * and the embedded store's file and memory per session at 100,000.
+ * Run by `npm run bench` under scripts/bench/lib-loader.mjs, which lets it load lib/.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient, type RedisClientType } from 'redis'
+import { LOCAL_CLIENT_ID } from '../../idp/local-client.ts'
+import { EmbeddedSessionStore } from '../../lib/session/store/embedded.ts'
+import { storeNames } from '../../lib/session/store/names.ts'
+import { RedisSessionStore } from '../../lib/session/store/redis.ts'
+import type { SessionRef } from '../../lib/session/ref.ts'
+import { freePort, startRedisServer } from '../redis-server.ts'
+import { onCleanup } from './cleanup.ts'
+import { loadRound } from './load.ts'
+import { signIn } from './login.ts'
+import { startPair } from './pair.ts'
+import { sessionSize } from './session-size.ts'
+import { BENCH_SESSION_SECRET, SCALE } from './settings.ts'
+import { median } from './stats.ts'
+
+export interface ScalePoint {
+  readonly sessions: number
+  readonly rps: number
+  /** rps over the first size's. */
+  readonly relative: number
+  readonly bytesPerSession: number
+  /** Bytes per session in each kind of key, from sampled MEMORY USAGE. */
+  readonly parts: { readonly record: number; readonly userIndex: number; readonly providerIndex: number }
+  readonly signOutEverywhereMs: number
+  readonly backchannelSidMs: number
+  readonly backchannelSubMs: number
+}
+
+export interface ScaleResult {
+  readonly points: readonly ScalePoint[]
+  readonly fillSeconds: number
+  readonly embedded: { readonly sessions: number; readonly fileBytesPerSession: number; readonly heapBytesPerSession: number }
+}
+
+const names = storeNames([BENCH_SESSION_SECRET])
+const ABSOLUTE = 8 * 3600
+
+function sessionOf(user: number, n: number, now: number): SessionRef {
+  return {
+    id: `sc${user.toString(36)}x${n.toString(36)}`.padEnd(22, 'q'),
+    provider: 'default',
+    sub: `scale-user-${user}`,
+    sid: `scale-sid-${user}-${n}`,
+    createdAt: now,
+    expiresAt: now + ABSOLUTE,
+  }
+}
+
+/** Users `from`… until `count` more sessions exist: every tenth user has ten, the others one. */
+function* sessions(from: number, count: number, now: number): Generator<SessionRef, number> {
+  let user = from
+  let made = 0
+  while (made < count) {
+    const many = user % 10 === 0 ? Math.min(10, count - made) : 1
+    for (let n = 0; n < many; n++) yield sessionOf(user, n, now)
+    made += many
+    user++
+  }
+  return user
+}
+
+/** Writes them through `begin`, `parallel` at a time; returns the next free user number. */
+async function fill(store: { begin(ref: SessionRef, device: string): Promise<void> }, from: number, count: number, parallel: number): Promise<number> {
+  const source = sessions(from, count, Math.floor(Date.now() / 1000))
+  let next = from
+  const worker = async () => {
+    for (let item = source.next(); ; item = source.next()) {
+      if (item.done) {
+        next = Math.max(next, item.value)
+        return
+      }
+      await store.begin(item.value, 'Firefox on Linux')
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, worker))
+  return next
+}
+
+/** Median milliseconds of `runs` calls, each on fresh material `prepare` makes. */
+async function timed(runs: number, prepare: (i: number) => Promise<() => Promise<unknown>>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const act = await prepare(i)
+    const started = performance.now()
+    await act()
+    times.push(performance.now() - started)
+  }
+  return median(times)
+}
+
+function usedMemory(info: string): number {
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN)
+}
+
+export async function measureScale(progress: (message: string) => void): Promise<ScaleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'))
+  const redis = await startRedisServer({ port: await freePort(), dir })
+  onCleanup('scale redis-server', () => redis.stop())
+  const raw: RedisClientType = createClient({ url: redis.url })
+  raw.on('error', () => {})
+  await raw.connect()
+  const prefix = `oidc:${LOCAL_CLIENT_ID}:`
+  const store = new RedisSessionStore(new URL(redis.url), prefix, names)
+  const pair = await startPair('scale', redis.url)
+  const points: ScalePoint[] = []
+  let fillSeconds = 0
+  try {
+    const cookie = sessionSize((await signIn(pair.app.baseUrl)).jar, pair.app.baseUrl).cookieHeader
+    const baseline = usedMemory(await raw.info('memory'))
+    let user = 0
+    let total = 0
+    for (const size of SCALE.sizes) {
+      progress(`scale: filling the store to ${size.toLocaleString('en')} sessions…`)
+      const started = performance.now()
+      const firstUser = user
+      user = await fill(store, user, size - total, SCALE.parallel)
+      fillSeconds += (performance.now() - started) / 1000
+      total = size
+      const bytesPerSession = (usedMemory(await raw.info('memory')) - baseline) / total
+      const parts = await sampledParts(raw, prefix)
+
+      await loadRound('private', pair.app.baseUrl, '/profile', cookie, 1)
+      const rounds: number[] = []
+      for (let i = 0; i < SCALE.rounds; i++) rounds.push((await loadRound('private', pair.app.baseUrl, '/profile', cookie, SCALE.roundSeconds)).rps)
+      const rps = median(rounds)
+
+      const now = Math.floor(Date.now() / 1000)
+      const heavy = `scale-heavy-${size}`
+      const signOutEverywhereMs = await timed(3, async (i) => {
+        const sub = `${heavy}-${i}`
+        const many = Array.from({ length: 1000 }, (_, n) => ({ ...sessionOf(0, n, now), id: `hv${i}x${n}`.padEnd(22, 'q'), sub, sid: undefined }))
+        for (let k = 0; k < many.length; k += 100) await Promise.all(many.slice(k, k + 100).map((s) => store.begin(s, 'Firefox on Linux')))
+        return () => store.endUserSessions({ provider: 'default', sub })
+      })
+      // Users this size's fill made, still signed in: every tenth has ten sessions, the next one has one.
+      const tens = Array.from({ length: SCALE.operations }, (_, i) => Math.ceil(firstUser / 10) * 10 + i * 10)
+      const backchannelSidMs = await timed(SCALE.operations, async (i) => () => store.endProviderSession('default', `scale-sid-${tens[i]! + 1}-0`))
+      const backchannelSubMs = await timed(SCALE.operations, async (i) => () => store.endUserSessions({ provider: 'default', sub: `scale-user-${tens[i]!}` }))
+      const relative = points.length === 0 ? 1 : rps / points[0]!.rps
+      points.push({ sessions: size, rps, relative, bytesPerSession, parts, signOutEverywhereMs, backchannelSidMs, backchannelSubMs })
+      progress(
+        `scale ${size.toLocaleString('en')}: /profile ${rps.toFixed(0)} req/s (${relative.toFixed(2)}), ${bytesPerSession.toFixed(0)} B/session, ` +
+          `everywhere(1,000) ${signOutEverywhereMs.toFixed(1)} ms, by sid ${backchannelSidMs.toFixed(2)} ms, by sub ${backchannelSubMs.toFixed(2)} ms`,
+      )
+    }
+  } finally {
+    await pair.stop()
+    raw.destroy()
+    await redis.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  progress(`scale: the embedded store with ${SCALE.embeddedSessions.toLocaleString('en')} sessions…`)
+  return { points, fillSeconds, embedded: await embeddedCost() }
+}
+
+/** Bytes per session in each kind of key: sampled MEMORY USAGE, an index's shared among the sessions it lists. */
+async function sampledParts(raw: RedisClientType, prefix: string): Promise<ScalePoint['parts']> {
+  const average = async (kind: 's' | 'u' | 'p', perSession: (key: string) => Promise<number>) => {
+    const { keys } = await raw.scan('0', { MATCH: `${prefix}${kind}:*`, COUNT: 2000 })
+    const sample = keys.slice(0, 200)
+    if (sample.length === 0) return 0
+    const bytes = await Promise.all(sample.map(async (key) => ((await raw.memoryUsage(key)) ?? 0) / (await perSession(key))))
+    return bytes.reduce((a, b) => a + b, 0) / sample.length
+  }
+  return {
+    record: await average('s', async () => 1),
+    userIndex: await average('u', async (key) => Math.max(1, await raw.zCard(key))),
+    providerIndex: await average('p', async (key) => Math.max(1, await raw.sCard(key))),
+  }
+}
+
+/** The embedded store: its SQLite file and this process's heap, per session, at SCALE.embeddedSessions. */
+async function embeddedCost(): Promise<ScaleResult['embedded']> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-embedded-'))
+  try {
+    const file = join(dir, 'sessions.sqlite')
+    globalThis.gc?.()
+    const heapBefore = process.memoryUsage().heapUsed
+    const store = new EmbeddedSessionStore(ABSOLUTE, file, names)
+    await fill(store, 0, SCALE.embeddedSessions, 1)
+    globalThis.gc?.()
+    const heapAfter = process.memoryUsage().heapUsed
+    const fileBytes = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)
+    return {
+      sessions: SCALE.embeddedSessions,
+      fileBytesPerSession: fileBytes / SCALE.embeddedSessions,
+      heapBytesPerSession: Math.max(0, heapAfter - heapBefore) / SCALE.embeddedSessions,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
