@@ -29,5 +29,6 @@ function buildBareApp(): void {
   } catch {
     cpSync('node_modules', join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true })
   }
-  execFileSync(process.execPath, [resolve('node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', cwd: dir, env: { ...env, BENCH_BUILD: '' } })
+  // Its own copy of Next, which finds React in the same node_modules (one React, as in any app).
+  execFileSync(process.execPath, [join(dir, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', cwd: dir, env: { ...env, BENCH_BUILD: '' } })
 }

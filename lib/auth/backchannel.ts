@@ -58,22 +58,34 @@ export async function backchannelLogout(request: NextRequest, oidc: OidcConfig):
   return response
 }
 
+/** A logout token refused (400), said in the log too. */
+function refuse(description: string): NextResponse {
+  log.warn('auth.backchannel_refused', `back-channel logout refused: ${description}`)
+  return backchannelRefusal(description)
+}
+
+/** A logout token that cannot be checked now (503), said in the log too. */
+function unavailable(description: string): NextResponse {
+  log.warn('auth.backchannel_unprocessed', `back-channel logout not processed: ${description}`)
+  return backchannelUnavailable(description)
+}
+
 async function answerLogoutToken(request: NextRequest, oidc: OidcConfig): Promise<NextResponse> {
   const token = (await readForm(request, MAX_BODY))?.get('logout_token')
-  if (!token) return backchannelRefusal('Expected a form-encoded body with a logout_token.')
+  if (!token) return refuse('Expected a form-encoded body with a logout_token.')
   let claims: LogoutClaims
   try {
     claims = await verifyLogoutToken(await getProvider(oidc), token)
   } catch (error) {
-    if (error instanceof LogoutTokenError) return backchannelRefusal(error.message)
-    if (error instanceof LoginError) return backchannelUnavailable(`the provider's keys could not be loaded (${error.kind})`)
+    if (error instanceof LogoutTokenError) return refuse(error.message)
+    if (error instanceof LoginError) return unavailable(`the provider's keys could not be loaded (${error.kind})`)
     throw error
   }
 
   try {
-    if ((await endByLogoutToken(getSessionStore(), oidc.id, claims)) === 'replay') return backchannelRefusal('This logout token was already used (jti).')
+    if ((await endByLogoutToken(getSessionStore(), oidc.id, claims)) === 'replay') return refuse('This logout token was already used (jti).')
   } catch (error) {
-    if (isStoreUnavailable(error)) return backchannelUnavailable('the session store cannot be reached')
+    if (isStoreUnavailable(error)) return unavailable('the session store cannot be reached')
     throw error
   }
   const whose = claims.sid !== undefined ? 'a provider session' : 'a user'

@@ -2,10 +2,10 @@
  * The JSON error answers of our APIs. The 401 is shared by middleware and the
  * route handlers themselves, so both say exactly the same thing; the 503s come
  * from the handlers, which ask the session store (or the provider's keys).
- * Middleware imports this: nothing of the session store here.
+ * Middleware imports this: nothing of the session store, nor of logging (which reads the request
+ * through next/headers), here.
  */
 import { NextResponse } from 'next/server'
-import { log } from '../log/log'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -23,13 +23,11 @@ export function sessionsUnavailableJson(): NextResponse {
 
 /** Back-channel logout (§2.8): a logout token refused, ending nothing. */
 export function backchannelRefusal(description: string): NextResponse {
-  log.warn('auth.backchannel_refused', `back-channel logout refused: ${description}`)
   return NextResponse.json({ error: 'invalid_request', error_description: description }, { status: 400, headers: noStore })
 }
 
 /** Back-channel logout: it cannot be checked now; the provider may retry. */
 export function backchannelUnavailable(description: string): NextResponse {
-  log.warn('auth.backchannel_unprocessed', `back-channel logout not processed: ${description}`)
   return NextResponse.json({ error: 'temporarily_unavailable', error_description: description }, { status: 503, headers: { ...noStore, 'retry-after': '5' } })
 }
 

@@ -64,34 +64,38 @@ function sessionOf(user: number, n: number, now: number): SessionRef {
   }
 }
 
-/** Users `from`… until `count` more sessions exist: every tenth user has ten, the others one. */
-function* sessions(from: number, count: number, now: number): Generator<SessionRef, number> {
+/** Sessions for users `from`, `from + 1`…: every tenth user has ten, the others one; `next()` until `count` are made. */
+function sessionCursor(from: number, count: number, now: number) {
   let user = from
+  let n = 0
   let made = 0
-  while (made < count) {
-    const many = user % 10 === 0 ? Math.min(10, count - made) : 1
-    for (let n = 0; n < many; n++) yield sessionOf(user, n, now)
-    made += many
-    user++
+  return {
+    next(): SessionRef | undefined {
+      if (made >= count) return undefined
+      const session = sessionOf(user, n, now)
+      made++
+      n++
+      if (n >= (user % 10 === 0 ? 10 : 1)) {
+        user++
+        n = 0
+      }
+      return session
+    },
+    /** The first user number not used yet. */
+    get nextUser(): number {
+      return n === 0 ? user : user + 1
+    },
   }
-  return user
 }
 
 /** Writes them through `begin`, `parallel` at a time; returns the next free user number. */
 async function fill(store: { begin(ref: SessionRef, device: string): Promise<void> }, from: number, count: number, parallel: number): Promise<number> {
-  const source = sessions(from, count, Math.floor(Date.now() / 1000))
-  let next = from
+  const cursor = sessionCursor(from, count, Math.floor(Date.now() / 1000))
   const worker = async () => {
-    for (let item = source.next(); ; item = source.next()) {
-      if (item.done) {
-        next = Math.max(next, item.value)
-        return
-      }
-      await store.begin(item.value, 'Firefox on Linux')
-    }
+    for (let session = cursor.next(); session; session = cursor.next()) await store.begin(session, 'Firefox on Linux')
   }
   await Promise.all(Array.from({ length: parallel }, worker))
-  return next
+  return cursor.nextUser
 }
 
 /** Median milliseconds of `runs` calls, each on fresh material `prepare` makes. */
