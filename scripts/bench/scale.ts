@@ -127,7 +127,6 @@ export async function measureScale(progress: (message: string) => void): Promise
   const points: ScalePoint[] = []
   let fillSeconds = 0
   try {
-    const cookie = sessionSize((await signIn(pair.app.baseUrl)).jar, pair.app.baseUrl).cookieHeader
     const baseline = usedMemory(await raw.info('memory'))
     let user = 0
     let total = 0
@@ -141,6 +140,9 @@ export async function measureScale(progress: (message: string) => void): Promise
       const bytesPerSession = (usedMemory(await raw.info('memory')) - baseline) / total
       const parts = await sampledParts(raw, prefix)
 
+      // A fresh sign-in for each size: filling takes minutes, past the session's touch interval, after
+      // which middleware sends page requests through /auth/refresh (a redirect the load does not follow).
+      const cookie = sessionSize((await signIn(pair.app.baseUrl)).jar, pair.app.baseUrl).cookieHeader
       await loadRound('private', pair.app.baseUrl, '/profile', cookie, 1)
       const rounds: number[] = []
       for (let i = 0; i < SCALE.rounds; i++) rounds.push((await loadRound('private', pair.app.baseUrl, '/profile', cookie, SCALE.roundSeconds)).rps)

@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto'
 import { nowSeconds } from '../session'
 import type { SessionRef } from '../ref'
-import { RedisScript, redisConnection, withDeadline, type RedisConnection, type RedisLink, type RedisTarget } from './redis-connection'
+import { deleteEach, RedisScript, redisConnection, replicated, withDeadline, type RedisConnection, type RedisLink, type RedisTarget } from './redis-connection'
 import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
 import { onceAcrossInstances } from './redis-once'
@@ -54,35 +54,6 @@ const MAX_LISTED = 50
 
 function hash(value: string): string {
   return createHash('sha256').update(value).digest('base64url')
-}
-
-/**
- * Deletes keys one command each, all sent at once: a multi-key DEL is refused
- * by a cluster when the keys hash to different slots, and session records do.
- */
-async function deleteEach(client: RedisConnection, keys: readonly string[]): Promise<void> {
-  await Promise.all(
-    keys.map(async (key) => {
-      await client.del(key)
-      await replicated(client, key)
-    }),
-  )
-}
-
-/** How long a write that starts or ends a session waits for a replica to have it. */
-const REPLICA_WAIT_MS = 200
-
-/**
- * In a cluster, a session's start or end is on a replica before the answer goes
- * out, when the key's shard has one (WAIT, up to REPLICA_WAIT_MS): a master that
- * fails right after cannot take the write with it, so a failover neither
- * signs anyone out nor brings an ended session back. A node of its own has no
- * replica to wait for. Sent to the node that holds `key`, on the connection that wrote it
- * (WAIT counts the writes its own connection made before it).
- */
-async function replicated(client: RedisConnection, key: string): Promise<void> {
-  if (!('masters' in client)) return
-  await client.sendCommand(key, false, ['WAIT', '1', String(REPLICA_WAIT_MS)])
 }
 
 export class RedisSessionStore implements SessionStore {
