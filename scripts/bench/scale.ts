@@ -4,8 +4,8 @@
  * with one; each session its own provider session), written through the app's
  * own store (lib/session/store/redis.ts) under the app's keys, into a Redis of
  * its own. At each size:
- * - the private page's req/s (a real sign-in's session, among all the others),
- *   against the same page at 1,000;
+ * - the private page's req/s (a real sign-in's session, among all the others)
+ *   over its bare twin's in the same rounds, against that ratio at 1,000;
  * - Redis's memory per session, and what makes it up (MEMORY USAGE of sampled
  *   keys: the session's record, its share of the user's index, its provider session's index);
  * - "sign out everywhere" for a user with 1,000 sessions, and back-channel
@@ -34,7 +34,9 @@ import { median } from './stats.ts'
 export interface ScalePoint {
   readonly sessions: number
   readonly rps: number
-  /** rps over the first size's. */
+  /** The private page's req/s over its bare twin's (no middleware, no store) in the same rounds: what the store's size can change. */
+  readonly ratio: number
+  /** `ratio` over the first size's: 1 is flat, whatever the machine's own speed did meanwhile. */
   readonly relative: number
   readonly bytesPerSession: number
   /** Bytes per session in each kind of key, from sampled MEMORY USAGE. */
@@ -110,6 +112,18 @@ async function timed(runs: number, prepare: (i: number) => Promise<() => Promise
   return median(times)
 }
 
+/**
+ * Waits (at most a minute) until Redis runs no background save or append-only-file rewrite: a large
+ * fill sets one off, and its fork would compete with the pages for the machine's cores.
+ */
+async function quiet(raw: RedisClientType): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const info = await raw.info('persistence')
+    if (/aof_rewrite_in_progress:0/.test(info) && /rdb_bgsave_in_progress:0/.test(info)) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
 function usedMemory(info: string): number {
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN)
 }
@@ -144,9 +158,15 @@ export async function measureScale(progress: (message: string) => void): Promise
       // which middleware sends page requests through /auth/refresh (a redirect the load does not follow).
       const cookie = sessionSize((await signIn(pair.app.baseUrl)).jar, pair.app.baseUrl).cookieHeader
       await loadRound('private', pair.app.baseUrl, '/profile', cookie, 1)
-      const rounds: number[] = []
-      for (let i = 0; i < SCALE.rounds; i++) rounds.push((await loadRound('private', pair.app.baseUrl, '/profile', cookie, SCALE.roundSeconds)).rps)
-      const rps = median(rounds)
+      await quiet(raw)
+      const rounds: { private: number; bare: number }[] = []
+      for (let i = 0; i < SCALE.rounds; i++) {
+        const privateRps = (await loadRound('private', pair.app.baseUrl, '/profile', cookie, SCALE.roundSeconds)).rps
+        const bareRps = (await loadRound('bare', pair.app.baseUrl, '/bench/bare.html', cookie, SCALE.roundSeconds)).rps
+        rounds.push({ private: privateRps, bare: bareRps })
+      }
+      const rps = median(rounds.map((r) => r.private))
+      const ratio = median(rounds.map((r) => r.private / r.bare))
 
       const now = Math.floor(Date.now() / 1000)
       const heavy = `scale-heavy-${size}`
@@ -160,8 +180,8 @@ export async function measureScale(progress: (message: string) => void): Promise
       const tens = Array.from({ length: SCALE.operations }, (_, i) => Math.ceil(firstUser / 10) * 10 + i * 10)
       const backchannelSidMs = await timed(SCALE.operations, async (i) => () => store.endProviderSession('default', `scale-sid-${tens[i]! + 1}-0`))
       const backchannelSubMs = await timed(SCALE.operations, async (i) => () => store.endUserSessions({ provider: 'default', sub: `scale-user-${tens[i]!}` }))
-      const relative = points.length === 0 ? 1 : rps / points[0]!.rps
-      points.push({ sessions: size, rps, relative, bytesPerSession, parts, signOutEverywhereMs, backchannelSidMs, backchannelSubMs })
+      const relative = points.length === 0 ? 1 : ratio / points[0]!.ratio
+      points.push({ sessions: size, rps, ratio, relative, bytesPerSession, parts, signOutEverywhereMs, backchannelSidMs, backchannelSubMs })
       progress(
         `scale ${size.toLocaleString('en')}: /profile ${rps.toFixed(0)} req/s (${relative.toFixed(2)}), ${bytesPerSession.toFixed(0)} B/session, ` +
           `everywhere(1,000) ${signOutEverywhereMs.toFixed(1)} ms, by sid ${backchannelSidMs.toFixed(2)} ms, by sub ${backchannelSubMs.toFixed(2)} ms`,

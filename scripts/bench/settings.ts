@@ -103,7 +103,7 @@ export const COLD_START = { rounds: 9, port: 3307, bareDir, bareServer: join(bar
  * server with it on and one with it off, alternating rounds as in STORE_COMPARE;
  * the spans go to a sink on `sinkPort` that accepts and drops them.
  */
-export const TELEMETRY_COMPARE = { runs: 2, rounds: 4, roundSeconds: 3, warmupSeconds: 1, sinkPort: 4710 } as const
+export const TELEMETRY_COMPARE = { runs: 3, rounds: 4, roundSeconds: 3, warmupSeconds: 1, sinkPort: 4710 } as const
 
 /**
  * A million sessions (scripts/bench/scale.ts): the sizes the Redis store is filled to, in
@@ -113,7 +113,7 @@ export const TELEMETRY_COMPARE = { runs: 2, rounds: 4, roundSeconds: 3, warmupSe
 export const SCALE = {
   sizes: [1_000, 100_000, 1_000_000],
   parallel: 500,
-  rounds: 3,
+  rounds: 4,
   roundSeconds: 3,
   operations: 20,
   embeddedSessions: 100_000,
