@@ -265,8 +265,8 @@ test.describe('session secret rotation', () => {
   }
 })
 
-test('on Vercel without REDIS_URL, the server warns at start that instances share no session store', async () => {
-  const port = 3113
+/** The production server at `port` for the main tenant's client, with `env` on top; its output kept, stopped with `stop`. */
+function startServer(port: number, env: Record<string, string>): { output: () => string; stop: () => Promise<void> } {
   const app = spawn(process.execPath, ['.next/standalone/server.js'], {
     env: {
       ...process.env,
@@ -277,54 +277,49 @@ test('on Vercel without REDIS_URL, the server warns at start that instances shar
       OIDC_CLIENT_ID: main.clientId,
       OIDC_CLIENT_SECRET: main.clientSecret,
       SESSION_SECRET: HOSTILE_SESSION_SECRET,
-      VERCEL: '1',
       REDIS_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
   app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
+  return {
+    output: () => output,
+    stop: async () => {
+      app.kill('SIGTERM')
+      await new Promise((resolve) => app.once('exit', resolve))
+    },
+  }
+}
+
+test('on Vercel without REDIS_URL, the server warns at start that instances share no session store', async () => {
+  const app = startServer(3113, { VERCEL: '1' })
   try {
-    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/on Vercel.*Set REDIS_URL/)
-    expect(output).toContain('[store] sessions are tracked in this process')
+    await expect.poll(app.output, { timeout: 15_000 }).toMatch(/on Vercel.*Set REDIS_URL/)
+    expect(app.output()).toContain('[store] sessions are tracked in this process')
   } finally {
-    app.kill('SIGTERM')
-    await new Promise((resolve) => app.once('exit', resolve))
+    await app.stop()
   }
 })
 
 test('with LOG_FORMAT=json every line of ours is one JSON object: a forged callback logs its kind and the request id, no code or state', async () => {
   const port = 3115
-  const app = spawn(process.execPath, ['.next/standalone/server.js'], {
-    env: {
-      ...process.env,
-      HOSTNAME: '127.0.0.1',
-      PORT: String(port),
-      APP_BASE_URL: `http://localhost:${port}`,
-      OIDC_ISSUER: main.issuer,
-      OIDC_CLIENT_ID: main.clientId,
-      OIDC_CLIENT_SECRET: main.clientSecret,
-      SESSION_SECRET: HOSTILE_SESSION_SECRET,
-      SESSION_STORE_PATH: ':memory:',
-      REDIS_URL: '',
-      LOG_FORMAT: 'json',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
-  app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
+  const app = startServer(port, { SESSION_STORE_PATH: ':memory:', LOG_FORMAT: 'json' })
   try {
     const base = `http://127.0.0.1:${port}`
     await expect.poll(async () => (await fetch(`${base}/api/health/live`).catch(() => undefined))?.status, { timeout: 15_000 }).toBe(200)
     const forged = await fetch(`${base}/auth/callback?code=forged-code-value&state=forged-state-value`, { headers: { 'x-request-id': 'e2e-json-42' } })
     expect(forged.status).toBe(400)
-    await expect.poll(() => output, { timeout: 10_000 }).toContain('"event":"auth.login_failed"')
-    await expect.poll(() => output, { timeout: 10_000 }).toContain('"event":"auth.provider_ready"')
+    await expect.poll(app.output, { timeout: 10_000 }).toContain('"event":"auth.login_failed"')
+    await expect.poll(app.output, { timeout: 10_000 }).toContain('"event":"auth.provider_ready"')
     // Next prints its own banner as text; every line of ours is a JSON object.
-    const ours = output.split('\n').filter((line) => line.startsWith('{'))
-    const records = ours.map((line) => JSON.parse(line) as Record<string, unknown>)
+    const output = app.output()
+    const records = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
     for (const record of records) expect(Object.keys(record).slice(0, 4)).toEqual(['time', 'level', 'event', 'message'])
     expect(output.split('\n').filter((line) => line.startsWith('['))).toEqual([])
     const failure = records.find((r) => r.event === 'auth.login_failed')
@@ -334,8 +329,7 @@ test('with LOG_FORMAT=json every line of ours is one JSON object: a forged callb
     expect(output).not.toContain('forged-code-value')
     expect(output).not.toContain('forged-state-value')
   } finally {
-    app.kill('SIGTERM')
-    await new Promise((resolve) => app.once('exit', resolve))
+    await app.stop()
   }
 })
 
