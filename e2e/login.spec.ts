@@ -75,6 +75,13 @@ test('the home page is prerendered for a visitor without a session, and rendered
   expect(mine.headers()['cdn-cache-control']).toBe('no-store')
   expect(mine.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/)
   expect(await mine.text()).toContain('Alice Adams')
+
+  // An address with nothing there: the not-found page, titled so, in the site's frame: the user still sees who they are.
+  const missing = await page.goto('/no-such-page')
+  expect(missing?.status()).toBe(404)
+  await expect(page).toHaveTitle('Page not found · OIDC Login for Next.js')
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Adams')
 })
 
 test('the session cookie is sealed, HttpOnly, SameSite=Lax and expires', async ({ page }) => {

@@ -1,4 +1,7 @@
+import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
+
+export const metadata: Metadata = { title: 'Page not found' }
 
 /**
  * Any address no page claims: the not-found page inside the site's frame
