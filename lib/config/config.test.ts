@@ -219,6 +219,40 @@ describe('parseConfig', () => {
     }
   })
 
+  it('finds a Redis watched by Sentinel by REDIS_SENTINELS and REDIS_SENTINEL_NAME; the URLs carry the Redis password, the Sentinels take their own', () => {
+    const bare = parseConfig({ ...valid, REDIS_SENTINELS: '127.0.0.1:26379, 127.0.0.1:26380', REDIS_SENTINEL_NAME: 'mymaster' }).store
+    expect(bare).toMatchObject({ kind: 'redis', topology: 'sentinel', name: 'mymaster' })
+    expect(bare.kind === 'redis' && bare.topology === 'sentinel' && bare.sentinels.map((url) => url.href)).toEqual([
+      'redis://127.0.0.1:26379',
+      'redis://127.0.0.1:26380',
+    ])
+    expect(bare.kind === 'redis' && bare.topology === 'sentinel' && bare.sentinelPassword).toBeUndefined()
+    const tls = parseConfig({
+      ...valid,
+      REDIS_SENTINELS: 'rediss://default:s3cret@sentinel-1.example.com:26380,rediss://default:s3cret@sentinel-2.example.com:26380',
+      REDIS_SENTINEL_NAME: 'sessions',
+      REDIS_SENTINEL_PASSWORD: 'watcher-pass',
+    }).store
+    expect(tls).toMatchObject({ kind: 'redis', topology: 'sentinel', name: 'sessions', sentinelPassword: 'watcher-pass' })
+    expect(tls.kind === 'redis' && tls.url.href).toBe('rediss://default:s3cret@sentinel-1.example.com:26380')
+  })
+
+  it('refuses a REDIS_SENTINELS it cannot use safely, saying why, without printing a password', () => {
+    expect(problemsOf({ ...valid, REDIS_SENTINELS: '127.0.0.1:26379' })[0]).toMatch(/REDIS_SENTINELS is set without REDIS_SENTINEL_NAME/)
+    const two = problemsOf({ ...valid, REDIS_URL: 'redis://localhost:6379', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'm' })[0]
+    expect(two).toMatch(/REDIS_URL and REDIS_SENTINELS are both set/)
+    const three = problemsOf({ ...valid, REDIS_URL: 'redis://localhost:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_SENTINELS: '127.0.0.1:26379' })[0]
+    expect(three).toMatch(/REDIS_URL and REDIS_CLUSTER_NODES and REDIS_SENTINELS are all set/)
+    const plain = problemsOf({ ...valid, REDIS_SENTINELS: '10.0.0.1:26379', REDIS_SENTINEL_NAME: 'm' })[0]
+    expect(plain).toMatch(/REDIS_SENTINELS names 10\.0\.0\.1:26379 over plain redis:\/\/.*REDIS_ALLOW_PLAINTEXT=true/)
+    expect(parseConfig({ ...valid, REDIS_SENTINELS: '10.0.0.1:26379', REDIS_SENTINEL_NAME: 'm', REDIS_ALLOW_PLAINTEXT: 'true' }).store.kind).toBe('redis')
+    for (const entry of ['127.0.0.1', 'rediss://u:hunter2@a.example.com:26380/0']) {
+      const problem = problemsOf({ ...valid, REDIS_SENTINELS: entry, REDIS_SENTINEL_NAME: 'm' })[0]
+      expect(problem, entry).toMatch(/REDIS_SENTINELS lists Sentinels as host:port/)
+      expect(problem, entry).not.toContain('hunter2')
+    }
+  })
+
   it('refuses a REDIS_URL it cannot use, saying what a good one looks like, without printing its password', () => {
     for (const url of ['localhost:6379', 'http://redis.example.com', 'redis://', 'redis://host:6379/cache', 'redis://host:6379/?db=2']) {
       expect(problemsOf({ ...valid, REDIS_URL: url })[0], url).toMatch(/REDIS_URL .*redis:\/\/localhost:6379/)

@@ -1,13 +1,14 @@
 /**
- * The session store of this process: Redis where REDIS_URL is set, otherwise
+ * The session store of this process: Redis where one is configured, otherwise
  * the embedded store (a SQLite file on this machine). See
  * lib/session/store/store.ts for what it holds.
  */
 import 'server-only'
-import { DEFAULT_PROVIDER, getConfig, providerById, redact } from '../../config'
+import { DEFAULT_PROVIDER, getConfig, providerById } from '../../config'
 import { EmbeddedSessionStore } from './embedded'
 import { storeNames } from './names'
 import { RedisSessionStore } from './redis'
+import { describeRedis } from './redis-connection'
 import type { SessionStore } from './store'
 import { telemetryOn, tracedMethods } from '../../telemetry/trace'
 
@@ -45,7 +46,7 @@ export function describeStore(): { readonly info: string; readonly warning?: str
   const opened = openStore()
   if (where.kind === 'redis' || opened.kind === 'redis')
     return {
-      info: `${where.kind === 'redis' && where.topology === 'cluster' ? 'the Redis Cluster' : 'Redis'} at ${redact(where.kind === 'redis' ? where.url.href : '')}, shared by every instance`,
+      info: `${where.kind === 'redis' ? describeRedis(where) : 'Redis'}, shared by every instance`,
     }
   const { place } = opened
   if (place.file !== undefined) {

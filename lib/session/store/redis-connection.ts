@@ -16,21 +16,28 @@
  * tenth of a second or more to load, which a process that answers its first
  * request (a cold function on Vercel) should not pay before it can.
  */
-import { createHash } from 'node:crypto'
-import type { RedisClientType, RedisClusterType } from 'redis'
+import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis'
 import { redact } from '../../config'
 import { log } from '../../log/log'
 import { StoreUnavailableError } from './store'
 
-/** Where the store's Redis is: one node (REDIS_URL), or a cluster found through some of its nodes (REDIS_CLUSTER_NODES). */
-export type RedisTarget = { readonly topology: 'node'; readonly url: URL } | { readonly topology: 'cluster'; readonly url: URL; readonly seeds: readonly URL[] }
+/**
+ * Where the store's Redis is: one node (REDIS_URL), a cluster found through some
+ * of its nodes (REDIS_CLUSTER_NODES), or a master that Sentinels know by name
+ * (REDIS_SENTINELS). `url` names it in the log.
+ */
+export type RedisTarget =
+  | { readonly topology: 'node'; readonly url: URL }
+  | { readonly topology: 'cluster'; readonly url: URL; readonly seeds: readonly URL[] }
+  | { readonly topology: 'sentinel'; readonly url: URL; readonly sentinels: readonly URL[]; readonly name: string; readonly sentinelPassword?: string }
 
 /**
- * The client that commands go through: one node's, or a cluster's, which sends
+ * The client that commands go through: one node's; a cluster's, which sends
  * each command to the node that holds its key's slot and follows the cluster as
- * it changes (a replica promoted, slots moved).
+ * it changes (a replica promoted, slots moved); or Sentinel's, which asks the
+ * Sentinels where the master is and follows it when they promote a replica.
  */
-export type RedisConnection = RedisClientType | RedisClusterType
+export type RedisConnection = RedisClientType | RedisClusterType | RedisSentinelType
 
 /** A connection on its way: the client library loading, then the client connecting in the background. */
 export type RedisLink = Promise<RedisConnection>
@@ -50,7 +57,12 @@ const connectedOnce = (shared[CONNECTED_ONCE] ??= new WeakSet())
 /** The connection to this Redis, created (and connecting) on first use. */
 export function redisConnection(target: RedisTarget): RedisLink {
   const connections = (shared[CONNECTIONS] ??= new Map<string, RedisLink>())
-  const name = target.topology === 'node' ? target.url.href : `cluster:${target.seeds.map((seed) => seed.href).join(',')}`
+  const name =
+    target.topology === 'node'
+      ? target.url.href
+      : target.topology === 'cluster'
+        ? `cluster:${target.seeds.map((seed) => seed.href).join(',')}`
+        : `sentinel:${target.name}@${target.sentinels.map((sentinel) => sentinel.href).join(',')}`
   let link = connections.get(name)
   if (!link) {
     link = connect(target)
@@ -79,44 +91,82 @@ function clusterClient(createCluster: typeof import('redis').createCluster, seed
   })
 }
 
+/**
+ * Sentinel's client: the Sentinels to ask (with their own password, if they
+ * want one); the master and replicas they name reached with the URLs' scheme and
+ * credentials. One connection to the master (node-redis's default pool), so that
+ * a WAIT goes on the connection that made the writes it waits for.
+ */
+function sentinelClient(createSentinel: typeof import('redis').createSentinel, target: Extract<RedisTarget, { topology: 'sentinel' }>): RedisSentinelType {
+  const first = target.url
+  const tls = { socket: { ...socket, tls: first.protocol === 'rediss:' } }
+  return createSentinel({
+    name: target.name,
+    sentinelRootNodes: target.sentinels.map((sentinel) => ({ host: sentinel.hostname.replace(/^\[|\]$/g, ''), port: Number(sentinel.port) })),
+    masterPoolSize: 1,
+    nodeClientOptions: {
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      disableOfflineQueue: true,
+      ...tls,
+    },
+    sentinelClientOptions: { ...(target.sentinelPassword ? { password: target.sentinelPassword } : {}), ...tls },
+  })
+}
+
+/** The Redis in words, for the log and the start-up line: never a password. */
+export function describeRedis(target: RedisTarget): string {
+  if (target.topology === 'node') return `Redis at ${redact(target.url.href)}`
+  if (target.topology === 'cluster') return `the Redis Cluster at ${redact(target.url.href)}`
+  return `the Redis master "${target.name}" of the Sentinels at ${redact(target.url.href)}`
+}
+
 async function connect(target: RedisTarget): Promise<RedisConnection> {
-  const where = target.topology === 'node' ? redact(target.url.href) : `the cluster at ${redact(target.url.href)}`
-  const { createClient, createCluster } = await import('redis')
+  const where = describeRedis(target)
+  const { createClient, createCluster, createSentinel } = await import('redis')
   const client: RedisConnection =
     target.topology === 'node'
       ? createClient({ url: target.url.href, disableOfflineQueue: true, socket })
-      : clusterClient(createCluster, target.seeds, target.url)
+      : target.topology === 'cluster'
+        ? clusterClient(createCluster, target.seeds, target.url)
+        : sentinelClient(createSentinel, target)
   let down = false
   client.on('error', (error: unknown) => {
     if (down) return
     down = true
     log.warn(
       'store.redis_down',
-      `Redis at ${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
+      `${where} is unreachable (${error instanceof Error ? error.message : String(error)}); private pages answer 503 until it is back`,
     )
   })
   client.on(readyEvent(client), () => {
     connectedOnce.add(client)
-    if (down) log.info('store.redis_back', `Redis at ${where} is reachable again`)
+    if (down) log.info('store.redis_back', `${where} is reachable again`)
     down = false
   })
   keepConnecting(client)
   return client
 }
 
-/** One node's client says `ready`; a cluster's, `connect`, once it knows the cluster and reaches its nodes. */
+export const isCluster = (client: RedisConnection): client is RedisClusterType => 'masters' in client
+export const isSentinel = (client: RedisConnection): client is RedisSentinelType => 'getMasterNode' in client
+const isNode = (client: RedisConnection): client is RedisClientType => !isCluster(client) && !isSentinel(client)
+
+/** One node's client and Sentinel's say `ready`; a cluster's, `connect`, once it knows the cluster and reaches its nodes. */
 function readyEvent(client: RedisConnection): 'ready' | 'connect' {
-  return 'masters' in client ? 'connect' : 'ready'
+  return isCluster(client) ? 'connect' : 'ready'
 }
 
 /**
  * A node's client keeps retrying by itself until Redis answers (failures are
- * reported through `error`). A cluster's gives up when no seed answers: it is
- * asked again, backing off, until one does.
+ * reported through `error`). A cluster's gives up when no seed answers, and
+ * Sentinel's when no Sentinel names a master it can reach: each is asked again,
+ * backing off, until it connects.
  */
 function keepConnecting(client: RedisConnection, attempt = 0): void {
-  client.connect().catch(() => {
-    if ('masters' in client && !client.isOpen) setTimeout(() => keepConnecting(client, attempt + 1), socket.reconnectStrategy(attempt)).unref()
+  client.connect().catch((error: unknown) => {
+    if (isSentinel(client)) client.emit('error', error)
+    if (!isNode(client) && !client.isOpen) setTimeout(() => keepConnecting(client, attempt + 1), socket.reconnectStrategy(attempt)).unref()
   })
 }
 
@@ -154,53 +204,4 @@ export async function withDeadline<T>(link: RedisLink, call: (client: RedisConne
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** A Lua script run by its SHA-1 (EVALSHA), sent in full only when Redis does not know it yet. */
-export class RedisScript {
-  private readonly source: string
-  private readonly sha: string
-
-  constructor(source: string) {
-    this.source = source
-    this.sha = createHash('sha1').update(source).digest('hex')
-  }
-
-  async run(client: RedisConnection, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await client.evalSha(this.sha, { keys, arguments: args })
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-      return client.eval(this.source, { keys, arguments: args })
-    }
-  }
-}
-
-/**
- * Deletes keys one command each, all sent at once: a multi-key DEL is refused
- * by a cluster when the keys hash to different slots, and session records do.
- */
-export async function deleteEach(client: RedisConnection, keys: readonly string[]): Promise<void> {
-  await Promise.all(
-    keys.map(async (key) => {
-      await client.del(key)
-      await replicated(client, key)
-    }),
-  )
-}
-
-/** How long a write that starts or ends a session waits for a replica to have it. */
-const REPLICA_WAIT_MS = 200
-
-/**
- * In a cluster, a session's start or end is on a replica before the answer goes
- * out, when the key's shard has one (WAIT, up to REPLICA_WAIT_MS): a master that
- * fails right after cannot take the write with it, so a failover neither
- * signs anyone out nor brings an ended session back. A node of its own has no
- * replica to wait for. Sent to the node that holds `key`, on the connection that wrote it
- * (WAIT counts the writes its own connection made before it).
- */
-export async function replicated(client: RedisConnection, key: string): Promise<void> {
-  if (!('masters' in client)) return
-  await client.sendCommand(key, false, ['WAIT', '1', String(REPLICA_WAIT_MS)])
 }
