@@ -52,7 +52,7 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-/** True once the server answers PING with PONG. */
+/** True once the server answers PING: with PONG, or by asking for its password first. */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = createConnection({ host: HOST, port })
@@ -63,7 +63,7 @@ function answersPing(port: number): Promise<boolean> {
     socket.setTimeout(500, () => finish(false))
     socket.once('error', () => finish(false))
     socket.once('connect', () => socket.write('PING\r\n'))
-    socket.once('data', (data) => finish(data.toString().startsWith('+PONG')))
+    socket.once('data', (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString())))
   })
 }
 
@@ -86,6 +86,8 @@ export interface RedisServerOptions {
   readonly log?: (chunk: string) => void
   /** More settings, as `--name value` pairs (a cluster node's). */
   readonly extraArgs?: readonly string[]
+  /** A password it asks every client for, and gives its master when it is a replica. */
+  readonly password?: string
 }
 
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServer> {
@@ -112,21 +114,27 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     'noeviction',
     '--daemonize',
     'no',
+    ...(options.password ? ['--requirepass', options.password, '--masterauth', options.password] : []),
     ...(options.extraArgs ?? []),
   ]
+  return spawnRedis(binary, args, options.port, options.log)
+}
+
+/** Starts redis-server with these arguments and waits until it answers on `port`. */
+export async function spawnRedis(binary: string, args: readonly string[], port: number, log?: (chunk: string) => void): Promise<RedisServer> {
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout?.on('data', (chunk: Buffer) => options.log?.(chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => options.log?.(chunk.toString()))
+  child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString()))
 
   const deadline = Date.now() + START_TIMEOUT_MS
-  while (!(await answersPing(options.port))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}) before answering on port ${options.port}`)
+  while (!(await answersPing(port))) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}) before answering on port ${port}`)
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`redis-server did not answer on port ${options.port} within ${START_TIMEOUT_MS} ms`)
+      throw new Error(`redis-server did not answer on port ${port} within ${START_TIMEOUT_MS} ms`)
     }
     await sleep(50)
   }
 
-  return { url: `redis://${HOST}:${options.port}`, port: options.port, stop: stopper(child, STOP_TIMEOUT_MS), kill: () => child.kill('SIGKILL') }
+  return { url: `redis://${HOST}:${port}`, port, stop: stopper(child, STOP_TIMEOUT_MS), kill: () => child.kill('SIGKILL') }
 }

@@ -1,7 +1,7 @@
 /**
  * The session store's contract, against every store: the embedded one (a real
- * SQLite file), a real redis-server and a real Redis Cluster (both started by
- * scripts/vitest-global-setup.ts).
+ * SQLite file), a real redis-server, a real Redis Cluster and a real Redis
+ * watched by Sentinel (all started by scripts/vitest-global-setup.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -20,6 +20,8 @@ const redisUrl = inject('redisUrl')
 const clusterSeeds = inject('redisClusterNodes')
   .split(',')
   .map((seed) => new URL(`redis://${seed}`))
+const sentinel = inject('redisSentinel')
+const sentinelUrls = sentinel.sentinels.map((address) => new URL(`redis://:${sentinel.password}@${address}`))
 const ABSOLUTE = 8 * 3600
 const names = storeNames(['store-test-secret-0123456789-abcdefghijklmnop'])
 const dataDir = mkdtempSync(join(tmpdir(), 'store-test-'))
@@ -62,6 +64,14 @@ const stores: Array<[string, (app: string, instance?: 0 | 1) => SessionStore]> =
       // Another list of seeds is another connection, as a second process has.
       const seeds = instance === 0 ? clusterSeeds : [...clusterSeeds].reverse()
       return new RedisSessionStore({ topology: 'cluster', url: seeds[0]!, seeds }, `test:${app}:`, names)
+    },
+  ],
+  [
+    'Redis Sentinel',
+    (app, instance = 0) => {
+      const sentinels = instance === 0 ? sentinelUrls : [...sentinelUrls].reverse()
+      const { name, sentinelPassword } = sentinel
+      return new RedisSessionStore({ topology: 'sentinel', url: sentinels[0]!, sentinels, name, sentinelPassword }, `test:${app}:`, names)
     },
   ],
 ]
