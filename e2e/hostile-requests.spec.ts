@@ -3,7 +3,6 @@
  * rotate or are wrong, and secrets that must never leak. Against the production
  * build over HTTP, with the misbehaving provider signing the user in.
  */
-import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type APIRequestContext } from '@playwright/test'
@@ -13,6 +12,7 @@ import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESS
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { bodyOf, type MeBody, openSealedSession, randomSessionId } from './helpers.ts'
+import { startServer } from './spawned-app.ts'
 import { compress } from '../lib/session/codec.ts'
 import { TOKEN_FIELDS } from '../lib/session/sealed.ts'
 import { unsignedJwt } from '../lib/testing/tokens.ts'
@@ -239,24 +239,11 @@ test.describe('session secret rotation', () => {
     ],
   ] as const) {
     test(`${name} stops the app at start with a message that says what to do`, async () => {
-      const app = spawn(process.execPath, ['.next/standalone/server.js'], {
-        env: {
-          ...process.env,
-          HOSTNAME: '127.0.0.1',
-          PORT: String(port),
-          APP_BASE_URL: `http://localhost:${port}`,
-          OIDC_ISSUER: main.issuer,
-          OIDC_CLIENT_ID: main.clientId,
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
-      app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
-      const timer = setTimeout(() => app.kill('SIGKILL'), 20_000)
-      const code = await new Promise<number | null>((resolve) => app.once('exit', resolve))
+      const app = startServer(port, env)
+      const timer = setTimeout(() => void app.stop(), 20_000)
+      const code = await app.exited
       clearTimeout(timer)
+      const output = app.output()
       expect(code).toBe(1)
       expect(output).toMatch(message)
       expect(output).not.toContain('hunter2')
@@ -264,35 +251,6 @@ test.describe('session secret rotation', () => {
     })
   }
 })
-
-/** The production server at `port` for the main tenant's client, with `env` on top; its output kept, stopped with `stop`. */
-function startServer(port: number, env: Record<string, string>): { output: () => string; stop: () => Promise<void> } {
-  const app = spawn(process.execPath, ['.next/standalone/server.js'], {
-    env: {
-      ...process.env,
-      HOSTNAME: '127.0.0.1',
-      PORT: String(port),
-      APP_BASE_URL: `http://localhost:${port}`,
-      OIDC_ISSUER: main.issuer,
-      OIDC_CLIENT_ID: main.clientId,
-      OIDC_CLIENT_SECRET: main.clientSecret,
-      SESSION_SECRET: HOSTILE_SESSION_SECRET,
-      REDIS_URL: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  app.stdout.on('data', (chunk: Buffer) => (output += String(chunk)))
-  app.stderr.on('data', (chunk: Buffer) => (output += String(chunk)))
-  return {
-    output: () => output,
-    stop: async () => {
-      app.kill('SIGTERM')
-      await new Promise((resolve) => app.once('exit', resolve))
-    },
-  }
-}
 
 test('on Vercel without REDIS_URL, the server warns at start that instances share no session store', async () => {
   const app = startServer(3113, { VERCEL: '1' })
