@@ -19,9 +19,8 @@ import { LoginError } from '../oidc/errors'
 import { newDpopKey } from '../oidc/dpop'
 import { bindingFor } from '../oidc/mix-up'
 import { getProvider } from '../oidc/provider'
-import { readSessionCookie, writeSessionCookie } from '../session/cookies'
-import { dropDeadSessionCookie } from '../session/current'
-import { openSession } from '../session/sealed'
+import { writeSessionCookie } from '../session/cookies'
+import { dropDeadSessionCookie, readRequestSession } from '../session/current'
 import { TRANSACTION_TTL_WORDS, TransactionStore } from '../transaction-store'
 import { beginSession, newTransaction } from './sign-in'
 
@@ -70,7 +69,7 @@ export async function startLogin(request: NextRequest, oidc: OidcConfig): Promis
   }
 
   const response = redirectTo(destination)
-  await dropDeadSessionCookie(request, response)
+  await dropDeadSessionCookie(await readRequestSession(request), response)
   await new TransactionStore(config).save(transaction, request.cookies, response.cookies)
   return response
 }
@@ -96,7 +95,7 @@ export async function finishLogin(request: NextRequest, oidc: OidcConfig): Promi
     try {
       const tokens = await completeLogin(await getProvider(oidc), params, transaction)
       // The session this browser held until now, if any: the new one replaces it.
-      const replaced = (await openSession(readSessionCookie(request.cookies, config), config))?.session
+      const { session: replaced } = await readRequestSession(request)
       const { session, sealed } = await beginSession(tokens, oidc.id, request.headers.get('user-agent'), config, replaced, transaction.dpopKey)
       response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
       writeSessionCookie(response.cookies, sealed, session.expiresAt, config)

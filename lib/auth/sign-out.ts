@@ -4,11 +4,10 @@
  * session), which never holds the user up for more than SIGN_OUT_BUDGET_MS.
  */
 import 'server-only'
-import type { NextRequest } from 'next/server'
 import type { AppConfig } from '../config'
 import { beforeDeadline, endSessionEndpoint, endSessionUrl, revokeTokens, SIGN_OUT_BUDGET_MS } from '../oidc/logout'
 import { configuredProvider, getProvider } from '../oidc/provider'
-import { requestSessionState } from '../session/current'
+import type { RequestSession } from '../session/current'
 import { sessionRef } from '../session/ref'
 import type { Session } from '../session/session'
 import { getSessionStore, isStoreUnavailable } from '../session/store'
@@ -45,8 +44,10 @@ export function signOutScope(form: URLSearchParams | undefined): SignOutScope {
  */
 export type Ending = 'ended' | 'not-found' | 'not-live' | 'unverifiable' | 'store-down'
 
-/** Ends `scope`'s sessions in the session store. */
-export async function endSessions(request: NextRequest, session: Session, scope: SignOutScope): Promise<Ending> {
+/** Ends `scope`'s sessions in the session store: those of the request's own session (`not-live` without one). */
+export async function endSessions(current: RequestSession, scope: SignOutScope): Promise<Ending> {
+  const { session } = current
+  if (!session) return 'not-live'
   count.signOut(scope.kind)
   try {
     // Ending this session is never refused, even for one already ended elsewhere: it only ends more.
@@ -55,7 +56,7 @@ export async function endSessions(request: NextRequest, session: Session, scope:
       return 'ended'
     }
     // Ending the user's other sessions is for a session that is still live, not for a stale copy of its cookie.
-    const state = await requestSessionState(request)
+    const state = await current.state()
     if (state.status === 'unverifiable') return 'unverifiable'
     if (state.status === 'signed-out') return 'not-live'
     // The user is (provider, sub): the same sub at another provider is someone else.

@@ -14,45 +14,50 @@ import { cache } from 'react'
 import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import type { NextRequest, NextResponse } from 'next/server'
-import { getConfig, type SessionConfig } from '../config'
+import { getConfig } from '../config'
 import { AUTH_ROUTES, loginPath } from '../routes'
 import { clearSessionCookie, readSessionCookie } from './cookies'
-import { sessionRef } from './ref'
+import { checkOpened } from './liveness'
 import { openSession } from './sealed'
-import { touchDue, type Session } from './session'
+import type { Session } from './session'
 import { SIGNED_OUT, type SessionState } from './state'
-import { getSessionStore, isStoreUnavailable, type SessionStore } from './store'
-import { log } from '../log/log'
-
-/** Outages are logged when they start, not once per request. */
-let lastOutageLog = 0
 
 /** Opens the sealed cookie value and asks the store whether that session is still live. */
-async function checkSession(
-  sealed: string | undefined,
-  userAgent: string | null,
-  config: SessionConfig = getConfig().session,
-  store: SessionStore = getSessionStore(),
-): Promise<SessionState> {
+async function checkSession(sealed: string | undefined, userAgent: string | null): Promise<SessionState> {
+  const config = getConfig().session
+  return checkOpened(await openSession(sealed, config), sealed !== undefined, userAgent, config)
+}
+
+/**
+ * One request's session, for route handlers: its cookie read and opened once,
+ * at the edge of the handler, and handed down; the store asked at most once,
+ * and only by a step that needs to know the session is still live.
+ */
+export interface RequestSession {
+  /** Whether the request carried a session cookie at all (one that opens or not). */
+  readonly hasCookie: boolean
+  /** The cookie's session where it opens, whether or not it has ended elsewhere. */
+  readonly session: Session | undefined
+  /** Whether that session is live, asked of the store on first call only. */
+  readonly state: () => Promise<SessionState>
+}
+
+export async function readRequestSession(request: NextRequest): Promise<RequestSession> {
+  const config = getConfig().session
+  const userAgent = request.headers.get('user-agent')
+  const sealed = readSessionCookie(request.cookies, config)
   const opened = await openSession(sealed, config)
-  if (!opened) return { status: 'signed-out', clearCookie: sealed !== undefined }
-  try {
-    const live = await store.isLive(sessionRef(opened.session), userAgent)
-    if (!live) return { status: 'signed-out', clearCookie: true }
-    return { status: 'active', session: opened.session, resealDue: opened.stale || touchDue(opened.session, config) }
-  } catch (error) {
-    if (!isStoreUnavailable(error)) throw error
-    if (Date.now() - lastOutageLog > 10_000) {
-      lastOutageLog = Date.now()
-      log.warn('store.unavailable', `sessions cannot be checked: ${error.message}`)
-    }
-    return { status: 'unverifiable' }
+  let state: Promise<SessionState> | undefined
+  return {
+    hasCookie: sealed !== undefined,
+    session: opened?.session,
+    state: () => (state ??= checkOpened(opened, sealed !== undefined, userAgent, config)),
   }
 }
 
-/** For route handlers: the session behind this request's cookies. */
-export function requestSessionState(request: NextRequest): Promise<SessionState> {
-  return checkSession(readSessionCookie(request.cookies, getConfig().session), request.headers.get('user-agent'))
+/** For route handlers that need only the answer: the session behind this request's cookies, and whether it is live. */
+export async function requestSessionState(request: NextRequest): Promise<SessionState> {
+  return (await readRequestSession(request)).state()
 }
 
 /**
@@ -60,11 +65,10 @@ export function requestSessionState(request: NextRequest): Promise<SessionState>
  * its session has ended elsewhere: private pages send such a browser to sign
  * in, and the dead cookie should not outlive that.
  */
-export async function dropDeadSessionCookie(request: NextRequest, response: NextResponse): Promise<void> {
-  const config = getConfig().session
-  if (!readSessionCookie(request.cookies, config)) return
-  const state = await requestSessionState(request)
-  if (state.status === 'signed-out' && state.clearCookie) clearSessionCookie(response.cookies, config)
+export async function dropDeadSessionCookie(current: RequestSession, response: NextResponse): Promise<void> {
+  if (!current.hasCookie) return
+  const state = await current.state()
+  if (state.status === 'signed-out' && state.clearCookie) clearSessionCookie(response.cookies, getConfig().session)
 }
 
 /** For server components (and handlers without a NextRequest): checked once per request, however many ask. */

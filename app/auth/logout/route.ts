@@ -19,9 +19,8 @@ import { crossSiteRefused, redirectTo, sessionsUnavailable } from '@/lib/http/re
 import { isSameOriginRequest } from '@/lib/http/same-origin'
 import { logoutStateCookieName, logoutStateCookieOptions, newLogoutState } from '@/lib/logout-state'
 import { AUTH_ROUTES } from '@/lib/routes'
-import { clearSessionCookie, readSessionCookie } from '@/lib/session/cookies'
-import { requestSessionState } from '@/lib/session/current'
-import { openSession } from '@/lib/session/sealed'
+import { clearSessionCookie } from '@/lib/session/cookies'
+import { readRequestSession, requestSessionState } from '@/lib/session/current'
 
 export async function GET(request: NextRequest) {
   return signOutPage(await requestSessionState(request), getConfig().session)
@@ -32,12 +31,14 @@ export async function POST(request: NextRequest) {
   const { appBaseUrl } = config.session
   // A cross-site POST changes nothing, not even the cookie.
   if (!isSameOriginRequest(request.headers, appBaseUrl)) return crossSiteRefused()
-  const scope = signOutScope(await readForm(request, 1024))
-  const opened = await openSession(readSessionCookie(request.cookies, config.session), config.session)
+  const current = await readRequestSession(request)
+  const { session } = current
+  const form = await readForm(request, 1024)
+  const scope = signOutScope(form)
   // Ending another session than this one: this one goes on, its cookie untouched.
-  const keepsThis = scope.kind === 'others' || (scope.kind === 'one' && scope.id !== opened?.session.id)
+  const keepsThis = scope.kind === 'others' || (scope.kind === 'one' && scope.id !== session?.id)
 
-  const ending = opened ? await endSessions(request, opened.session, scope) : 'not-live'
+  const ending = await endSessions(current, scope)
   // The session could not be ended where every instance looks: say so, and keep the cookie for another try.
   if (ending === 'unverifiable') return sessionsUnavailable('/profile')
   if (ending === 'store-down') return sessionsUnavailable(AUTH_ROUTES.logout)
@@ -47,7 +48,7 @@ export async function POST(request: NextRequest) {
   }
 
   const logoutState = newLogoutState()
-  const destination = ending === 'ended' && opened ? await providerSignOut(opened.session, config, logoutState) : new URL('/', appBaseUrl)
+  const destination = ending === 'ended' && session ? await providerSignOut(session, config, logoutState) : new URL('/', appBaseUrl)
   const response = redirectTo(destination)
   clearSessionCookie(response.cookies, config.session)
   // The home page checks the provider brings this back, before it says the provider signed the user out too.
