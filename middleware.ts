@@ -19,7 +19,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { ConfigError, getConfig, offersChoice, providerForEmail, type ProvidersConfig, type SessionConfig } from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
-import { ownCookieHeader } from './lib/http/cookie-header'
+import { ownCookieHeader } from './lib/cookies/header'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
 import { addStrictTransport } from './lib/http/hsts'
 import { AUTH_ROUTES, isPrivate, loginUrl, RETURN_TO_HEADER, SIGN_IN_PAGE } from './lib/routes'
@@ -91,7 +91,7 @@ export async function middleware(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers)
   const area = routeArea(request, providers)
-  // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/http/cookie-header.ts).
+  // Our route handlers and private routes read only our cookies: a crowded Cookie header is cut to those (lib/cookies/header.ts).
   const ownCookies = area !== 'page' ? ownCookieHeader(request.headers.get('cookie'), config) : undefined
   if (ownCookies !== undefined) requestHeaders.set('cookie', ownCookies)
   // /auth/ and the public APIs bring their own headers; middleware is here for the Cookie header only.
@@ -143,7 +143,7 @@ function routeArea(request: NextRequest, providers: ProvidersConfig): 'private' 
  * - /auth/login and /sign-in: the sign-in page, where several providers are
  *   configured (the nonce, and form-action on to every provider);
  * - /auth/ and /api/health for a request carrying more than
- *   MAX_COOKIES_AS_SENT cookies (lib/http/cookie-header.ts): only to cut its
+ *   MAX_COOKIES_AS_SENT cookies (lib/cookies/header.ts): only to cut its
  *   Cookie header down to ours, which a route handler's cost grows with the square of.
  * Next needs these as literals; lib/routes.test.ts checks them against
  * lib/routes.ts, together with next.config.ts's header rules.

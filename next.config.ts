@@ -2,7 +2,8 @@ import type { NextConfig } from 'next'
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
 import { anonymousContentSecurityPolicy } from './lib/http/csp'
 import { FORWARDED_HTTPS, HSTS_VALUE } from './lib/http/hsts'
-import { anonymousTwin, HEADER_SOURCES, PRERENDERED_PAGES, PUBLIC_PAGE_QUERY, SESSION_COOKIE_NAMES } from './lib/routes'
+import { SESSION_COOKIE_NAMES } from './lib/cookies/policy'
+import { anonymousTwin, HEADER_SOURCES, PRERENDERED_PAGES, PUBLIC_PAGE_QUERY } from './lib/routes'
 
 /**
  * `npm run bench` builds with BENCH_BUILD=1, into .next-bench: only then are the

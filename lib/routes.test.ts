@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest'
 import { config } from '../middleware'
 import nextConfig from '../next.config'
 import { existsSync } from 'node:fs'
-import { anonymousTwin, AUTH_ROUTES, isPrivate, loginPath, PRERENDERED_PAGES, PRIVATE_ROUTES, SESSION_COOKIE_NAMES } from './routes'
+import { SESSION_COOKIE_NAMES } from './cookies/policy'
+import { anonymousTwin, AUTH_ROUTES, isPrivate, loginPath, PRERENDERED_PAGES, PRIVATE_ROUTES } from './routes'
 
 const runs = (url: string, cookies?: Record<string, string>) =>
   unstable_doesMiddlewareMatch({ config, url: `http://localhost${url}`, ...(cookies ? { cookies } : {}) })

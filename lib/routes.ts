@@ -1,7 +1,7 @@
 /**
- * The app's addresses and cookie names, in one place: which routes are
- * private, what the auth routes are called, what our cookies are called, and
- * how a login URL is spelled. Middleware, its matcher check
+ * The app's addresses, in one place: which routes are private, what the auth
+ * routes are called, which public pages are prerendered, and how a login URL
+ * is spelled (the cookies' names: lib/cookies/policy.ts). Middleware, its matcher check
  * (lib/routes.test.ts) and next.config.ts's header rules all read them here.
  *
  * Plain data and string building: safe in middleware, next.config.ts and the browser alike.
@@ -43,16 +43,6 @@ export function isPrivate(pathname: string): boolean {
 }
 
 /**
- * The session cookie's name. On https it is `__Host-session`: the browser then
- * refuses it unless it is Secure, host-only and Path=/, so a sibling subdomain
- * cannot plant or shadow it. A large session is split into `<name>.0`, `.1`, `.2`.
- */
-export const SESSION_COOKIE = { http: 'session', https: '__Host-session' } as const
-
-/** Every name a request can carry a session under: whole or chunked (the first chunk), http or https. */
-export const SESSION_COOKIE_NAMES = [SESSION_COOKIE.http, `${SESSION_COOKIE.http}.0`, SESSION_COOKIE.https, `${SESSION_COOKIE.https}.0`] as const
-
-/**
  * Public pages prerendered for visitors without a session. Each has a twin
  * under app/anonymous/ that reads nothing of the request, so Next builds it
  * once, ahead; next.config.ts's rewrites serve that twin at the page's own
@@ -69,12 +59,6 @@ export function anonymousTwin(page: string): string {
 
 /** The query parameters a public page answers (the notices after signing out): with either, it is rendered per request. */
 export const PUBLIC_PAGE_QUERY = ['signed_out', 'state'] as const
-
-/** Login transactions (lib/transaction-store.ts): one cookie per login, named by its `state`. */
-export const TRANSACTION_COOKIE_PREFIX = { http: 'txn.', https: '__Host-txn.' } as const
-
-/** The `state` of an RP-initiated logout (lib/logout-state.ts). */
-export const LOGOUT_STATE_COOKIE = { http: 'logout-state', https: '__Host-logout-state' } as const
 
 /**
  * The path and query that start a login and come back to `returnTo`, with any

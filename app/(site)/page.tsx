@@ -1,7 +1,8 @@
 import { cookies } from 'next/headers'
 import { Home, type HomeNotice } from '@/app/components/home'
 import { getConfig } from '@/lib/config'
-import { isOurLogoutReturn, logoutStateCookieName } from '@/lib/logout-state'
+import { isOurLogoutReturn } from '@/lib/auth/logout-state'
+import { cookieName } from '@/lib/cookies/policy'
 import { getSession } from '@/lib/session/current'
 
 type Query = Record<string, string | string[] | undefined>
@@ -19,10 +20,10 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
 
 /**
  * Back from signing out: here only (`signed_out=local`), or from the provider's
- * end-session endpoint with the state this browser sent there (lib/logout-state.ts).
+ * end-session endpoint with the state this browser sent there (lib/auth/logout-state.ts).
  */
 async function signOutNotice(query: Query): Promise<HomeNotice> {
   if (query.signed_out === 'local') return 'signed-out-locally'
-  const expected = (await cookies()).get(logoutStateCookieName(getConfig().session))?.value
+  const expected = (await cookies()).get(cookieName('logoutState', getConfig().session))?.value
   return isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected) ? 'back-from-provider' : undefined
 }

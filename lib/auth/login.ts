@@ -21,7 +21,7 @@ import { bindingFor } from '../oidc/mix-up'
 import { getProvider } from '../oidc/provider'
 import { writeSessionCookie } from '../session/cookies'
 import { dropDeadSessionCookie, readRequestSession } from '../session/current'
-import { TRANSACTION_TTL_WORDS, TransactionStore } from '../transaction-store'
+import { TRANSACTION_TTL_WORDS, TransactionStore } from './transaction-store'
 import { beginSession, newTransaction } from './sign-in'
 
 /**

@@ -14,7 +14,7 @@ import { sealSession } from '../session/sealed'
 import { newSession, nowSeconds, type DpopKey, type Session } from '../session/session'
 import { getSessionStore } from '../session/store'
 import { describeUserAgent } from '../session/store/user-agent'
-import type { LoginTransaction } from '../transaction-store'
+import type { LoginTransaction } from './transaction-store'
 import { count } from '../telemetry/metrics'
 
 /** A login that starts now at the provider `binding` names, and comes back to `returnTo`. */

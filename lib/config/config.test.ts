@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { configProblems } from '../testing/config-problems'
+import { cookieName } from '../cookies/policy'
 import { parseConfig } from '.'
 
 const valid = {
@@ -23,7 +24,7 @@ describe('parseConfig', () => {
     expect(config.providers.list[0].postLogoutRedirectUri).toBe('http://localhost:3000/')
     expect(config.providers.list[0].allowHttp).toBe(false)
     expect(config.session.secureCookies).toBe(false)
-    expect(config.session.sessionCookieName).toBe('session')
+    expect(cookieName('session', config.session)).toBe('session')
   })
 
   it('lists every missing variable at once, each with how to fix it', () => {
@@ -78,7 +79,7 @@ describe('parseConfig', () => {
   it('uses Secure cookies with the __Host- prefix when the app is on https', () => {
     const config = parseConfig({ ...valid, APP_BASE_URL: 'https://app.example.com/' })
     expect(config.session.secureCookies).toBe(true)
-    expect(config.session.sessionCookieName).toBe('__Host-session')
+    expect(cookieName('session', config.session)).toBe('__Host-session')
     expect(config.providers.list[0].redirectUri).toBe('https://app.example.com/auth/callback')
   })
 

@@ -3,7 +3,6 @@
  * seal cookies, the timeouts. Middleware reads it on every private request.
  */
 import { ConfigError, parseSeconds, parseUrl, read, type Env } from './env'
-import { SESSION_COOKIE } from '../routes'
 import { listedProviderIds, providerVariable, type ProviderId } from './provider-ids'
 
 export interface SessionConfig {
@@ -16,7 +15,6 @@ export interface SessionConfig {
   readonly secrets: readonly [string, ...string[]]
   /** Cookies get `Secure` (and the `__Host-` prefix) when the app is served over https. */
   readonly secureCookies: boolean
-  readonly sessionCookieName: string
   /** Absolute lifetime of a session, in seconds (SESSION_ABSOLUTE_TIMEOUT). */
   readonly absoluteTimeout: number
   /** A session unused for this many seconds is over (SESSION_IDLE_TIMEOUT). */
@@ -123,9 +121,6 @@ export function parseSessionConfig(env: Env, problems: string[] = []): SessionCo
     appBaseUrl,
     secrets,
     secureCookies,
-    // `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and
-    // Path=/, so a sibling subdomain cannot plant or shadow it. It needs https.
-    sessionCookieName: secureCookies ? SESSION_COOKIE.https : SESSION_COOKIE.http,
     absoluteTimeout,
     idleTimeout,
     providerOrigins: providerOrigins(env),

@@ -10,7 +10,7 @@ import { dpopHandle, dpopThumbprint, withNonceRetry } from './dpop'
 import type { DpopKey } from './token-set'
 import { step, type DiscoveredProvider } from './provider'
 
-/** What one login sends and must later check: kept by the caller until the callback (lib/transaction-store.ts). */
+/** What one login sends and must later check: kept by the caller until the callback (lib/auth/transaction-store.ts). */
 export interface LoginChallenge {
   readonly state: string
   readonly nonce: string

@@ -83,7 +83,7 @@ export function endSessionUrl(config: OidcConfig, endpoint: URL, idToken: string
   if (idToken) url.searchParams.set('id_token_hint', idToken)
   url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
   url.searchParams.set('client_id', config.clientId)
-  // Some providers return to post_logout_redirect_uri only with a state (§2); it comes back with the user (lib/logout-state.ts).
+  // Some providers return to post_logout_redirect_uri only with a state (§2); it comes back with the user (lib/auth/logout-state.ts).
   if (state) url.searchParams.set('state', state)
   return url
 }

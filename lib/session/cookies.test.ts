@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { sessionConfigFrom } from '../config'
-import { CHUNK_SIZE, clearSessionCookie, MAX_CHUNKS, readSessionCookie, writeSessionCookie, type CookieOptions } from './cookies'
+import type { CookieOptions } from '../cookies/policy'
+import { CHUNK_SIZE, clearSessionCookie, MAX_CHUNKS, readSessionCookie, writeSessionCookie } from './cookies'
 import { nowSeconds } from './session'
 
 const http = sessionConfigFrom({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) })

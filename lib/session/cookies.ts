@@ -1,5 +1,6 @@
 /**
- * The session's cookies. A session usually fits one cookie (`session`); with
+ * The session's cookies (named and written as lib/cookies/policy.ts says). A
+ * session usually fits one cookie (`session`); with
  * provider tokens of several kilobytes (Oracle IDCS, Keycloak with roles) it is
  * split into `session.0`, `session.1`, `session.2`. Writing one form always
  * deletes the other, so no stale chunk outlives a sign-out or a smaller session.
@@ -7,48 +8,21 @@
  * Edge-safe: middleware reads and writes through this too.
  */
 import type { SessionConfig } from '../config'
+import { cookieName, cookieOptions, type CookieReader, type CookieWriter } from '../cookies/policy'
 import { MAX_SEALED_SESSION, sealSession } from './sealed'
 import { nowSeconds, type Session } from './session'
-
-/** Cookie attributes for session cookies; `maxAge` follows the session's own end. */
-function sessionCookieOptions(config: SessionConfig, maxAge: number) {
-  return {
-    httpOnly: true,
-    secure: config.secureCookies,
-    sameSite: 'lax' as const,
-    path: '/',
-    maxAge: Math.max(0, maxAge),
-  }
-}
 
 /** Value bytes per cookie: 4096 minus the name and the attributes a browser counts. */
 export const CHUNK_SIZE = 3900
 export const MAX_CHUNKS = Math.ceil(MAX_SEALED_SESSION / CHUNK_SIZE)
 
-export interface CookieReader {
-  get(name: string): { value: string } | undefined
-}
-
-/** The attributes our cookies are written with (session, login transactions, logout state). */
-export interface CookieOptions {
-  readonly httpOnly: boolean
-  readonly secure: boolean
-  readonly sameSite: 'lax'
-  readonly path: string
-  readonly maxAge: number
-}
-
-export interface CookieWriter {
-  set(name: string, value: string, options: CookieOptions): unknown
-}
-
 function chunkName(config: SessionConfig, index: number): string {
-  return `${config.sessionCookieName}.${index}`
+  return `${cookieName('session', config)}.${index}`
 }
 
 /** The sealed session from the request's cookies: the single cookie, or the chunks joined. */
 export function readSessionCookie(cookies: CookieReader, config: SessionConfig): string | undefined {
-  const whole = cookies.get(config.sessionCookieName)?.value
+  const whole = cookies.get(cookieName('session', config))?.value
   if (whole) return whole
   const parts: string[] = []
   for (let i = 0; i < MAX_CHUNKS; i++) {
@@ -66,17 +40,17 @@ export function readSessionCookie(cookies: CookieReader, config: SessionConfig):
  * minute of activity, and needs no deletions for chunks that were never there.
  */
 export function writeSessionCookie(cookies: CookieWriter, sealed: string, expiresAt: number, config: SessionConfig, present?: CookieReader): void {
-  const options = sessionCookieOptions(config, expiresAt - nowSeconds())
-  const gone = sessionCookieOptions(config, 0)
+  const options = cookieOptions('session', config, expiresAt - nowSeconds())
+  const gone = cookieOptions('session', config, 0)
   const remove = (name: string) => {
     if (!present || present.get(name)) cookies.set(name, '', gone)
   }
   if (sealed.length <= CHUNK_SIZE) {
-    cookies.set(config.sessionCookieName, sealed, options)
+    cookies.set(cookieName('session', config), sealed, options)
     for (let i = 0; i < MAX_CHUNKS; i++) remove(chunkName(config, i))
     return
   }
-  remove(config.sessionCookieName)
+  remove(cookieName('session', config))
   for (let i = 0; i < MAX_CHUNKS; i++) {
     const part = sealed.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)
     if (part) cookies.set(chunkName(config, i), part, options)
@@ -91,7 +65,7 @@ export async function saveSessionCookie(cookies: CookieWriter, session: Session,
 
 /** Deletes the session in every form it may have been stored in. */
 export function clearSessionCookie(cookies: CookieWriter, config: SessionConfig): void {
-  const gone = sessionCookieOptions(config, 0)
-  cookies.set(config.sessionCookieName, '', gone)
+  const gone = cookieOptions('session', config, 0)
+  cookies.set(cookieName('session', config), '', gone)
   for (let i = 0; i < MAX_CHUNKS; i++) cookies.set(chunkName(config, i), '', gone)
 }

@@ -11,7 +11,7 @@
  * whether it is DPoP-bound. Never the token itself. An API not configured: 404.
  */
 import { NextResponse, type NextRequest } from 'next/server'
-import { callApiAs } from '@/lib/api-client'
+import { callApiAs } from '@/lib/api/endpoint'
 import { callApiAs as callNamedApi } from '@/lib/api/call'
 import { readCapped } from '@/lib/api/read-capped'
 import { apiByName, getConfig, type ApiConfig } from '@/lib/config'

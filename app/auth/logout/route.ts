@@ -17,7 +17,8 @@ import { readForm } from '@/lib/http/form'
 import { signOutPage } from '@/lib/http/pages'
 import { crossSiteRefused, redirectTo, sessionsUnavailable } from '@/lib/http/responses'
 import { isSameOriginRequest } from '@/lib/http/same-origin'
-import { logoutStateCookieName, logoutStateCookieOptions, newLogoutState } from '@/lib/logout-state'
+import { newLogoutState } from '@/lib/auth/logout-state'
+import { cookieName, cookieOptions } from '@/lib/cookies/policy'
 import { AUTH_ROUTES } from '@/lib/routes'
 import { clearSessionCookie } from '@/lib/session/cookies'
 import { readRequestSession, requestSessionState } from '@/lib/session/current'
@@ -52,6 +53,6 @@ export async function POST(request: NextRequest) {
   const response = redirectTo(destination)
   clearSessionCookie(response.cookies, config.session)
   // The home page checks the provider brings this back, before it says the provider signed the user out too.
-  if (ending === 'ended') response.cookies.set(logoutStateCookieName(config.session), logoutState, logoutStateCookieOptions(config.session))
+  if (ending === 'ended') response.cookies.set(cookieName('logoutState', config.session), logoutState, cookieOptions('logoutState', config.session))
   return response
 }

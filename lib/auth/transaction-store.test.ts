@@ -12,18 +12,10 @@ vi.mock('iron-session', async (importOriginal) => {
     },
   }
 })
-import { parseSessionConfig, type SessionConfig } from './config'
-import { nowSeconds } from './session/session'
-import {
-  isWellFormedState,
-  MAX_PENDING_TRANSACTIONS,
-  sealTransaction,
-  staleTransactionCookies,
-  transactionCookieName,
-  transactionCookieOptions,
-  openTransaction,
-  type LoginTransaction,
-} from './transaction-store'
+import { parseSessionConfig, type SessionConfig } from '../config'
+import { cookieOptions, isWellFormedState, MAX_PENDING_TRANSACTIONS } from '../cookies/policy'
+import { nowSeconds } from '../session/session'
+import { sealTransaction, staleTransactionCookies, transactionCookieName, openTransaction, type LoginTransaction } from './transaction-store'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
 /** Two secrets: a forged cookie used to be tried with each. */
@@ -59,7 +51,7 @@ describe('login transactions', () => {
     // A sibling subdomain can plant `__Secure-` cookies with Domain=.example.com (login CSRF by cookie tossing);
     // browsers refuse `__Host-` cookies that carry a Domain or a Path other than /.
     expect(transactionCookieName(stateA, httpsConfig)).toBe(`__Host-txn.${stateA}`)
-    const options = transactionCookieOptions(httpsConfig)
+    const options = cookieOptions('transaction', httpsConfig)
     expect(options).toMatchObject({ secure: true, path: '/', httpOnly: true, sameSite: 'lax' })
     expect(options).not.toHaveProperty('domain')
   })

@@ -12,10 +12,8 @@
  * Plain string work on the raw header (values are passed on byte for byte):
  * middleware runs it, on either runtime.
  */
-import type { SessionConfig } from '../config'
-import { LOGOUT_STATE_COOKIE, SESSION_COOKIE, TRANSACTION_COOKIE_PREFIX } from '../routes'
 import { isPlausibleSeal } from '../seal'
-import { isWellFormedState, MAX_DELETIONS_PER_RESPONSE, MAX_PENDING_TRANSACTIONS } from '../transaction-store'
+import { COOKIES, cookieName, isWellFormedState, MAX_DELETIONS_PER_RESPONSE, MAX_PENDING_TRANSACTIONS, type CookieSite } from './policy'
 
 /** More cookies than this and the header is cut down; fewer cost next to nothing, and pass as they are. */
 export const MAX_COOKIES_AS_SENT = 32
@@ -29,7 +27,9 @@ function hasMoreCookiesThan(header: string, count: number): boolean {
 
 /** `session`, `__Host-session`, and their chunks `.0`, `.1`… */
 function isSessionCookie(name: string): boolean {
-  return [SESSION_COOKIE.http, SESSION_COOKIE.https].some((base) => name === base || (name.startsWith(`${base}.`) && /^\d$/.test(name.slice(base.length + 1))))
+  return [COOKIES.session.name.http, COOKIES.session.name.https].some(
+    (base) => name === base || (name.startsWith(`${base}.`) && /^\d$/.test(name.slice(base.length + 1))),
+  )
 }
 
 /**
@@ -38,10 +38,10 @@ function isSessionCookie(name: string): boolean {
  * be ours, and a few others named like transactions (the handler deletes
  * those, MAX_DELETIONS_PER_RESPONSE at a time).
  */
-export function ownCookieHeader(header: string | null, config: SessionConfig): string | undefined {
+export function ownCookieHeader(header: string | null, site: CookieSite): string | undefined {
   if (!header || !hasMoreCookiesThan(header, MAX_COOKIES_AS_SENT)) return undefined
   const pairs = header.split(';')
-  const prefix = config.secureCookies ? TRANSACTION_COOKIE_PREFIX.https : TRANSACTION_COOKIE_PREFIX.http
+  const prefix = cookieName('transaction', site)
   const kept: string[] = []
   const plausible: string[] = []
   const implausible: string[] = []
@@ -53,7 +53,7 @@ export function ownCookieHeader(header: string | null, config: SessionConfig): s
     if (name.startsWith(prefix)) {
       const looksOurs = isWellFormedState(name.slice(prefix.length)) && isPlausibleSeal(pair.slice(eq + 1))
       ;(looksOurs ? plausible : implausible).push(pair)
-    } else if (isSessionCookie(name) || name === LOGOUT_STATE_COOKIE.http || name === LOGOUT_STATE_COOKIE.https) {
+    } else if (isSessionCookie(name) || name === COOKIES.logoutState.name.http || name === COOKIES.logoutState.name.https) {
       kept.push(pair)
     }
   }

@@ -6,21 +6,23 @@
  * Each login gets its own short-lived sealed cookie whose name carries the
  * `state`, so two tabs signing in at once do not overwrite each other's PKCE
  * verifier and nonce (auth0/nextjs-auth0#142, nextauthjs/next-auth#7894).
- * The cookie is sealed with the session secret. On https it is a `__Host-`
- * cookie, bound to this exact host: a sibling subdomain could plant a
- * `__Secure-` one for the whole site (cookie tossing), and with its own
- * transaction and its own callback URL sign the victim in as the attacker
- * (login CSRF, RFC 9700 §4.4.1). `__Host-` requires Path=/, so on https the
- * cookie travels with every request for its ten minutes; on plain http
- * (loopback development) it stays scoped to /auth.
+ * The cookie is sealed with the session secret. Its name and attributes, and
+ * why a `__Host-` cookie on https, are in lib/cookies/policy.ts.
  */
-import type { SessionConfig } from './config'
-import type { LoginChallenge } from './oidc/authorization'
-import type { ProviderBinding } from './oidc/mix-up'
-import { TRANSACTION_COOKIE_PREFIX } from './routes'
-import { isPlausibleSeal, open, seal } from './seal'
-import type { CookieOptions, CookieWriter } from './session/cookies'
-import { nowSeconds } from './session/session'
+import type { SessionConfig } from '../config'
+import {
+  cookieName,
+  cookieOptions,
+  isWellFormedState,
+  MAX_DELETIONS_PER_RESPONSE,
+  MAX_PENDING_TRANSACTIONS,
+  TRANSACTION_TTL,
+  type CookieWriter,
+} from '../cookies/policy'
+import type { LoginChallenge } from '../oidc/authorization'
+import type { ProviderBinding } from '../oidc/mix-up'
+import { isPlausibleSeal, open, seal } from '../seal'
+import { nowSeconds } from '../session/session'
 
 /**
  * One login in flight: what the provider must answer to (LoginChallenge), the
@@ -33,50 +35,12 @@ export interface LoginTransaction extends LoginChallenge, ProviderBinding {
   readonly createdAt: number
 }
 
-/** Ten minutes to get through the provider's login page. */
-const TRANSACTION_TTL = 10 * 60
-/** The same, in words, for the page that says a login took too long. */
+/** The transaction's lifetime, in words, for the page that says a login took too long. */
 export const TRANSACTION_TTL_WORDS = `${TRANSACTION_TTL / 60} minutes`
-/** Abandoned logins beyond this many are dropped, oldest first, so cookies cannot pile up into a 431. */
-export const MAX_PENDING_TRANSACTIONS = 3
 
-/**
- * Deletions written on one response, at most. Each costs more than the last:
- * Next rewrites every Set-Cookie header already on the response for each
- * cookie set, so n deletions cost n² header writes (300 forged cookies made a
- * login start 13 to 19 times slower). A browser holds at most
- * MAX_PENDING_TRANSACTIONS of ours, so a request with more was crafted: the
- * ones that keep a real browser's cookies bounded go first, and a crafted
- * pile is deleted a few at a time, at no cost to anyone else.
- */
-export const MAX_DELETIONS_PER_RESPONSE = 2 * MAX_PENDING_TRANSACTIONS
-
-/** oauth4webapi's states are 43 base64url characters; anything else is not ours. */
-const STATE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/
-
-function transactionCookiePrefix(config: SessionConfig): string {
-  // `__Host-` needs https (Secure), no Domain, and Path=/.
-  return config.secureCookies ? TRANSACTION_COOKIE_PREFIX.https : TRANSACTION_COOKIE_PREFIX.http
-}
-
-/** True when `state` (from the query string, so attacker-controlled) can be one we generated. */
-export function isWellFormedState(state: string | null): state is string {
-  return state !== null && STATE_PATTERN.test(state)
-}
-
+/** The cookie that holds the login `state` names (lib/cookies/policy.ts). */
 export function transactionCookieName(state: string, config: SessionConfig): string {
-  return `${transactionCookiePrefix(config)}${state}`
-}
-
-export function transactionCookieOptions(config: SessionConfig, maxAge = TRANSACTION_TTL): CookieOptions {
-  return {
-    httpOnly: true,
-    secure: config.secureCookies,
-    // Lax, not Strict: the provider brings the browser back with a cross-site top-level GET.
-    sameSite: 'lax' as const,
-    path: config.secureCookies ? '/' : '/auth',
-    maxAge,
-  }
+  return `${cookieName('transaction', config)}${state}`
 }
 
 function isTransaction(value: unknown): value is LoginTransaction {
@@ -120,7 +84,7 @@ export async function openTransaction(cookieValue: string | undefined, expectedS
  * with 300 forged cookies must not cost 600 of them.
  */
 export async function staleTransactionCookies(cookies: readonly { name: string; value: string }[], config: SessionConfig): Promise<string[]> {
-  const prefix = transactionCookiePrefix(config)
+  const prefix = cookieName('transaction', config)
   const pending = cookies.filter((c) => c.name.startsWith(prefix))
   if (pending.length < MAX_PENDING_TRANSACTIONS) return []
 
@@ -166,11 +130,11 @@ export class TransactionStore {
    * holds (see staleTransactionCookies), at most MAX_DELETIONS_PER_RESPONSE of them.
    */
   async save(transaction: LoginTransaction, request: RequestCookies, response: CookieWriter): Promise<void> {
-    const gone = transactionCookieOptions(this.config, 0)
+    const gone = cookieOptions('transaction', this.config, 0)
     const stale = await staleTransactionCookies(request.getAll(), this.config)
     for (const name of stale.slice(0, MAX_DELETIONS_PER_RESPONSE)) response.set(name, '', gone)
     const sealed = await sealTransaction(transaction, this.config)
-    response.set(transactionCookieName(transaction.state, this.config), sealed, transactionCookieOptions(this.config))
+    response.set(transactionCookieName(transaction.state, this.config), sealed, cookieOptions('transaction', this.config))
   }
 
   /**
@@ -181,7 +145,7 @@ export class TransactionStore {
     if (!isWellFormedState(state)) return { transaction: undefined, spend: () => {} }
     const name = transactionCookieName(state, this.config)
     const transaction = await openTransaction(request.get(name)?.value, state, this.config)
-    const gone = transactionCookieOptions(this.config, 0)
+    const gone = cookieOptions('transaction', this.config, 0)
     return { transaction, spend: (cookies) => cookies.set(name, '', gone) }
   }
 }

@@ -6,23 +6,10 @@
  * the provider and into a short-lived cookie; the home page compares them. A
  * return without it, or with another, is ignored: no claim is made.
  *
- * The cookie holds no secret of the session, only this nonce. Edge-safe.
+ * The cookie (`logoutState` in lib/cookies/policy.ts) holds no secret of the
+ * session, only this nonce. Edge-safe.
  */
-import { randomId } from './base64url'
-import type { SessionConfig } from './config'
-import { LOGOUT_STATE_COOKIE } from './routes'
-import type { CookieOptions } from './session/cookies'
-
-/** Long enough to sign out at the provider, however slowly. */
-const LOGOUT_STATE_TTL = 10 * 60
-
-export function logoutStateCookieName(config: SessionConfig): string {
-  return config.secureCookies ? LOGOUT_STATE_COOKIE.https : LOGOUT_STATE_COOKIE.http
-}
-
-export function logoutStateCookieOptions(config: SessionConfig, maxAge = LOGOUT_STATE_TTL): CookieOptions {
-  return { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/', maxAge }
-}
+import { randomId } from '../base64url'
 
 /** 128 random bits, base64url. */
 export function newLogoutState(): string {

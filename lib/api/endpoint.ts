@@ -1,15 +1,15 @@
 /**
  * Calling the configured API (API_ENDPOINT) with the user's access token as a
  * Bearer token (RFC 6750), or DPoP-bound where OIDC_DPOP is on (RFC 9449).
- * Node runtime: route handlers only. (APIS, each API with a token of its own: lib/api/.)
+ * Node runtime: route handlers only. (APIS, each API with a token of its own: ./call.ts.)
  */
 import 'server-only'
-import { readCapped } from './api/read-capped'
-import { sendToApi, type ApiTarget } from './api/send'
-import { refreshSession } from './auth/refresh'
-import { OUTBOUND_TIMEOUT_MS } from './oidc/http'
-import { configuredProvider, getProvider } from './oidc/provider'
-import type { Session } from './session/session'
+import { refreshSession } from '../auth/refresh'
+import { OUTBOUND_TIMEOUT_MS } from '../oidc/http'
+import { configuredProvider, getProvider } from '../oidc/provider'
+import type { Session } from '../session/session'
+import { readCapped } from './read-capped'
+import { sendToApi, type ApiTarget } from './send'
 
 export type ApiResult = { readonly ok: true; readonly status: number; readonly body: unknown } | { readonly ok: false; readonly reason: string }
 
