@@ -25,7 +25,8 @@ import { addStrictTransport } from './lib/http/hsts'
 import { AUTH_ROUTES, isPrivate, loginUrl, RETURN_TO_HEADER, SIGN_IN_PAGE } from './lib/routes'
 import { clearSessionCookie, readSessionCookie } from './lib/session/cookies'
 import { openSession } from './lib/session/sealed'
-import { needsRefresh, nowSeconds, touchDue } from './lib/session/session'
+import { needsRefresh, touchDue } from './lib/session/session'
+import { nowSeconds } from './lib/clock'
 
 /** Where this request was going, to come back to after a detour. */
 function pathAndQuery(request: NextRequest): string {

@@ -1,5 +1,6 @@
 'use client'
 
+import { nowSeconds } from '@/lib/clock'
 import { useEffect, useState } from 'react'
 
 function format(seconds: number): string {
@@ -14,7 +15,7 @@ function format(seconds: number): string {
 export function Countdown({ at, now }: { at: number; now: number }) {
   const [left, setLeft] = useState(at - now)
   useEffect(() => {
-    const tick = () => setLeft(at - Math.floor(Date.now() / 1000))
+    const tick = () => setLeft(at - nowSeconds())
     tick()
     const timer = setInterval(tick, 1000)
     return () => clearInterval(timer)

@@ -8,18 +8,15 @@ import { YourSessions } from '@/app/components/your-sessions'
 import { getConfig, providerById } from '@/lib/config'
 import { type Claim, decodeJwt } from '@/lib/jwt'
 import { displayName, sessionUser, stringClaim } from '@/lib/session/claims'
-import { nowSeconds, type Session, sessionEndsAt } from '@/lib/session/session'
+import { type Session, sessionEndsAt } from '@/lib/session/session'
+import { isoTime, nowSeconds } from '@/lib/clock'
 import { AUTH_ROUTES } from '@/lib/routes'
 
 /** Claims that are times, shown as dates next to the number. */
 const TIME_CLAIMS = new Set(['auth_time', 'updated_at', 'iat', 'exp', 'nbf'])
 
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
-}
-
 function formatClaim(name: string, value: Claim): string {
-  if (TIME_CLAIMS.has(name) && typeof value === 'number') return `${value} (${iso(value)})`
+  if (TIME_CLAIMS.has(name) && typeof value === 'number') return `${value} (${isoTime(value)})`
   return typeof value === 'string' ? value : JSON.stringify(value, null, 1)
 }
 
@@ -140,8 +137,8 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
           </p>
           <p className="text-sm text-slate-500" data-testid="session-expiry">
             Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
-            <time dateTime={iso(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after {Math.round(config.idleTimeout / 60)}{' '}
-            minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
+            <time dateTime={isoTime(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after{' '}
+            {Math.round(config.idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
           </p>
         </div>
       </section>

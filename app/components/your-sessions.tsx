@@ -7,7 +7,8 @@
  */
 import { getConfig } from '@/lib/config'
 import { sessionRef } from '@/lib/session/ref'
-import { nowSeconds, type Session } from '@/lib/session/session'
+import { type Session } from '@/lib/session/session'
+import { isoTime, nowSeconds } from '@/lib/clock'
 import { getSessionStore, isStoreUnavailable, type StoredSession } from '@/lib/session/store'
 import { AUTH_ROUTES } from '@/lib/routes'
 import { log } from '@/lib/log/log'
@@ -18,10 +19,6 @@ function ago(seconds: number): string {
   if (minutes < 60) return `${minutes} min ago`
   const hours = Math.floor(minutes / 60)
   return `${hours} h ${minutes % 60} min ago`
-}
-
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 }
 
 async function liveSessions(session: Session): Promise<StoredSession[] | undefined> {
@@ -73,8 +70,8 @@ export async function YourSessions({ session }: { session: Session }) {
               </span>
               <span className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
                 <span className="text-slate-500">
-                  signed in <time dateTime={iso(s.createdAt)}>{ago(now - s.createdAt)}</time>, last seen{' '}
-                  <time dateTime={iso(s.lastSeenAt)}>{ago(now - s.lastSeenAt)}</time>
+                  signed in <time dateTime={isoTime(s.createdAt)}>{ago(now - s.createdAt)}</time>, last seen{' '}
+                  <time dateTime={isoTime(s.lastSeenAt)}>{ago(now - s.lastSeenAt)}</time>
                 </span>
                 {s.id !== session.id && (
                   <form method="post" action={AUTH_ROUTES.logout}>

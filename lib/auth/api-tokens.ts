@@ -14,7 +14,8 @@ import { exchangeToken } from '../oidc/api-token'
 import { LoginError } from '../oidc/errors'
 import { configuredProvider, getProvider, type DiscoveredProvider } from '../oidc/provider'
 import { isUsable, type CachedApiToken } from '../session/api-tokens'
-import { needsRefresh, nowSeconds, withApiEntry, type Session } from '../session/session'
+import { needsRefresh, withApiEntry, type Session } from '../session/session'
+import { nowSeconds } from '../clock'
 import { refreshSession, RETRY_AFTER, spendFor } from './refresh'
 
 /** How often a use moves an entry's place in the eviction order (a cookie write), at most. */

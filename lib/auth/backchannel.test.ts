@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
-import { newSessionId, nowSeconds } from '../session/session'
+import { newSessionId } from '../session/session'
+import { nowSeconds } from '../clock'
 import { storeNames } from '../session/store/names'
 import { RedisSessionStore } from '../session/store/redis'
 import { isStoreUnavailable } from '../session/store/store'

@@ -14,7 +14,7 @@ vi.mock('iron-session', async (importOriginal) => {
 })
 import { parseSessionConfig, type SessionConfig } from '../config'
 import { cookieOptions, isWellFormedState, MAX_PENDING_TRANSACTIONS } from '../cookies/policy'
-import { nowSeconds } from '../session/session'
+import { nowSeconds } from '../clock'
 import { sealTransaction, staleTransactionCookies, transactionCookieName, openTransaction, type LoginTransaction } from './transaction-store'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig

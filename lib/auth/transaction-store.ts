@@ -22,7 +22,7 @@ import {
 import type { LoginChallenge } from '../oidc/authorization'
 import type { ProviderBinding } from '../oidc/mix-up'
 import { isPlausibleSeal, open, seal } from '../seal'
-import { nowSeconds } from '../session/session'
+import { nowSeconds } from '../clock'
 
 /**
  * One login in flight: what the provider must answer to (LoginChallenge), the

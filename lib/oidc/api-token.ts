@@ -9,6 +9,7 @@
  * another audience instead (Auth0 falls back to its default audience), and
  * that token must never be sent to this API as if it were its own.
  */
+import { nowSeconds } from '../clock'
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import type { ApiConfig } from '../config'
@@ -101,7 +102,7 @@ function grantFrom(response: oauth.TokenEndpointResponse, api: ApiConfig, provid
     ok: true,
     grant: {
       accessToken: response.access_token,
-      expiresAt: response.expires_in !== undefined ? Math.floor(Date.now() / 1000) + response.expires_in : undefined,
+      expiresAt: response.expires_in !== undefined ? nowSeconds() + response.expires_in : undefined,
       scope: response.scope,
       dpop: response.token_type === 'dpop',
     },

@@ -4,6 +4,7 @@
  * asked for, and, for Entra ID's multi-tenant issuer template, which issuer it
  * must name.
  */
+import { nowSeconds } from '../clock'
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import { decodeJwt } from '../jwt'
@@ -42,7 +43,7 @@ export async function verifyIdTokenSignature(provider: DiscoveredProvider, token
 }
 
 /** oauth4webapi requires `iat` but does not bound it; a token issued in the future is forged or from a broken clock (§3.1.3.7 (10)). */
-export function checkIssuedAt(claims: oauth.IDToken, now = Math.floor(Date.now() / 1000)): void {
+export function checkIssuedAt(claims: oauth.IDToken, now = nowSeconds()): void {
   if (claims.iat > now + CLOCK_TOLERANCE) {
     throw new LoginError('bad_provider_response', "The provider's ID token says it was issued in the future.")
   }

@@ -12,12 +12,11 @@
  * oauth4webapi takes a key set handed in through its `jwksCache` option when it
  * is marked as just fetched, and fills that same object when it downloads one.
  */
+import { nowSeconds } from '../clock'
 import * as oauth from 'oauth4webapi'
 
 /** Seconds. Microsoft's IdentityModel refreshes metadata every 12 hours by default; so do we. */
 export const KEY_SET_MAX_AGE = 12 * 60 * 60
-
-const now = () => Math.floor(Date.now() / 1000)
 
 export class KeySetCache {
   /** The object oauth4webapi reads and fills: `jwks` and `uat` (when it was fetched, as oauth4webapi counts). */
@@ -32,7 +31,7 @@ export class KeySetCache {
    */
   options(): oauth.JWKSCacheInput {
     this.noteDownload()
-    if (this.held && now() - this.fetchedAt < KEY_SET_MAX_AGE) this.cache.uat = now()
+    if (this.held && nowSeconds() - this.fetchedAt < KEY_SET_MAX_AGE) this.cache.uat = nowSeconds()
     else this.forget()
     // Either empty or a complete {jwks, uat}: the two shapes oauth4webapi accepts.
     return this.cache as oauth.JWKSCacheInput
@@ -42,7 +41,7 @@ export class KeySetCache {
   noteDownload(): void {
     if (this.cache.jwks && this.cache.jwks !== this.held) {
       this.held = this.cache.jwks
-      this.fetchedAt = now()
+      this.fetchedAt = nowSeconds()
     }
   }
 
@@ -52,15 +51,15 @@ export class KeySetCache {
    */
   current(): oauth.JWKS | undefined {
     this.noteDownload()
-    return this.held && now() - this.fetchedAt < KEY_SET_MAX_AGE ? this.held : undefined
+    return this.held && nowSeconds() - this.fetchedAt < KEY_SET_MAX_AGE ? this.held : undefined
   }
 
   /** A key set downloaded outside oauth4webapi: later verifications of either kind use it. */
   keep(jwks: oauth.JWKS): void {
     this.cache.jwks = jwks
-    this.cache.uat = now()
+    this.cache.uat = nowSeconds()
     this.held = jwks
-    this.fetchedAt = now()
+    this.fetchedAt = nowSeconds()
   }
 
   /** A token named a key we lack: the next verification downloads the key set. */

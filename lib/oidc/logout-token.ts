@@ -8,6 +8,7 @@
  * Signature verification is jose's (panva/jose); which keys and algorithms it
  * may use, and every claim rule, are decided here.
  */
+import { nowSeconds } from '../clock'
 import * as jose from 'jose'
 import { quoted } from '../log/text'
 import type { Claim } from '../jwt'
@@ -114,7 +115,7 @@ function checkClaims(claims: jose.JWTPayload, rules: LogoutTokenRules, now: numb
 /** Validates a logout token; throws LogoutTokenError (or jose's key-set errors, for the caller to retry) otherwise. */
 export async function validateLogoutToken(token: string, rules: LogoutTokenRules): Promise<LogoutClaims> {
   checkHeader(token, rules)
-  const now = rules.now ?? Math.floor(Date.now() / 1000)
+  const now = rules.now ?? nowSeconds()
   let payload: jose.JWTPayload
   try {
     // The signature against the provider's keys; jose also checks `exp` and `nbf` where present.

@@ -3,6 +3,7 @@
  * and when to refresh. The session (lib/session/) is built from one of these;
  * nothing here knows of cookies.
  */
+import { nowSeconds } from '../clock'
 import type * as oauth from 'oauth4webapi'
 import type { Claim } from '../jwt'
 
@@ -52,7 +53,7 @@ function refreshTime(expiresAt: number, lifetime: number): number {
  * have is kept, and so is the granted scope when the answer omits it (RFC 6749 §5.1).
  */
 export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, idToken: string, claims: Readonly<Record<string, Claim>>, previous?: TokenSet): TokenSet {
-  const now = Math.floor(Date.now() / 1000)
+  const now = nowSeconds()
   const expiresAt = tokens.expires_in !== undefined ? now + tokens.expires_in : undefined
   const refreshToken = tokens.refresh_token ?? previous?.refreshToken
   const scope = tokens.scope ?? previous?.scope

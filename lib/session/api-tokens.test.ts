@@ -10,7 +10,8 @@ import { parseSessionConfig, type SessionConfig } from '../config'
 import { unsignedJwt } from '../testing/tokens'
 import { isUsable, type ApiTokens } from './api-tokens'
 import { MAX_SEALED_SESSION, openSession, sealSession } from './sealed'
-import { newSessionId, nowSeconds, withApiEntry, type Session } from './session'
+import { newSessionId, withApiEntry, type Session } from './session'
+import { nowSeconds } from '../clock'
 
 const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 'a'.repeat(40) }) as SessionConfig
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { sessionConfigFrom } from '../config'
 import type { CookieOptions } from '../cookies/policy'
 import { CHUNK_SIZE, clearSessionCookie, MAX_CHUNKS, readSessionCookie, writeSessionCookie } from './cookies'
-import { nowSeconds } from './session'
+import { nowSeconds } from '../clock'
 
 const http = sessionConfigFrom({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) })
 const https = sessionConfigFrom({ APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 's'.repeat(40) })

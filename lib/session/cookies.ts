@@ -10,7 +10,8 @@
 import type { SessionConfig } from '../config'
 import { cookieName, cookieOptions, type CookieReader, type CookieWriter } from '../cookies/policy'
 import { MAX_SEALED_SESSION, sealSession } from './sealed'
-import { nowSeconds, type Session } from './session'
+import { type Session } from './session'
+import { nowSeconds } from '../clock'
 
 /** Value bytes per cookie: 4096 minus the name and the attributes a browser counts. */
 export const CHUNK_SIZE = 3900

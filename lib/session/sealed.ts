@@ -7,7 +7,8 @@ import type { SessionConfig } from '../config'
 import { open, seal } from '../seal'
 import { withoutLeastRecentlyUsed } from './api-tokens'
 import { compress, decompress } from './codec'
-import { isExpired, nowSeconds, sessionFromWire, sessionToWire, type Session } from './session'
+import { isExpired, sessionFromWire, sessionToWire, type Session } from './session'
+import { nowSeconds } from '../clock'
 
 /** At most this many bytes of sealed session: three cookies, well under Node's 16 KiB request-header limit. */
 export const MAX_SEALED_SESSION = 3 * 3900

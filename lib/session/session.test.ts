@@ -5,7 +5,8 @@ import { unsignedJwt } from '../testing/tokens'
 import { sessionUser } from './claims'
 import { decompress } from './codec'
 import { openSession, sealSession, SessionTooLargeError, TOKEN_FIELDS } from './sealed'
-import { newSessionId, nowSeconds, type Session } from './session'
+import { newSessionId, type Session } from './session'
+import { nowSeconds } from '../clock'
 
 /** The session in a sealed value, or null. */
 async function unsealSession(sealed: string | undefined, config: SessionConfig): Promise<Session | null> {

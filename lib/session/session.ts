@@ -5,6 +5,7 @@
  * It is built in two places only: `newSession` at sign-in, `withTokens` after
  * a refresh. Edge-safe: middleware enforces the timeouts with this module.
  */
+import { nowSeconds } from '../clock'
 import { randomId } from '../base64url'
 import type { SessionConfig } from '../config'
 import { DEFAULT_PROVIDER, PROVIDER_ID, type ProviderId } from '../config/provider-ids'
@@ -36,10 +37,6 @@ export interface Session extends TokenSet {
   readonly apiTokens?: ApiTokens
   /** Where the provider binds tokens (OIDC_DPOP): the session's key. */
   readonly dpopKey?: DpopKey
-}
-
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000)
 }
 
 /** 128 random bits, base64url: 22 characters. */

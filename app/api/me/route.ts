@@ -5,13 +5,12 @@
  * or 401 with `{ error, error_description }` without a live session (a dead
  * cookie is cleared), or 503 when the session store cannot be reached. Tokens are never included.
  */
+import { isoTime } from '@/lib/clock'
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/lib/config'
 import { sessionUser } from '@/lib/session/claims'
 import { apiSession, keepApiSession } from '@/lib/http/api-session'
 import { sessionEndsAt } from '@/lib/session/session'
-
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 
 export async function GET() {
   const current = await apiSession()
@@ -22,9 +21,9 @@ export async function GET() {
       user: sessionUser(session),
       provider: session.provider,
       session: {
-        createdAt: iso(session.createdAt),
-        expiresAt: iso(session.expiresAt),
-        idleExpiresAt: iso(sessionEndsAt(session, getConfig().session)),
+        createdAt: isoTime(session.createdAt, 'milliseconds'),
+        expiresAt: isoTime(session.expiresAt, 'milliseconds'),
+        idleExpiresAt: isoTime(sessionEndsAt(session, getConfig().session), 'milliseconds'),
       },
     },
     { headers: { 'cache-control': 'no-store' } },

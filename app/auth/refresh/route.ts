@@ -19,7 +19,8 @@ import { isSameOriginRequest } from '@/lib/http/same-origin'
 import { loginUrl } from '@/lib/routes'
 import { clearSessionCookie, saveSessionCookie } from '@/lib/session/cookies'
 import { requestSessionState } from '@/lib/session/current'
-import { needsRefresh, nowSeconds, touched } from '@/lib/session/session'
+import { needsRefresh, touched } from '@/lib/session/session'
+import { nowSeconds } from '@/lib/clock'
 
 /** To sign in, and back to `returnTo` afterwards; `clear`: the session cookie is dead, drop it. */
 function toSignIn(returnTo: string, clear: boolean, config: SessionConfig) {

@@ -25,7 +25,7 @@
  * tables and statements: ./embedded-db.ts.
  */
 import type { DatabaseSync } from 'node:sqlite'
-import { nowSeconds } from '../session'
+import { nowSeconds } from '../../clock'
 import type { SessionRef } from '../ref'
 import { openDatabase, statements, type EmbeddedPlace, type Statements } from './embedded-db'
 import type { ProviderId } from '../../config/provider-ids'

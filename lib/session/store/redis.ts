@@ -27,7 +27,7 @@
  * everywhere" and back-channel logout still find the sessions they list.
  */
 import { createHash } from 'node:crypto'
-import { nowSeconds } from '../session'
+import { nowSeconds } from '../../clock'
 import type { SessionRef } from '../ref'
 import { deleteEach, RedisScript, replicated } from './redis-commands'
 import { redisConnection, withDeadline, type RedisConnection, type RedisLink, type RedisTarget } from './redis-connection'

@@ -3,7 +3,7 @@ import { getConfig, offersChoice } from '@/lib/config'
 import { loginPath } from '@/lib/routes'
 import { authentication, sessionUser } from '@/lib/session/claims'
 import { requireSession } from '@/lib/session/current'
-import { nowSeconds } from '@/lib/session/session'
+import { nowSeconds } from '@/lib/clock'
 
 export const metadata: Metadata = { title: 'Security settings' }
 
