@@ -1,9 +1,6 @@
 /** HTML pages of the local provider: login, consent, logout, errors. Everything interpolated is escaped. */
+import { escapeHtml } from '../lib/http/html.ts'
 import { DEMO_USERS } from './users.ts'
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 const STYLE = `
   :root { font-family: ui-sans-serif, system-ui, sans-serif; color: #1e293b; }

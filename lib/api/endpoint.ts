@@ -5,10 +5,10 @@
  */
 import 'server-only'
 import { refreshSession } from '../auth/refresh'
+import { readCapped } from '../http/body'
 import { OUTBOUND_TIMEOUT_MS } from '../oidc/http'
 import { configuredProvider, getProvider } from '../oidc/provider'
 import type { Session } from '../session/session'
-import { readCapped } from './read-capped'
 import { sendToApi, type ApiTarget } from './send'
 
 export type ApiResult = { readonly ok: true; readonly status: number; readonly body: unknown } | { readonly ok: false; readonly reason: string }

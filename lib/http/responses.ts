@@ -11,7 +11,8 @@ import { loginPath } from '../routes'
 import { SessionTooLargeError } from '../session/sealed'
 import { isStoreUnavailable } from '../session/store/store'
 import { createNonce, errorPageContentSecurityPolicy } from './csp'
-import { errorPageHtml, pageHtml, type PageContent } from './error-page'
+import { pageHtml, type PageContent } from './html'
+import { errorPageHtml, loginErrorStatus } from './login-error-page'
 import { addStrictTransport } from './hsts'
 import { log } from '../log/log'
 import { count } from '../telemetry/metrics'
@@ -58,7 +59,7 @@ function asLoginError(error: unknown): LoginError {
 }
 
 /**
- * One of our small HTML pages (lib/http/error-page.ts) with its own CSP: /auth/ runs
+ * One of our small HTML pages (lib/http/html.ts) with its own CSP: /auth/ runs
  * no middleware. `providerOrigins` where a form on it ends at the provider.
  */
 export function htmlPage(content: PageContent, status: number, providerOrigins?: readonly string[]): NextResponse {
@@ -133,7 +134,7 @@ export function crossSiteRefused(): NextResponse {
  */
 export function loginFailure(error: unknown, returnTo = '/', providerId?: string): NextResponse {
   const loginError = asLoginError(error)
-  const write = loginError.status >= 500 ? log.error : log.warn
+  const write = loginErrorStatus(loginError) >= 500 ? log.error : log.warn
   write('auth.login_failed', describeForLog(loginError), { provider: providerId, kind: loginError.kind })
   count.signInFailure(loginError.kind, providerId)
   if (loginError.cause instanceof ConfigError) log.error('config.invalid', loginError.cause.message)
@@ -141,7 +142,7 @@ export function loginFailure(error: unknown, returnTo = '/', providerId?: string
   // /auth/ runs no middleware, so the page brings its own nonce and policy.
   const nonce = createNonce()
   const response = new NextResponse(errorPageHtml(loginError, loginPath(returnTo, {}, providerId), nonce), {
-    status: loginError.status,
+    status: loginErrorStatus(loginError),
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',

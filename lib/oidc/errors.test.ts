@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { errorPageHtml } from '../http/error-page'
+import { errorPageHtml, loginErrorStatus, loginErrorTitle } from '../http/login-error-page'
 import { callbackFailure, LoginError, providerFailure } from './errors'
 
 const as: oauth.AuthorizationServer = {
@@ -45,26 +45,26 @@ describe('providerFailure', () => {
   it('answers 503 when the provider refuses connections', async () => {
     const refused = await fetch('http://127.0.0.1:1/').catch((error: unknown) => error)
     const error = providerFailure('discovery', refused)
-    expect(error.status).toBe(503)
+    expect(loginErrorStatus(error)).toBe(503)
     expect(error.kind).toBe('provider_unreachable')
   })
 
   it('answers 504 when the provider does not answer in time', async () => {
     const timedOut = await fetch(hangingUrl, { signal: AbortSignal.timeout(50) }).catch((error: unknown) => error)
     const error = providerFailure('token', timedOut)
-    expect(error.status).toBe(504)
+    expect(loginErrorStatus(error)).toBe(504)
     expect(error.detail).toMatch(/did not answer in time \(its token endpoint\)/)
   })
 
   it('answers 400 when the code was already used or expired', async () => {
     const error = providerFailure('token', await tokenEndpointError(400, { error: 'invalid_grant' }))
-    expect(error.status).toBe(400)
+    expect(loginErrorStatus(error)).toBe(400)
     expect(error.kind).toBe('invalid_grant')
   })
 
   it('names the variables to check when the provider rejects our credentials', async () => {
     const error = providerFailure('token', await tokenEndpointError(401, { error: 'invalid_client' }))
-    expect(error.status).toBe(502)
+    expect(loginErrorStatus(error)).toBe(502)
     expect(error.detail).toMatch(/OIDC_CLIENT_ID, OIDC_CLIENT_SECRET/)
   })
 
@@ -86,7 +86,7 @@ describe('providerFailure', () => {
     const par = providerFailure('par', await oauth.processPushedAuthorizationResponse(as, client, bare()).catch((e: unknown) => e))
     for (const error of [token, par]) {
       expect(error.kind).toBe('misconfigured')
-      expect(error.title).not.toMatch(/cannot trust/)
+      expect(loginErrorTitle(error)).not.toMatch(/cannot trust/)
       expect(error.detail).toMatch(/rejected this app's client credentials \(HTTP 403/)
       expect(error.detail).toMatch(/OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_CLIENT_AUTH_METHOD/)
     }
@@ -114,16 +114,16 @@ describe('providerFailure', () => {
     const thrown = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 }).catch((e: unknown) => e)
     const error = providerFailure('token', thrown)
     expect(error.kind).toBe('insufficient_authentication')
-    expect(error.status).toBe(403)
+    expect(loginErrorStatus(error)).toBe(403)
     expect(error.detail).toMatch(/did not ask you to sign in again: it says you last signed in 60 minutes ago/)
     expect(error.detail).toMatch(/max age/)
     expect(error.detail).not.toMatch(/failed validation/)
   })
 
   it('answers 502 for a provider error or a malformed answer', async () => {
-    expect(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })).status).toBe(502)
+    expect(loginErrorStatus(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })))).toBe(502)
     const notJson = await oauth.processAuthorizationCodeResponse(as, client, new Response('<html>oops</html>', { status: 200 })).catch((e: unknown) => e)
-    expect(providerFailure('token', notJson).status).toBe(502)
+    expect(loginErrorStatus(providerFailure('token', notJson))).toBe(502)
   })
 })
 
@@ -131,7 +131,7 @@ describe('callbackFailure', () => {
   it("reports the provider's own error, for a login this browser started", () => {
     const params = new URLSearchParams({ error: 'access_denied', error_description: 'User said no', state: 's', iss: as.issuer })
     const error = callbackFailure(authResponseError(params))
-    expect(error.status).toBe(400)
+    expect(loginErrorStatus(error)).toBe(400)
     expect(error.providerError).toEqual({ error: 'access_denied', description: 'User said no' })
   })
 
@@ -142,7 +142,7 @@ describe('callbackFailure', () => {
       new URLSearchParams({ code: 'c', state: 's' }),
     ]) {
       const error = callbackFailure(authResponseError(params))
-      expect(error.status).toBe(400)
+      expect(loginErrorStatus(error)).toBe(400)
       expect(error.kind).toBe('invalid_request')
       expect(error.providerError).toBeUndefined()
     }

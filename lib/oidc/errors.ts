@@ -1,5 +1,6 @@
 /**
- * Why a login failed, in words a person can act on, with the HTTP status it deserves.
+ * Why a login failed, in words a person can act on, sorted into kinds (the HTTP
+ * status and page title each kind deserves: lib/http/login-error-page.ts).
  *
  * The OIDC client reports failures through several error classes. We sort them
  * by *which step* failed, because the same oauth4webapi error code means "an
@@ -30,36 +31,10 @@ export type LoginErrorKind =
   /** The sign-in worked, but the session store could not record the session. */
   | 'store_unavailable'
 
-const STATUS: Record<LoginErrorKind, number> = {
-  invalid_request: 400,
-  provider_denied: 400,
-  invalid_grant: 400,
-  bad_provider_response: 502,
-  misconfigured: 502,
-  insufficient_authentication: 403,
-  provider_unreachable: 503,
-  provider_timeout: 504,
-  store_unavailable: 503,
-}
-
-const TITLE: Record<LoginErrorKind, string> = {
-  invalid_request: 'This sign-in link is not valid',
-  provider_denied: 'The identity provider did not sign you in',
-  invalid_grant: 'This sign-in was already used or has expired',
-  bad_provider_response: 'The identity provider sent an answer we cannot trust',
-  misconfigured: 'Sign-in is not set up correctly',
-  insufficient_authentication: 'You were not signed in strongly enough',
-  provider_unreachable: 'The identity provider is not reachable',
-  provider_timeout: 'The identity provider did not answer in time',
-  store_unavailable: 'Sessions cannot be recorded right now',
-}
-
 export class LoginError extends Error {
   readonly kind: LoginErrorKind
   /** Plain words for the person; may quote the provider, so it is always HTML-escaped on output. */
   readonly detail: string
-  readonly status: number
-  readonly title: string
   /** The provider's own `error` / `error_description`, shown only for a login this browser started. */
   readonly providerError?: { error: string; description?: string | undefined } | undefined
 
@@ -68,8 +43,6 @@ export class LoginError extends Error {
     this.name = 'LoginError'
     this.kind = kind
     this.detail = detail
-    this.status = STATUS[kind]
-    this.title = TITLE[kind]
     this.providerError = options?.providerError
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { loginErrorStatus } from '../http/login-error-page'
 import { LoginError } from './errors'
 import { bindingFor, checkBinding } from './mix-up'
 import type { DiscoveredProvider } from './provider'
@@ -28,7 +29,7 @@ describe('a login bound to its provider', () => {
       }
     })()
     expect(refusal).toBeInstanceOf(LoginError)
-    expect((refusal as LoginError).status).toBe(400)
+    expect(loginErrorStatus(refusal as LoginError)).toBe(400)
     expect((refusal as LoginError).detail).toMatch(/started at another identity provider/)
   })
 

@@ -13,7 +13,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { callApiAs } from '@/lib/api/endpoint'
 import { callApiAs as callNamedApi } from '@/lib/api/call'
-import { readCapped } from '@/lib/api/read-capped'
+import { readCapped } from '@/lib/http/body'
 import { apiByName, getConfig, type ApiConfig } from '@/lib/config'
 import { notFoundJson, sessionsUnavailableJson, unauthorizedJson } from '@/lib/http/api-errors'
 import { clearSessionCookie } from '@/lib/session/cookies'

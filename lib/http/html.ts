@@ -1,13 +1,15 @@
 /**
- * The small pages the auth route handlers answer with: a failed login, the
- * sign-out confirmation, a refused cross-site request, sessions that cannot be
- * checked. Route handlers cannot render React pages with a status other than
- * 200, and these must answer 400/403/502/503/504, so each is a self-contained
- * HTML document with no script. Everything interpolated is escaped: the
- * provider's `error_description` is attacker-reachable text.
+ * Every page the app writes without React: the small pages the auth route
+ * handlers answer with (a failed login, the sign-out confirmation, a refused
+ * cross-site request, sessions that cannot be checked). Route handlers cannot
+ * render React pages with a status other than 200, and these must answer
+ * 400/403/502/503/504, so each is a self-contained HTML document with no
+ * script. Everything interpolated is escaped: the provider's
+ * `error_description` is attacker-reachable text. The local provider's pages
+ * (idp/views.ts) escape with the same function.
  */
-import type { LoginError } from '../oidc/errors'
 
+/** Text made safe inside an element or a quoted attribute. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -81,28 +83,4 @@ export function pageHtml(content: PageContent, nonce: string): string {
   </main>
 </body>
 </html>`
-}
-
-/** The page a failed login ends on. */
-export function errorPageHtml(error: LoginError, retryHref: string, nonce: string): string {
-  const provider = error.providerError
-    ? `<dl>
-        <dt>Provider error</dt><dd id="provider-error">${escapeHtml(error.providerError.error)}</dd>
-        ${error.providerError.description ? `<dt>Description</dt><dd id="provider-error-description">${escapeHtml(error.providerError.description)}</dd>` : ''}
-      </dl>`
-    : ''
-  return pageHtml(
-    {
-      kicker: `Sign-in failed · ${error.status}`,
-      title: error.title,
-      paragraphs: [{ text: error.detail, id: 'error-detail' }],
-      extraHtml: provider,
-      actions: [
-        { kind: 'link', href: retryHref, label: 'Try signing in again', primary: true },
-        { kind: 'link', href: '/', label: 'Go to the home page' },
-      ],
-      data: ['error-kind', error.kind],
-    },
-    nonce,
-  )
 }
