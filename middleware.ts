@@ -134,7 +134,7 @@ function routeArea(request: NextRequest, providers: ProvidersConfig): 'private' 
 }
 
 /**
- * Where middleware runs, and nowhere else (issue 6): static assets, /auth/ and
+ * Where middleware runs, and nowhere else, so that what needs no guard pays nothing for it: static assets, /auth/ and
  * /api/ handlers other than the private ones, and public pages for visitors
  * without a session never pay for it. It runs on
  * - the private routes (lib/routes.ts's PRIVATE_ROUTES): the guard;

@@ -49,7 +49,7 @@ export default function nextConfig(phase: string): NextConfig {
     // No next/image here: no image optimizer to run, and none of its 20 MB (sharp, libvips) in the server.
     images: { unoptimized: true },
     outputFileTracingExcludes: { '*': ['node_modules/sharp/**', 'node_modules/@img/**'] },
-    // The Redis client (lib/session-store) is loaded from node_modules, not bundled: one copy, one connection per process.
+    // The Redis client (lib/session/store/redis-connection.ts) is loaded from node_modules, not bundled: one copy, one connection per process.
     serverExternalPackages: ['redis', '@redis/client'],
     reactStrictMode: true,
     // A fresh server loads each route when it is first asked for, as a Vercel function does, instead of

@@ -3,7 +3,7 @@
  * that act on them see them, checked together with Next's own test helpers:
  * - middleware.ts's matcher (literals, as Next requires): the private routes
  *   always; public pages only for a visitor holding a session cookie (for the
- *   CSP nonce); never static assets or /auth/ and public API handlers (issue 6);
+ *   CSP nonce); never static assets or /auth/ and public API handlers (they would pay for it for nothing);
  * - next.config.ts's header rules: the static policy exactly where middleware
  *   does not send its own;
  * - isPrivate, which middleware guards with.

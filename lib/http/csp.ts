@@ -7,7 +7,7 @@
  *   own scripts when it finds the nonce in the request's CSP header. Middleware
  *   builds it per request.
  * - `anonymousContentSecurityPolicy`: public pages for a visitor without a
- *   session. Those do not run middleware (issue 6: the matcher leaves them out),
+ *   session. Those do not run middleware (its matcher leaves them out, to spare them its cost),
  *   so there is no nonce: Next's inline bootstrap scripts need 'unsafe-inline'.
  *   Such a page holds nothing of anyone's, and a script there finds no session to use.
  *   Static, so next.config.ts sends it.

@@ -4,8 +4,8 @@
  * oauth4webapi downloads the key set again once its copy is five minutes old,
  * however current the keys are. Providers rotate signing keys in days or months
  * and announce a new key before signing with it, so that refetch is a request
- * per login for nothing (issue 6: after the first login, no key-set fetch unless
- * a key rotated). Here a key set is kept until a token names a key it lacks
+ * per login for nothing (after the first login, no key-set fetch unless a key
+ * rotated). Here a key set is kept until a token names a key it lacks
  * (then it is fetched again at once: the rotation case), or until KEY_SET_MAX_AGE,
  * so a key the provider withdrew stops being trusted within that time.
  *

@@ -1,6 +1,6 @@
 /**
  * The session's wire form: what gets sealed into the cookie, made small first,
- * because the cookie travels with every request (issue 6: one cookie under
+ * because the cookie travels with every request (the goal: one cookie under
  * 4,096 bytes with ordinary tokens; under 8 KiB of Cookie header with Oracle
  * IDCS-sized ones, where every proxy with nginx's default buffers lets it through).
  *

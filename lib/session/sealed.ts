@@ -94,7 +94,7 @@ async function openUnremembered(sealed: string, config: SessionConfig): Promise<
  * Opening costs two key derivations, an HMAC and a decryption (~0.7 ms), and a
  * private page asks twice (middleware, then the page) on every request of a
  * user who holds the same cookie for a minute at a time: remembering makes the
- * second and later asks a lookup (issue 6). Only values that opened go in, so
+ * second and later asks a lookup (the benchmark's private-page figure). Only values that opened go in, so
  * forged ones cannot crowd it; it holds at most OPENED_REMEMBERED, dropping the
  * earliest opened. The seal is deterministic: the same value with the same
  * secrets always opens to the same session.
