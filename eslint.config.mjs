@@ -49,7 +49,8 @@ const EDGE_ONLY = [
       '**/startup',
     ],
     allowTypeImports: true,
-    message: 'Middleware runs this: it may not reach the network, the session store or the log (which reads the request scope).',
+    message:
+      'Middleware runs this: it may not reach the network, the session store or the log (which reads the request scope).',
   },
 ]
 
@@ -68,7 +69,12 @@ export default defineConfig([
       // A leading underscore marks a value left out on purpose (a rest sibling, an unused parameter).
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // Links to private and auth routes are plain <a> on purpose (app/components/header.tsx: a
       // client-side navigation that bounces to the provider is blocked by connect-src). The rule
@@ -106,7 +112,8 @@ export default defineConfig([
             TESTING_ONLY,
             {
               group: ['**/http/*', '**/cookies/*', '**/session/*', '**/auth/*', '**/api/*', 'next/*'],
-              message: 'lib/oidc/ is the protocol: it knows nothing of pages, cookies, sessions or the flows that use it.',
+              message:
+                'lib/oidc/ is the protocol: it knows nothing of pages, cookies, sessions or the flows that use it.',
             },
           ],
         },
@@ -130,7 +137,11 @@ export default defineConfig([
           patterns: [
             TESTING_ONLY,
             ...EDGE_ONLY,
-            { group: ['./store', './store/*', './current', './liveness'], allowTypeImports: true, message: EDGE_ONLY[1].message },
+            {
+              group: ['./store', './store/*', './current', './liveness'],
+              allowTypeImports: true,
+              message: EDGE_ONLY[1].message,
+            },
           ],
         },
       ],
@@ -147,7 +158,10 @@ export default defineConfig([
           patterns: [
             TESTING_ONLY,
             ...EDGE_ONLY,
-            { group: ['../*', '!../routes', '@/*', '../../*'], message: 'lib/config/ imports nothing of ours but lib/routes.ts.' },
+            {
+              group: ['../*', '!../routes', '@/*', '../../*'],
+              message: 'lib/config/ imports nothing of ours but lib/routes.ts.',
+            },
           ],
         },
       ],

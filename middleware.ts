@@ -17,7 +17,14 @@
  * redirect to the login, or a 401 JSON under /api/. Pages and handlers check the session again.
  */
 import { NextResponse, type NextRequest } from 'next/server'
-import { ConfigError, getConfig, offersChoice, providerForEmail, type ProvidersConfig, type SessionConfig } from './lib/config'
+import {
+  ConfigError,
+  getConfig,
+  offersChoice,
+  providerForEmail,
+  type ProvidersConfig,
+  type SessionConfig,
+} from './lib/config'
 import { unauthorizedJson } from './lib/http/api-errors'
 import { ownCookieHeader } from './lib/cookies/header'
 import { contentSecurityPolicy, createNonce } from './lib/http/csp'
@@ -61,7 +68,9 @@ async function guard(request: NextRequest, config: SessionConfig, requestHeaders
     requestHeaders.set(RETURN_TO_HEADER, pathAndQuery(request))
     return NextResponse.next({ request: { headers: requestHeaders } })
   }
-  const response = request.nextUrl.pathname.startsWith('/api/') ? unauthorizedJson() : NextResponse.redirect(loginUrl(config.appBaseUrl, pathAndQuery(request)))
+  const response = request.nextUrl.pathname.startsWith('/api/')
+    ? unauthorizedJson()
+    : NextResponse.redirect(loginUrl(config.appBaseUrl, pathAndQuery(request)))
   // A cookie that does not open is dead weight on every request: drop it.
   if (sealed !== undefined) clearSessionCookie(response.cookies, config)
   return response
@@ -111,7 +120,9 @@ export async function middleware(request: NextRequest) {
     area === 'private'
       ? await guard(request, config, requestHeaders)
       : area === 'sign-in'
-        ? NextResponse.rewrite(new URL(`${SIGN_IN_PAGE}${request.nextUrl.search}`, request.url), { request: { headers: requestHeaders } })
+        ? NextResponse.rewrite(new URL(`${SIGN_IN_PAGE}${request.nextUrl.search}`, request.url), {
+            request: { headers: requestHeaders },
+          })
         : NextResponse.next({ request: { headers: requestHeaders } })
   // The sign-in page carries per-request choices (returnTo, login_hint): never cached.
   if (area === 'sign-in') response.headers.set('cache-control', 'no-store')
@@ -161,7 +172,10 @@ export const config = {
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: 'session.0' }] },
     { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session' }] },
-    { source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)', has: [{ type: 'cookie', key: '__Host-session.0' }] },
+    {
+      source: '/((?!api/|auth/|_next/|favicon\\.ico|.*\\.\\w+$).*)',
+      has: [{ type: 'cookie', key: '__Host-session.0' }],
+    },
     // The sign-in page where several providers are configured (showsSignInPage); with one, straight on to the handler.
     '/auth/login',
     // More than 32 cookies (MAX_COOKIES_AS_SENT): 32 semicolons at least.

@@ -62,7 +62,11 @@ export default function nextConfig(phase: string): NextConfig {
       // A public page's prerendered twin for a visitor without a session (lib/routes.ts's PRERENDERED_PAGES).
       // Before Next looks for a page at the address: otherwise the page rendered per request would answer.
       return {
-        beforeFiles: PRERENDERED_PAGES.map((page) => ({ source: page, missing: withoutSession, destination: anonymousTwin(page) })),
+        beforeFiles: PRERENDERED_PAGES.map((page) => ({
+          source: page,
+          missing: withoutSession,
+          destination: anonymousTwin(page),
+        })),
         afterFiles: [],
         fallback: [],
       }

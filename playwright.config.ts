@@ -75,7 +75,12 @@ function hostileApp(tenant: HostileTenant, extra: Record<string, string> = {}) {
  */
 const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const CLIENT_KEY_ID = 'e2e-client-key'
-const clientPublicJwk = { ...clientKey.publicKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID, use: 'sig', alg: 'ES256' }
+const clientPublicJwk = {
+  ...clientKey.publicKey.export({ format: 'jwk' }),
+  kid: CLIENT_KEY_ID,
+  use: 'sig',
+  alg: 'ES256',
+}
 const clientPrivatePem = clientKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
 const clientPrivateJwk = JSON.stringify({ ...clientKey.privateKey.export({ format: 'jwk' }), kid: CLIENT_KEY_ID })
 /**
@@ -97,9 +102,18 @@ function styleClients() {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   })
-  const keys = { jwks: { keys: [clientPublicJwk] }, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256' }
+  const keys = {
+    jwks: { keys: [clientPublicJwk] },
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'ES256',
+  }
   return [
-    { client_id: CLIENT_STYLES.pkjwt.clientId, ...common(CLIENT_STYLES.pkjwt.port), ...keys, jwks: { keys: [{ ...clientPublicJwk, kid: thumbprintKid }] } },
+    {
+      client_id: CLIENT_STYLES.pkjwt.clientId,
+      ...common(CLIENT_STYLES.pkjwt.port),
+      ...keys,
+      jwks: { keys: [{ ...clientPublicJwk, kid: thumbprintKid }] },
+    },
     {
       client_id: CLIENT_STYLES.par.clientId,
       client_secret: CLIENT_STYLES.par.clientSecret,
@@ -164,7 +178,11 @@ function clientStyleApps() {
       // One line, as many hosts store it: the app turns \n back into newlines.
       OIDC_CLIENT_PRIVATE_KEY: clientPrivatePem.replace(/\n/g, '\\n'),
     }),
-    app('client-par', par.port, { ...base(par.port, par.clientId), OIDC_CLIENT_SECRET: par.clientSecret, OIDC_USE_PAR: 'true' }),
+    app('client-par', par.port, {
+      ...base(par.port, par.clientId),
+      OIDC_CLIENT_SECRET: par.clientSecret,
+      OIDC_USE_PAR: 'true',
+    }),
     app('client-jar', jar.port, {
       ...base(jar.port, jar.clientId),
       OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
@@ -331,7 +349,10 @@ function apisServers() {
       stdout: 'pipe' as const,
       timeout: 30_000,
     },
-    demoApi('orders', orders.port, issuer, { DEMO_API_REQUIRE_NONCE: 'true', DEMO_API_NONCE_WINDOW_MS: String(APIS_ENV.nonceWindowMs) }),
+    demoApi('orders', orders.port, issuer, {
+      DEMO_API_REQUIRE_NONCE: 'true',
+      DEMO_API_NONCE_WINDOW_MS: String(APIS_ENV.nonceWindowMs),
+    }),
     demoApi('reports', reports.port, issuer),
     app('apis-dpop', dpop.port, {
       ...common,
@@ -391,12 +412,20 @@ function privateCaServers() {
       command: 'node --experimental-strip-types idp/main.ts',
       url: `${PRIVATE_CA.issuer}/.well-known/openid-configuration`,
       ignoreHTTPSErrors: true,
-      env: { LOCAL_IDP_PORT: String(PRIVATE_CA.idpPort), APP_BASE_URL: appUrl, LOCAL_IDP_TLS_KEY: tls.key, LOCAL_IDP_TLS_CERT: tls.cert },
+      env: {
+        LOCAL_IDP_PORT: String(PRIVATE_CA.idpPort),
+        APP_BASE_URL: appUrl,
+        LOCAL_IDP_TLS_KEY: tls.key,
+        LOCAL_IDP_TLS_CERT: tls.cert,
+      },
       reuseExistingServer: false,
       stdout: 'pipe' as const,
       timeout: 30_000,
     },
-    app('private-ca-trusted', PRIVATE_CA.trustingPort, { ...base(PRIVATE_CA.trustingPort), NODE_EXTRA_CA_CERTS: tls.ca }),
+    app('private-ca-trusted', PRIVATE_CA.trustingPort, {
+      ...base(PRIVATE_CA.trustingPort),
+      NODE_EXTRA_CA_CERTS: tls.ca,
+    }),
     app('private-ca-untrusted', PRIVATE_CA.untrustingPort, base(PRIVATE_CA.untrustingPort)),
   ]
 }
@@ -410,7 +439,13 @@ function multiProviderServers() {
   const idp = (port: number, providerId: string, extra: Record<string, string> = {}) => ({
     command: 'node --experimental-strip-types idp/main.ts',
     url: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
-    env: { LOCAL_IDP_PORT: String(port), APP_BASE_URL: MULTI.baseUrl, LOCAL_IDP_PROVIDER_ID: providerId, LOCAL_IDP_COUNT_REQUESTS: 'true', ...extra },
+    env: {
+      LOCAL_IDP_PORT: String(port),
+      APP_BASE_URL: MULTI.baseUrl,
+      LOCAL_IDP_PROVIDER_ID: providerId,
+      LOCAL_IDP_COUNT_REQUESTS: 'true',
+      ...extra,
+    },
     reuseExistingServer: false,
     stdout: 'pipe' as const,
     timeout: 30_000,
@@ -495,7 +530,10 @@ export default defineConfig({
     hostileApp('flaky'),
     hostileApp('oracle', { OIDC_TOKEN_ISSUER: 'https://identity.oraclecloud.com/' }),
     hostileApp('google'),
-    hostileApp('cognito', { OIDC_END_SESSION_ENDPOINT: `${HOSTILE_APPS.cognito.issuer}/cognito-logout`, OIDC_LOGOUT_STYLE: 'cognito' }),
+    hostileApp('cognito', {
+      OIDC_END_SESSION_ENDPOINT: `${HOSTILE_APPS.cognito.issuer}/cognito-logout`,
+      OIDC_LOGOUT_STYLE: 'cognito',
+    }),
     hostileApp('entra'),
     // OIDC_DPOP=true at a provider that lists DPoP in discovery and hands out Bearer tokens.
     hostileApp('downgrade', { OIDC_DPOP: 'true' }),

@@ -37,10 +37,20 @@ for (const size of WIDTHS) {
       await check(page, '/', 200, 'home, signed out')
       await check(page, '/no-such-page', 404, 'the not-found page')
       await check(page, '/auth/logout', 200, 'sign-out, with nothing to sign out')
-      await check(page, '/auth/callback?code=x&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 400, 'a sign-in that failed (400)')
+      await check(
+        page,
+        '/auth/callback?code=x&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        400,
+        'a sign-in that failed (400)',
+      )
       await check(page, '/auth/no-such-route', 404, "the auth routes' 404")
       await check(page, `${MULTI.baseUrl}/auth/login?returnTo=%2Fprofile`, 200, 'the sign-in page')
-      await check(page, `${MULTI.baseUrl}/auth/login?login_hint=someone%40nowhere.test`, 200, 'the sign-in page, an address no provider claims')
+      await check(
+        page,
+        `${MULTI.baseUrl}/auth/login?login_hint=someone%40nowhere.test`,
+        200,
+        'the sign-in page, an address no provider claims',
+      )
       await check(page, `${MULTI.baseUrl}/auth/login/down`, 503, 'a provider that is down (503)')
     })
 
@@ -56,8 +66,14 @@ for (const size of WIDTHS) {
   })
 }
 
-test('the check finds a violation where there is one (an image without a text alternative, a field without a label)', async ({ page }) => {
-  await page.setContent('<!doctype html><html lang="en"><title>Bad</title><main><h1>Bad</h1><img src="data:,"><input type="text"></main></html>')
+test('the check finds a violation where there is one (an image without a text alternative, a field without a label)', async ({
+  page,
+}) => {
+  await page.setContent(
+    '<!doctype html><html lang="en"><title>Bad</title><main><h1>Bad</h1><img src="data:,"><input type="text"></main></html>',
+  )
   const { violations } = await new AxeBuilder({ page }).analyze()
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(expect.arrayContaining(['image-alt', 'label']))
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+    expect.arrayContaining(['image-alt', 'label']),
+  )
 })

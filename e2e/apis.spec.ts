@@ -52,10 +52,18 @@ async function signedIn(browser: Browser, app: string, user = alice): Promise<Pa
 }
 
 /** A proxied request from the page itself, as its scripts would send it. */
-async function fromPage(page: Page, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+async function fromPage(
+  page: Page,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+) {
   return page.evaluate(
     async ({ path, init }) => {
-      const response = await fetch(path, { method: init.method ?? 'GET', body: init.body ?? null, headers: init.headers ?? {} })
+      const response = await fetch(path, {
+        method: init.method ?? 'GET',
+        body: init.body ?? null,
+        headers: init.headers ?? {},
+      })
       const headers: Record<string, string> = {}
       response.headers.forEach((value, name) => (headers[name] = value))
       return { status: response.status, headers, text: await response.text().catch(() => '(cut)') }
@@ -68,7 +76,9 @@ const unique = () => `t-${randomBytes(5).toString('hex')}`
 const csrf = { 'x-csrf': '1' }
 
 test.describe('a token per API', () => {
-  test("each API gets its own token, for its own audience; one API's token never reaches another", async ({ browser }) => {
+  test("each API gets its own token, for its own audience; one API's token never reaches another", async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, bearer.url)
     const mark = unique()
     for (const path of [`/api/proxy/orders/${mark}`, `/api/proxy/reports/${mark}`, `/api/proxy/orders/${mark}/again`]) {
@@ -78,10 +88,12 @@ test.describe('a token per API', () => {
     const atReports = await seenAt(page.request, reports.url, `/${mark}`)
     expect(atOrders).toHaveLength(2)
     expect(atReports).toHaveLength(1)
-    for (const seen of atOrders) expect(seen).toMatchObject({ outcome: 'ok', aud: orders.url, scope: 'orders:read', scheme: 'Bearer' })
+    for (const seen of atOrders)
+      expect(seen).toMatchObject({ outcome: 'ok', aud: orders.url, scope: 'orders:read', scheme: 'Bearer' })
     expect(atReports[0]).toMatchObject({ outcome: 'ok', aud: reports.url, scope: 'reports:read' })
     // Not one token for the wrong audience reached either API, in this whole run.
-    for (const api of [orders.url, reports.url]) expect((await seenAt(page.request, api)).filter((s) => s.outcome === 'wrong-audience')).toEqual([])
+    for (const api of [orders.url, reports.url])
+      expect((await seenAt(page.request, api)).filter((s) => s.outcome === 'wrong-audience')).toEqual([])
     await page.context().close()
   })
 
@@ -126,7 +138,9 @@ test.describe('a token per API', () => {
     await page.context().close()
   })
 
-  test('a server component calls the APIs with apiFetch: the answers reach the page, the tokens do not', async ({ browser }) => {
+  test('a server component calls the APIs with apiFetch: the answers reach the page, the tokens do not', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, dpop.url)
     await page.goto(`${dpop.url}/profile/apis`)
     await expect(page.getByTestId('server-call-orders')).toContainText('HTTP 200')
@@ -141,14 +155,18 @@ test.describe('a token per API', () => {
     await page.context().close()
   })
 
-  test('a server action calls the APIs with apiFetch: a POST with its body; tokens a render could not keep go into the cookie', async ({ browser }) => {
+  test('a server action calls the APIs with apiFetch: a POST with its body; tokens a render could not keep go into the cookie', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, dpop.url)
     const apiTokensInCookie = async () => {
       const sealed = (await page.context().cookies(dpop.url))
         .filter((c) => /^session(\.\d)?$/.test(c.name))
         .map((c) => c.value)
         .join('')
-      return Object.keys((await openSealedSession<{ apiTokens?: Record<string, unknown> }>(sealed, TEST_SESSION_SECRET)).apiTokens ?? {}).sort()
+      return Object.keys(
+        (await openSealedSession<{ apiTokens?: Record<string, unknown> }>(sealed, TEST_SESSION_SECRET)).apiTokens ?? {},
+      ).sort()
     }
     await page.goto(`${dpop.url}/profile/apis`)
     await expect(page.getByTestId('server-call-orders')).toContainText('HTTP 200')
@@ -183,7 +201,9 @@ test.describe('a token per API', () => {
     await page.context().close()
   })
 
-  test('many APIs: the cookie stays within its limit (least recently used tokens go), the session keeps its own tokens, no 431', async ({ browser }) => {
+  test('many APIs: the cookie stays within its limit (least recently used tokens go), the session keeps its own tokens, no 431', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, bearer.url)
     for (let i = 1; i <= APIS_ENV.manyApis; i++) {
       const answer = await page.request.get(`${bearer.url}/api/call-api?api=many${i}`)
@@ -194,7 +214,11 @@ test.describe('a token per API', () => {
     const sealed = session.map((c) => c.value).join('')
     expect(sealed.length).toBeLessThanOrEqual(3 * 3900)
     expect(cookies.reduce((n, c) => n + c.name.length + c.value.length + 2, 0)).toBeLessThan(16 * 1024)
-    const stored = await openSealedSession<{ refreshToken?: string; idToken: string; apiTokens?: Record<string, unknown> }>(sealed, TEST_SESSION_SECRET)
+    const stored = await openSealedSession<{
+      refreshToken?: string
+      idToken: string
+      apiTokens?: Record<string, unknown>
+    }>(sealed, TEST_SESSION_SECRET)
     expect(stored.refreshToken).toBeTruthy()
     expect(stored.idToken.split('.')).toHaveLength(3)
     const kept = Object.keys(stored.apiTokens ?? {})
@@ -211,7 +235,9 @@ test.describe('a token per API', () => {
 })
 
 test.describe('the BFF proxy', () => {
-  test("forwards method, query and body, and answers with the API's status, content type and body only", async ({ browser }) => {
+  test("forwards method, query and body, and answers with the API's status, content type and body only", async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, bearer.url)
     const mark = unique()
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
@@ -219,7 +245,12 @@ test.describe('the BFF proxy', () => {
       const answer = await fromPage(page, `/api/proxy/orders/${mark}/items?page=2&q=a%20b&plus=a%2Bb`, {
         method,
         ...(body ? { body } : {}),
-        headers: { ...csrf, 'content-type': 'application/json', authorization: 'Bearer from-the-browser', cookie: 'x=y' },
+        headers: {
+          ...csrf,
+          'content-type': 'application/json',
+          authorization: 'Bearer from-the-browser',
+          cookie: 'x=y',
+        },
       })
       expect(answer.status, method).toBe(200)
       const echoed = JSON.parse(answer.text) as { query: string }
@@ -229,7 +260,8 @@ test.describe('the BFF proxy', () => {
       expect(Object.keys(answer.headers).filter((h) => /authorization|dpop|www-authenticate/.test(h))).toEqual([])
     }
     // The API saw the app's token, never what the browser sent as Authorization.
-    for (const seen of await seenAt(page.request, orders.url, `/v1/${mark}`)) expect(seen).toMatchObject({ outcome: 'ok', scheme: 'Bearer', aud: orders.url })
+    for (const seen of await seenAt(page.request, orders.url, `/v1/${mark}`))
+      expect(seen).toMatchObject({ outcome: 'ok', scheme: 'Bearer', aud: orders.url })
     await page.context().close()
   })
 
@@ -238,7 +270,9 @@ test.describe('the BFF proxy', () => {
     const mark = unique()
     // No X-CSRF header (as a plain form post or link would be).
     expect((await fromPage(page, `/api/proxy/orders/${mark}`)).status).toBe(403)
-    expect((await fromPage(page, `/api/proxy/orders/${mark}`, { method: 'POST', headers: { 'x-csrf': 'yes' } })).status).toBe(403)
+    expect(
+      (await fromPage(page, `/api/proxy/orders/${mark}`, { method: 'POST', headers: { 'x-csrf': 'yes' } })).status,
+    ).toBe(403)
     // Another site's page, with the header and the user's cookies.
     const cookies = (await page.context().cookies(bearer.url)).map((c) => `${c.name}=${c.value}`).join('; ')
     const other = await playwright.request.newContext()
@@ -252,8 +286,16 @@ test.describe('the BFF proxy', () => {
     // An API nobody configured.
     expect((await fromPage(page, '/api/proxy/payroll/x', { headers: csrf })).status).toBe(404)
     // Paths that would leave the API's URL: refused (400; 404 where the URL parser resolved the dots first and named no API).
-    for (const path of [`${mark}/..%2f..%2fadmin`, `${mark}/%2e%2e/%2e%2e/admin`, `${mark}%2fadmin`, `${mark}/%5c..%5cadmin`, `${mark}/.%2e/.%2e/admin`]) {
-      const refused = await other.get(`${bearer.url}/api/proxy/orders/${path}`, { headers: { ...csrf, cookie: cookies } })
+    for (const path of [
+      `${mark}/..%2f..%2fadmin`,
+      `${mark}/%2e%2e/%2e%2e/admin`,
+      `${mark}%2fadmin`,
+      `${mark}/%5c..%5cadmin`,
+      `${mark}/.%2e/.%2e/admin`,
+    ]) {
+      const refused = await other.get(`${bearer.url}/api/proxy/orders/${path}`, {
+        headers: { ...csrf, cookie: cookies },
+      })
       expect([400, 404], path).toContain(refused.status())
     }
     expect(await seenAt(page.request, orders.url, '/admin')).toEqual([])
@@ -261,7 +303,9 @@ test.describe('the BFF proxy', () => {
     await Promise.all([other.dispose(), page.context().close()])
   })
 
-  test('a 401 from the API: one new token, one retry, never a loop; redirects are not followed; a runaway answer is cut', async ({ browser }) => {
+  test('a 401 from the API: one new token, one retry, never a loop; redirects are not followed; a runaway answer is cut', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, bearer.url)
     const mark = unique()
     const tokenRequests = await providerCount(page.request, 'POST /token')
@@ -285,10 +329,16 @@ test.describe('the BFF proxy', () => {
 })
 
 test.describe('DPoP', () => {
-  test("20 concurrent calls by two users, with nonces rotating: every proof by the caller's own key, for its own token", async ({ browser }) => {
-    const [alicePage, bobPage] = await Promise.all([signedIn(browser, dpop.url, alice), signedIn(browser, dpop.url, bob)])
+  test("20 concurrent calls by two users, with nonces rotating: every proof by the caller's own key, for its own token", async ({
+    browser,
+  }) => {
+    const [alicePage, bobPage] = await Promise.all([
+      signedIn(browser, dpop.url, alice),
+      signedIn(browser, dpop.url, bob),
+    ])
     const mark = unique()
-    const calls = (page: Page, who: string) => Array.from({ length: 10 }, (_, i) => fromPage(page, `/api/proxy/orders/${mark}/${who}/${i}`, { headers: csrf }))
+    const calls = (page: Page, who: string) =>
+      Array.from({ length: 10 }, (_, i) => fromPage(page, `/api/proxy/orders/${mark}/${who}/${i}`, { headers: csrf }))
     const answers = await Promise.all([...calls(alicePage, 'alice'), ...calls(bobPage, 'bob')])
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200))
 
@@ -309,11 +359,16 @@ test.describe('DPoP', () => {
     await Promise.all([alicePage.context().close(), bobPage.context().close()])
   })
 
-  test("the code is bound to the login's key: redeemed with another key, the provider refuses it", async ({ playwright, request }) => {
+  test("the code is bound to the login's key: redeemed with another key, the provider refuses it", async ({
+    playwright,
+    request,
+  }) => {
     // The login driven over HTTP, redirect by redirect, so the code stops before the app redeems it.
     const browserless = await playwright.request.newContext()
     const follow = async (url: string, form?: Record<string, string>) => {
-      const response = form ? await browserless.post(url, { form, maxRedirects: 0 }) : await browserless.get(url, { maxRedirects: 0 })
+      const response = form
+        ? await browserless.post(url, { form, maxRedirects: 0 })
+        : await browserless.get(url, { maxRedirects: 0 })
       const location = response.headers().location
       return location ? new URL(location, url).href : undefined
     }
@@ -335,10 +390,17 @@ test.describe('DPoP', () => {
     expect(callback, visited.join(' → ')).toBeDefined()
     // The login's own PKCE verifier, from its transaction cookie: only the key differs from the app's redemption.
     const transaction = (await browserless.storageState()).cookies.find((c) => c.name.startsWith('txn.'))!
-    const { codeVerifier } = await unsealData<{ codeVerifier: string }>(transaction.value, { password: TEST_SESSION_SECRET })
+    const { codeVerifier } = await unsealData<{ codeVerifier: string }>(transaction.value, {
+      password: TEST_SESSION_SECRET,
+    })
     const { generateKeyPair, exportJWK, SignJWT } = await import('jose')
     const other = await generateKeyPair('ES256', { extractable: true })
-    const proof = await new SignJWT({ htm: 'POST', htu: `${issuer}/token`, jti: unique(), iat: Math.floor(Date.now() / 1000) })
+    const proof = await new SignJWT({
+      htm: 'POST',
+      htu: `${issuer}/token`,
+      jti: unique(),
+      iat: Math.floor(Date.now() / 1000),
+    })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(other.publicKey) })
       .sign(other.privateKey)
     const redeem = (dpopProof: string) =>
@@ -349,13 +411,22 @@ test.describe('DPoP', () => {
           redirect_uri: `${dpop.url}/auth/callback`,
           code_verifier: codeVerifier,
         },
-        headers: { authorization: `Basic ${Buffer.from('nextjs-oidc-login:local-provider-secret-for-development-only').toString('base64')}`, dpop: dpopProof },
+        headers: {
+          authorization: `Basic ${Buffer.from('nextjs-oidc-login:local-provider-secret-for-development-only').toString('base64')}`,
+          dpop: dpopProof,
+        },
       })
     let answer = await redeem(proof)
     // The provider may first ask for its nonce; with it, the key is still not the login's.
     if (answer.status() === 400 && ((await answer.json()) as ErrorBody).error === 'use_dpop_nonce') {
       const nonce = answer.headers()['dpop-nonce']!
-      const withNonce = await new SignJWT({ htm: 'POST', htu: `${issuer}/token`, jti: unique(), iat: Math.floor(Date.now() / 1000), nonce })
+      const withNonce = await new SignJWT({
+        htm: 'POST',
+        htu: `${issuer}/token`,
+        jti: unique(),
+        iat: Math.floor(Date.now() / 1000),
+        nonce,
+      })
         .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(other.publicKey) })
         .sign(other.privateKey)
       answer = await redeem(withNonce)
@@ -368,20 +439,29 @@ test.describe('DPoP', () => {
     await browserless.dispose()
   })
 
-  test("sign-out revokes the session's and every API's token, and the key leaves with the cookie", async ({ browser }) => {
+  test("sign-out revokes the session's and every API's token, and the key leaves with the cookie", async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, dpop.url)
-    for (const name of ['orders', 'reports']) expect((await page.request.get(`${dpop.url}/api/call-api?api=${name}`)).status()).toBe(200)
+    for (const name of ['orders', 'reports'])
+      expect((await page.request.get(`${dpop.url}/api/call-api?api=${name}`)).status()).toBe(200)
     const sealed = (await page.context().cookies(dpop.url))
       .filter((c) => /^session(\.\d)?$/.test(c.name))
       .map((c) => c.value)
       .join('')
-    const stored = await openSealedSession<{ dpopKey?: { d: string }; apiTokens?: Record<string, unknown[]> }>(sealed, TEST_SESSION_SECRET)
+    const stored = await openSealedSession<{ dpopKey?: { d: string }; apiTokens?: Record<string, unknown[]> }>(
+      sealed,
+      TEST_SESSION_SECRET,
+    )
     expect(stored.dpopKey?.d).toBeTruthy()
     const apiTokens = Object.values(stored.apiTokens ?? {}).map((wire) => unpackToken(wire[1]))
     expect(apiTokens).toHaveLength(2)
 
     const revocations = await providerCount(page.request, 'POST /token/revocation')
-    const signOut = await page.request.post(`${dpop.url}/auth/logout`, { headers: { origin: dpop.url }, maxRedirects: 0 })
+    const signOut = await page.request.post(`${dpop.url}/auth/logout`, {
+      headers: { origin: dpop.url },
+      maxRedirects: 0,
+    })
     expect(signOut.status()).toBe(303)
     // The refresh token, the sign-in's access token, and one for each API.
     expect(await providerCount(page.request, 'POST /token/revocation')).toBe(revocations + 4)
@@ -392,7 +472,9 @@ test.describe('DPoP', () => {
 })
 
 test.describe('DPoP, no downgrade', () => {
-  test('a provider that answers with a Bearer token while OIDC_DPOP is on: a 502 page naming OIDC_DPOP, and no session', async ({ request }) => {
+  test('a provider that answers with a Bearer token while OIDC_DPOP is on: a 502 page naming OIDC_DPOP, and no session', async ({
+    request,
+  }) => {
     const authorize = await startLogin(request, 'downgrade')
     expect(authorize.searchParams.get('dpop_jkt')).toMatch(/^[\w-]{43}$/)
     const { callback } = await login(request, 'downgrade')
@@ -437,7 +519,9 @@ test.describe('two instances sharing Redis', () => {
   async function active(request: APIRequestContext, token: string): Promise<boolean> {
     const response = await request.post(`${SHARED.issuer}/token/introspection`, {
       form: { token },
-      headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}` },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT_ID}:${LOCAL_CLIENT_SECRET}`).toString('base64')}`,
+      },
     })
     return ((await response.json()) as { active?: boolean }).active === true
   }
@@ -458,10 +542,17 @@ test.describe('two instances sharing Redis', () => {
     const { a, b } = SHARED.instances
     const page = await signedIn(browser, a.url)
     const cookies = (await page.context().cookies(a.url)).filter((c) => /^session(\.\d)?$/.test(c.name))
-    const first = (await openSealedSession<{ refreshToken: string }>(cookies.map((c) => c.value).join(''), TEST_SESSION_SECRET)).refreshToken
-    const [onA, onB] = await Promise.all([0, 1].map(() => playwright.request.newContext({ storageState: { cookies, origins: [] } })))
+    const first = (
+      await openSealedSession<{ refreshToken: string }>(cookies.map((c) => c.value).join(''), TEST_SESSION_SECRET)
+    ).refreshToken
+    const [onA, onB] = await Promise.all(
+      [0, 1].map(() => playwright.request.newContext({ storageState: { cookies, origins: [] } })),
+    )
 
-    const [orders, reports] = await Promise.all([onA!.get(`${a.url}/api/call-api?api=orders`), onB!.get(`${b.url}/api/call-api?api=reports`)])
+    const [orders, reports] = await Promise.all([
+      onA!.get(`${a.url}/api/call-api?api=orders`),
+      onB!.get(`${b.url}/api/call-api?api=reports`),
+    ])
     expect(orders.status(), await orders.text()).toBe(200)
     expect(reports.status(), await reports.text()).toBe(200)
     const [fromA, fromB] = await Promise.all([refreshTokenSetBy(orders), refreshTokenSetBy(reports)])
@@ -476,7 +567,10 @@ test.describe('two instances sharing Redis', () => {
     // its next spend ("Refresh now") starts from the latest refresh token, noted in Redis, not the used one it holds.
     const stale = activeA ? onB! : onA!
     await new Promise((resolve) => setTimeout(resolve, 5_500))
-    const later = await stale.post(`${b.url}/auth/refresh?returnTo=/api/me`, { headers: { origin: SHARED.baseUrl }, maxRedirects: 0 })
+    const later = await stale.post(`${b.url}/auth/refresh?returnTo=/api/me`, {
+      headers: { origin: SHARED.baseUrl },
+      maxRedirects: 0,
+    })
     expect(later.status()).toBe(303)
     expect(new URL(later.headers().location!).pathname).toBe('/api/me')
     expect(await active(onA!, await refreshTokenSetBy(later))).toBe(true)

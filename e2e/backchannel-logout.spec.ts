@@ -35,7 +35,10 @@ test.describe('a logout token the app must refuse: 400 JSON, no-store, and the s
   }
 })
 
-test("a valid logout token ends that provider session's session, answers 200 no-store, and no other session", async ({ request, playwright }) => {
+test("a valid logout token ends that provider session's session, answers 200 no-store, and no other session", async ({
+  request,
+  playwright,
+}) => {
   const other = await playwright.request.newContext()
   await signedIn(other)
   const state = await signedIn(request)
@@ -46,14 +49,19 @@ test("a valid logout token ends that provider session's session, answers 200 no-
   const after = await me(request, 'main')
   expect(after.status()).toBe(401)
   // The dead cookie goes with the answer.
-  expect(after.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=;/.test(h.value))).toBe(true)
+  expect(after.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=;/.test(h.value))).toBe(
+    true,
+  )
   expect((await request.get(`${main.baseUrl}/profile`, { maxRedirects: 0 })).status()).toBe(307)
   // Another login of the same user at the provider is another provider session: it goes on.
   expect((await me(other, 'main')).status()).toBe(200)
   await other.dispose()
 })
 
-test("a logout token with only `sub` ends every session of that user, and no one else's", async ({ request, playwright }) => {
+test("a logout token with only `sub` ends every session of that user, and no one else's", async ({
+  request,
+  playwright,
+}) => {
   const sub = ownUser()
   const laptop = await playwright.request.newContext()
   const stranger = await playwright.request.newContext()
@@ -68,7 +76,10 @@ test("a logout token with only `sub` ends every session of that user, and no one
   await Promise.all([laptop.dispose(), stranger.dispose()])
 })
 
-test('a replayed logout token (same jti) is refused and ends nothing, not even sessions begun since', async ({ request, playwright }) => {
+test('a replayed logout token (same jti) is refused and ends nothing, not even sessions begun since', async ({
+  request,
+  playwright,
+}) => {
   const sub = ownUser()
   const first = await signedIn(request, sub)
   expect((await backchannelLogout(request, 'main', first, 'sub-only')).status).toBe(200)
@@ -79,7 +90,10 @@ test('a replayed logout token (same jti) is refused and ends nothing, not even s
   await signedIn(later, sub)
   const replay = await backchannelLogout(request, 'main', first, 'sub-only', true)
   expect(replay.status).toBe(400)
-  expect(replay.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/already used/) })
+  expect(replay.body).toMatchObject({
+    error: 'invalid_request',
+    error_description: expect.stringMatching(/already used/),
+  })
   expect((await me(later, 'main')).status()).toBe(200)
   await later.dispose()
 })

@@ -5,7 +5,14 @@
  */
 import { execFileSync } from 'node:child_process'
 import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
-import { APIS_ENV, HOSTILE_APPS, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESSION_SECRET, SHARED, TEST_SESSION_SECRET } from './environment.ts'
+import {
+  APIS_ENV,
+  HOSTILE_APPS,
+  HOSTILE_OLD_SESSION_SECRET,
+  HOSTILE_SESSION_SECRET,
+  SHARED,
+  TEST_SESSION_SECRET,
+} from './environment.ts'
 
 const env = {
   ...process.env,
@@ -19,4 +26,7 @@ const env = {
 }
 // The same as `npm run build`: next build, then the standalone server completed.
 execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env })
-execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts'], { stdio: 'inherit', env })
+execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts'], {
+  stdio: 'inherit',
+  env,
+})

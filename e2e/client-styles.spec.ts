@@ -19,7 +19,9 @@ async function signInWith(page: import('@playwright/test').Page, style: ClientSt
   return query
 }
 
-test('private_key_jwt: the client authenticates with an assertion signed by its key (a one-line PEM)', async ({ page }) => {
+test('private_key_jwt: the client authenticates with an assertion signed by its key (a one-line PEM)', async ({
+  page,
+}) => {
   // The PEM names no kid: the app sends its RFC 7638 thumbprint, says so at start, and the provider (which has the key under that kid) accepts it.
   expect(readFileSync(`${LOG_DIR}/client-private-key-jwt.log`, 'utf8')).toMatch(
     /OIDC_CLIENT_PRIVATE_KEY names no kid; its RFC 7638 thumbprint "[\w-]{43}" is sent as the kid/,
@@ -46,6 +48,10 @@ test('JAR: the parameters travel in a request object signed with the client key 
     .slice(0, 2)
     .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>)
   expect(header).toMatchObject({ alg: 'ES256', kid: 'e2e-client-key', typ: 'oauth-authz-req+jwt' })
-  expect(payload).toMatchObject({ client_id: CLIENT_STYLES.jar.clientId, response_type: 'code', code_challenge_method: 'S256' })
+  expect(payload).toMatchObject({
+    client_id: CLIENT_STYLES.jar.clientId,
+    response_type: 'code',
+    code_challenge_method: 'S256',
+  })
   expect(payload.state).toMatch(/^[\w-]{43}$/)
 })

@@ -136,7 +136,11 @@ export type TokenPair = keyof typeof TOKEN_PAIRS
 
 export function pairUrls(pair: TokenPair) {
   const { appPort, idpPort } = TOKEN_PAIRS[pair]
-  return { app: `http://localhost:${appPort}`, issuer: `http://127.0.0.1:${idpPort}`, api: `http://127.0.0.1:${idpPort}/demo-api/whoami` }
+  return {
+    app: `http://localhost:${appPort}`,
+    issuer: `http://127.0.0.1:${idpPort}`,
+    api: `http://127.0.0.1:${idpPort}/demo-api/whoami`,
+  }
 }
 
 /**
@@ -183,7 +187,12 @@ export const SHARED = {
    * One more app at the same provider, on the in-process store: the
    * single-instance tests run against both stores, with users no other suite signs out.
    */
-  inProcess: { port: 3132, url: 'http://localhost:3132', clientId: 'e2e-in-process', clientSecret: 'e2e-in-process-client-secret-0123456789' },
+  inProcess: {
+    port: 3132,
+    url: 'http://localhost:3132',
+    clientId: 'e2e-in-process',
+    clientSecret: 'e2e-in-process-client-secret-0123456789',
+  },
 } as const
 
 /**
@@ -221,7 +230,12 @@ export const APIS_ENV = {
   orders: { port: 4610, url: 'http://127.0.0.1:4610' },
   reports: { port: 4611, url: 'http://127.0.0.1:4611' },
   dpop: { port: 3150, url: 'http://localhost:3150' },
-  bearer: { port: 3151, url: 'http://localhost:3151', clientId: 'e2e-apis-bearer', clientSecret: 'e2e-apis-bearer-client-secret-0123456789ab' },
+  bearer: {
+    port: 3151,
+    url: 'http://localhost:3151',
+    clientId: 'e2e-apis-bearer',
+    clientSecret: 'e2e-apis-bearer-client-secret-0123456789ab',
+  },
   manyApis: 24,
   nonceWindowMs: 300,
   accessTokenTtl: 60,

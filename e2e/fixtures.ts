@@ -11,12 +11,17 @@ export const test = base.extend({
     const violations: string[] = []
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${location.href}`)
+        console.error(
+          `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${location.href}`,
+        )
       })
     })
     page.on('console', (message) => {
       const text = message.text()
-      if (/CSP violation|Content Security Policy/i.test(text) && (message.location().url.startsWith(APP_BASE_URL) || text.includes(` at ${APP_BASE_URL}`))) {
+      if (
+        /CSP violation|Content Security Policy/i.test(text) &&
+        (message.location().url.startsWith(APP_BASE_URL) || text.includes(` at ${APP_BASE_URL}`))
+      ) {
         violations.push(text)
       }
     })

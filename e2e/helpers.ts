@@ -12,7 +12,9 @@ export const bob = DEMO_USERS.find((u) => u.username === 'bob')!
 /** Waits for the provider's own login form. */
 export async function expectProviderLogin(page: Page): Promise<void> {
   // Any local provider's (several run, on different ports): its own login page.
-  await page.waitForURL((url) => url.hostname === new URL(IDP_ISSUER).hostname && url.pathname.startsWith('/interaction/'))
+  await page.waitForURL(
+    (url) => url.hostname === new URL(IDP_ISSUER).hostname && url.pathname.startsWith('/interaction/'),
+  )
   await expect(page.getByRole('heading', { name: /Sign in to continue/ })).toBeVisible()
 }
 
@@ -20,7 +22,11 @@ export async function expectProviderLogin(page: Page): Promise<void> {
  * Signs in at the provider's login form, as a person would, then answers the
  * consent page (shown once per provider session).
  */
-export async function signInAtProvider(page: Page, user: DemoUser, consent: 'allow' | 'deny' | 'none' = 'allow'): Promise<void> {
+export async function signInAtProvider(
+  page: Page,
+  user: DemoUser,
+  consent: 'allow' | 'deny' | 'none' = 'allow',
+): Promise<void> {
   await expectProviderLogin(page)
   await page.getByLabel('Username').fill(user.username)
   await page.getByLabel('Password').fill(user.password)
@@ -51,7 +57,12 @@ export function randomSessionId(): string {
 }
 
 /** Signs out as the header's button does: a same-origin POST to /auth/logout (redirects not followed). */
-export function signOut(request: APIRequestContext, appBaseUrl: string, scope?: 'this' | 'others' | 'all', origin = appBaseUrl): Promise<APIResponse> {
+export function signOut(
+  request: APIRequestContext,
+  appBaseUrl: string,
+  scope?: 'this' | 'others' | 'all',
+  origin = appBaseUrl,
+): Promise<APIResponse> {
   return request.post(`${appBaseUrl}/auth/logout`, {
     headers: { origin },
     ...(scope ? { form: { scope } } : {}),
@@ -66,7 +77,13 @@ export interface MeBody {
 }
 export interface HealthBody {
   readonly status: 'ok' | 'degraded'
-  readonly provider: { readonly issuer: string; readonly discovery: string; readonly reason?: string; readonly url?: string; readonly status?: number }
+  readonly provider: {
+    readonly issuer: string
+    readonly discovery: string
+    readonly reason?: string
+    readonly url?: string
+    readonly status?: number
+  }
   readonly store?: { readonly kind: string; readonly status: string }
 }
 export interface ErrorBody {

@@ -6,7 +6,16 @@
 import { expect, test } from '@playwright/test'
 import { HOSTILE_APPS } from './environment.ts'
 import { ACCEPTED_ID_TOKENS, FAULTS, REFUSED_AUTH_RESPONSES, REFUSED_ID_TOKENS, type Fault } from './hostile/defects.ts'
-import { expectRefused, login, me, providerCounts, providerRecord, sessionSet, setDiscovery, startLogin } from './hostile/client.ts'
+import {
+  expectRefused,
+  login,
+  me,
+  providerCounts,
+  providerRecord,
+  sessionSet,
+  setDiscovery,
+  startLogin,
+} from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { MISMATCHED_ISSUER } from './hostile/server.ts'
 import { bodyOf, type HealthBody, type MeBody } from './helpers.ts'
@@ -24,14 +33,25 @@ test.describe('accepted', () => {
 
     const user = await me(request, 'main')
     expect(user.status()).toBe(200)
-    expect((await bodyOf<MeBody>(user)).user).toMatchObject({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name, email: HOSTILE_USER.email })
+    expect((await bodyOf<MeBody>(user)).user).toMatchObject({
+      sub: HOSTILE_USER.sub,
+      name: HOSTILE_USER.name,
+      email: HOSTILE_USER.email,
+    })
 
     const record = await providerRecord(request, 'main', state)
-    expect(record.authorize).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', scope: 'openid profile email' })
+    expect(record.authorize).toMatchObject({
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      scope: 'openid profile email',
+    })
     expect(record.authorize?.nonce).toMatch(/^[\w-]{43}$/)
     expect(record.token).toHaveLength(1)
     expect(record.token[0]).toMatchObject({ clientAuth: 'client_secret_basic', pkceValid: true, outcome: 'issued' })
-    expect(record.token[0]!.params).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${main.baseUrl}/auth/callback` })
+    expect(record.token[0]!.params).toMatchObject({
+      grant_type: 'authorization_code',
+      redirect_uri: `${main.baseUrl}/auth/callback`,
+    })
     expect(record.userinfo).toEqual([{ authorization: 'Bearer (redacted)' }])
   })
 
@@ -44,9 +64,15 @@ test.describe('accepted', () => {
   }
 })
 
-test('a token endpoint that refuses client authentication with a bare 403 says which settings to check', async ({ request }) => {
+test('a token endpoint that refuses client authentication with a bare 403 says which settings to check', async ({
+  request,
+}) => {
   const { callback } = await login(request, 'main', 'token-403')
-  const html = await expectRefused(callback, 502, /rejected this app&#39;s client credentials \(HTTP 403|rejected this app's client credentials \(HTTP 403/)
+  const html = await expectRefused(
+    callback,
+    502,
+    /rejected this app&#39;s client credentials \(HTTP 403|rejected this app's client credentials \(HTTP 403/,
+  )
   expect(html).toContain('OIDC_CLIENT_SECRET')
   expect(html).not.toContain('cannot trust')
 })
@@ -76,7 +102,9 @@ test.describe('refused authorization responses', () => {
     })
   }
 
-  test('an iss naming another issuer is refused even where discovery does not advertise RFC 9207, before any token request', async ({ request }) => {
+  test('an iss naming another issuer is refused even where discovery does not advertise RFC 9207, before any token request', async ({
+    request,
+  }) => {
     // The Entra ID-shaped tenant sends no iss and does not advertise it: one that turns up anyway must still be its own.
     const { state, callback } = await login(request, 'entra', 'wrong-iss-param')
     await expectRefused(callback, 400)
@@ -121,7 +149,9 @@ test.describe('refused authorization responses', () => {
 test.describe('provider faults', () => {
   for (const endpoint of ['token', 'userinfo'] as const) {
     for (const fault of FAULTS) {
-      test(`${endpoint} endpoint ${fault}: ${FAULT_STATUS[fault]}, and public pages keep answering`, async ({ request }) => {
+      test(`${endpoint} endpoint ${fault}: ${FAULT_STATUS[fault]}, and public pages keep answering`, async ({
+        request,
+      }) => {
         const { callback } = await login(request, 'main', `${endpoint}-${fault}`)
         await expectRefused(callback, FAULT_STATUS[fault])
         expect((await request.get(`${main.baseUrl}/`)).status()).toBe(200)
@@ -135,7 +165,9 @@ test.describe('provider faults', () => {
 test.describe('signing keys', () => {
   test.describe.configure({ mode: 'serial' })
 
-  test('a key rotated to a new kid: the key set is fetched again, once, and the login succeeds', async ({ request }) => {
+  test('a key rotated to a new kid: the key set is fetched again, once, and the login succeeds', async ({
+    request,
+  }) => {
     // First a normal login, so the app holds the key set from before the rotation.
     expect((await login(request, 'main')).callback.status()).toBe(303)
     const before = (await providerCounts(request, 'main')).jwks!
@@ -182,7 +214,12 @@ test.describe('discovery', () => {
     // The issuer exactly as configured, and the URL the probe tried.
     expect(await unhealthy.json()).toEqual({
       status: 'degraded',
-      provider: { issuer: app.issuer, discovery: 'unreachable', reason: 'provider_unreachable', url: `${app.issuer}/.well-known/openid-configuration` },
+      provider: {
+        issuer: app.issuer,
+        discovery: 'unreachable',
+        reason: 'provider_unreachable',
+        url: `${app.issuer}/.well-known/openid-configuration`,
+      },
       store: { kind: 'memory', status: 'reachable' },
     })
     for (const fault of FAULTS) {
@@ -191,7 +228,9 @@ test.describe('discovery', () => {
       const [attempt, home] = await Promise.all([
         request.get(`${app.baseUrl}/auth/login`, { maxRedirects: 0 }),
         // While the provider fails (or hangs), public pages answer at once.
-        new Promise((resolve) => setTimeout(resolve, 200)).then(() => request.get(`${app.baseUrl}/`, { timeout: 3_000 })),
+        new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
+          request.get(`${app.baseUrl}/`, { timeout: 3_000 }),
+        ),
       ])
       await expectRefused(attempt, FAULT_STATUS[fault])
       expect(home.status()).toBe(200)
@@ -212,7 +251,9 @@ test.describe('discovery', () => {
     // The provider goes down after discovery was cached: the health check probes for real and says so within 15 s,
     // answering every time within its probe timeout (2 s), while the signed-in user stays signed in.
     await setDiscovery(request, 'down')
-    await expect.poll(async () => (await health({ timeout: 3_000 })).status(), { timeout: 15_000, intervals: [500] }).toBe(503)
+    await expect
+      .poll(async () => (await health({ timeout: 3_000 })).status(), { timeout: 15_000, intervals: [500] })
+      .toBe(503)
     expect((await bodyOf<HealthBody>(await health())).provider).toEqual({
       issuer: app.issuer,
       discovery: 'unreachable',
@@ -222,7 +263,12 @@ test.describe('discovery', () => {
     expect((await me(request, 'flaky')).status()).toBe(200)
     // It answers, but with an error: told apart from unreachable, with the status and the URL it tried.
     await setDiscovery(request, '500')
-    await expect.poll(async () => (await bodyOf<HealthBody>(await health())).provider.discovery, { timeout: 15_000, intervals: [500] }).toBe('error')
+    await expect
+      .poll(async () => (await bodyOf<HealthBody>(await health())).provider.discovery, {
+        timeout: 15_000,
+        intervals: [500],
+      })
+      .toBe('error')
     expect((await bodyOf<HealthBody>(await health())).provider).toEqual({
       issuer: app.issuer,
       discovery: 'error',
@@ -233,7 +279,10 @@ test.describe('discovery', () => {
     // It hangs: the check still answers within its timeout.
     await setDiscovery(request, 'hang')
     await expect
-      .poll(async () => (await bodyOf<HealthBody>(await health({ timeout: 3_000 }))).provider.reason, { timeout: 15_000, intervals: [500] })
+      .poll(async () => (await bodyOf<HealthBody>(await health({ timeout: 3_000 }))).provider.reason, {
+        timeout: 15_000,
+        intervals: [500],
+      })
       .toBe('provider_timeout')
     await setDiscovery(request, 'ok')
     await expect.poll(async () => (await health()).status(), { timeout: 15_000, intervals: [500] }).toBe(200)

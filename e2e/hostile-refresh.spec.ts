@@ -31,7 +31,10 @@ test.describe('refresh', () => {
       { 'sec-fetch-site': 'same-site' },
     ]
     for (const headers of forgeries) {
-      const response = await request.post(`${main.baseUrl}/auth/refresh?returnTo=/profile`, { headers, maxRedirects: 0 })
+      const response = await request.post(`${main.baseUrl}/auth/refresh?returnTo=/profile`, {
+        headers,
+        maxRedirects: 0,
+      })
       expect(response.status(), JSON.stringify(headers)).toBe(403)
       expect(await response.text()).toContain('This request did not come from this app')
       expect(sessionSet(response)).toBe(false)
@@ -42,7 +45,9 @@ test.describe('refresh', () => {
     expect((await providerRecord(request, 'main', state)).refreshes).toBe(1)
   })
 
-  test('"Refresh now" pressed twice in a row refreshes twice, with a provider that does not rotate refresh tokens', async ({ request }) => {
+  test('"Refresh now" pressed twice in a row refreshes twice, with a provider that does not rotate refresh tokens', async ({
+    request,
+  }) => {
     const { state } = await login(request, 'main')
     await setQuirks(request, 'main', state, { refresh: 'keep' })
     const first = await accessToken(request)
@@ -64,7 +69,9 @@ test.describe('refresh', () => {
   })
 
   for (const behaviour of ['invalid-request', 'empty-400', '429', '503'] as const) {
-    test(`a refresh answered ${behaviour} is a passing fault: the session stays, to retry later`, async ({ request }) => {
+    test(`a refresh answered ${behaviour} is a passing fault: the session stays, to retry later`, async ({
+      request,
+    }) => {
       const { state } = await login(request, 'main')
       await setQuirks(request, 'main', state, { refresh: behaviour })
       const response = await refreshNow(request)
@@ -81,15 +88,24 @@ test.describe('refresh', () => {
 })
 
 test.describe('a provider that hangs', () => {
-  test('sign-out revokes both tokens at once under one short budget, and signs the user out here regardless', async ({ request }) => {
+  test('sign-out revokes both tokens at once under one short budget, and signs the user out here regardless', async ({
+    request,
+  }) => {
     const { state } = await login(request, 'main')
     await setQuirks(request, 'main', state, { revocationHangs: true })
     // Two revocations and discovery at 10 s each, one after another, took up to 30 s; the budget is a few seconds.
-    const response = await request.post(`${main.baseUrl}/auth/logout`, { headers: { origin: main.baseUrl }, maxRedirects: 0, timeout: 9_000 })
+    const response = await request.post(`${main.baseUrl}/auth/logout`, {
+      headers: { origin: main.baseUrl },
+      maxRedirects: 0,
+      timeout: 9_000,
+    })
     expect(response.status()).toBe(303)
     expect(response.headers().location).toContain(`${main.issuer}/logout`)
     // Both were sent although neither was answered: in parallel.
-    expect((await providerRecord(request, 'main', state)).revocations?.sort()).toEqual(['access_token', 'refresh_token'])
+    expect((await providerRecord(request, 'main', state)).revocations?.sort()).toEqual([
+      'access_token',
+      'refresh_token',
+    ])
     expect((await me(request, 'main')).status()).toBe(401)
   })
 

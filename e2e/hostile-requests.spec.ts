@@ -8,7 +8,14 @@ import { join } from 'node:path'
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { sealData, unsealData } from 'iron-session'
 import { LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
-import { HOSTILE_APPS, HOSTILE_CONTROL, HOSTILE_OLD_SESSION_SECRET, HOSTILE_SESSION_SECRET, LOG_DIR, TEST_SESSION_SECRET } from './environment.ts'
+import {
+  HOSTILE_APPS,
+  HOSTILE_CONTROL,
+  HOSTILE_OLD_SESSION_SECRET,
+  HOSTILE_SESSION_SECRET,
+  LOG_DIR,
+  TEST_SESSION_SECRET,
+} from './environment.ts'
 import { expectRefused, login, me, setDefect, startLogin } from './hostile/client.ts'
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { bodyOf, type MeBody, openSealedSession, randomSessionId } from './helpers.ts'
@@ -35,7 +42,16 @@ function now(): number {
 function sealSession(secret: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const t = now()
   const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' })
-  const session = { v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: t, expiresAt: t + 3600, lastSeenAt: t, ...overrides }
+  const session = {
+    v: 1,
+    id: randomSessionId(),
+    idToken,
+    claims: {},
+    createdAt: t,
+    expiresAt: t + 3600,
+    lastSeenAt: t,
+    ...overrides,
+  }
   return sealData({ z: compress(session, TOKEN_FIELDS) }, { password: secret, ttl: 3600 })
 }
 
@@ -95,7 +111,10 @@ test.describe('broken session cookies mean signed out', () => {
     ['garbage', () => 'not-a-seal-at-all'],
     ['sealed with a foreign secret', () => sealSession(FOREIGN_SECRET)],
     ['expired', () => sealSession(HOSTILE_SESSION_SECRET, { createdAt: now() - 9 * 3600, expiresAt: now() - 60 })],
-    ['of another shape', () => sealData({ user: 'admin', admin: true }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 })],
+    [
+      'of another shape',
+      () => sealData({ user: 'admin', admin: true }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 }),
+    ],
   ]
   for (const [name, make] of variants) {
     test(`a session cookie ${name}`, async ({ request, playwright }) => {
@@ -138,10 +157,15 @@ test.describe('broken or foreign transaction cookies are refused', () => {
       ['oversized', real + 'A'.repeat(6000)],
       ['another login’s, under this state’s name', othersCookie],
       ['sealed with a foreign secret', await sealData(transaction, { password: FOREIGN_SECRET, ttl: 600 })],
-      ['expired', await sealData({ ...transaction, createdAt: now() - 11 * 60 }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 })],
+      [
+        'expired',
+        await sealData({ ...transaction, createdAt: now() - 11 * 60 }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 }),
+      ],
     ]
     for (const [name, value] of variants) {
-      const browser = await playwright.request.newContext(value ? { extraHTTPHeaders: { cookie: `txn.${state}=${value}` } } : {})
+      const browser = await playwright.request.newContext(
+        value ? { extraHTTPHeaders: { cookie: `txn.${state}=${value}` } } : {},
+      )
       await test.step(name, async () => {
         await expectRefused(await browser.get(callbackUrl, { maxRedirects: 0 }), 400, /not started in this browser/)
         expect((await me(browser, 'main')).status()).toBe(401)
@@ -154,9 +178,14 @@ test.describe('broken or foreign transaction cookies are refused', () => {
 })
 
 test.describe('a pile of forged transaction cookies', () => {
-  test('a login start carrying 300 of them answers as any other, deleting only a handful per response', async ({ playwright }) => {
+  test('a login start carrying 300 of them answers as any other, deleting only a handful per response', async ({
+    playwright,
+  }) => {
     // 13 KB of cookies named like transactions, as a crafted request (no browser holds more than three of ours).
-    const forged = Array.from({ length: 300 }, (_, i) => `txn.${String(i).padStart(16, 'x')}=Fe26.2*1*s*i*e**h*d~2`).join('; ')
+    const forged = Array.from(
+      { length: 300 },
+      (_, i) => `txn.${String(i).padStart(16, 'x')}=Fe26.2*1*s*i*e**h*d~2`,
+    ).join('; ')
     const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: forged } })
     const response = await browser.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { maxRedirects: 0 })
     expect(response.status()).toBe(303)
@@ -185,7 +214,11 @@ test.describe('a pile of forged transaction cookies', () => {
     expect(callback.status(), await callback.text()).toBe(303)
     expect((await me(browser, 'main')).status()).toBe(200)
     expect((await browser.get(`${main.baseUrl}/api/call-api`)).status()).toBe(200)
-    expect((await browser.post(`${main.baseUrl}/auth/logout`, { headers: { origin: main.baseUrl }, maxRedirects: 0 })).status()).toBe(303)
+    expect(
+      (
+        await browser.post(`${main.baseUrl}/auth/logout`, { headers: { origin: main.baseUrl }, maxRedirects: 0 })
+      ).status(),
+    ).toBe(303)
     expect((await me(browser, 'main')).status()).toBe(401)
     // The other apps' cookies are theirs: never deleted.
     expect((await browser.storageState()).cookies.filter((c) => c.name.startsWith('_other'))).toHaveLength(60)
@@ -194,7 +227,9 @@ test.describe('a pile of forged transaction cookies', () => {
 })
 
 test.describe('session secret rotation', () => {
-  test('a cookie sealed with the older secret still opens, and comes back sealed with the newest', async ({ playwright }) => {
+  test('a cookie sealed with the older secret still opens, and comes back sealed with the newest', async ({
+    playwright,
+  }) => {
     const old = await sealSession(HOSTILE_OLD_SESSION_SECRET)
     expect(await unsealData(old, { password: HOSTILE_SESSION_SECRET })).toEqual({})
 
@@ -208,12 +243,16 @@ test.describe('session secret rotation', () => {
       ?.value.match(/^session=([^;]+)/)?.[1]
     expect(resealed).toBeDefined()
     const reopened = await openSealedSession<{ idToken: string }>(resealed!, HOSTILE_SESSION_SECRET)
-    expect(reopened.idToken).toBe((await openSealedSession<{ idToken: string }>(old, HOSTILE_OLD_SESSION_SECRET)).idToken)
+    expect(reopened.idToken).toBe(
+      (await openSealedSession<{ idToken: string }>(old, HOSTILE_OLD_SESSION_SECRET)).idToken,
+    )
     await browser.dispose()
   })
 
   test('a cookie sealed with the newest secret is not rewritten', async ({ playwright }) => {
-    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await sealSession(HOSTILE_SESSION_SECRET)}` } })
+    const browser = await playwright.request.newContext({
+      extraHTTPHeaders: { cookie: `session=${await sealSession(HOSTILE_SESSION_SECRET)}` },
+    })
     const response = await browser.get(`${main.baseUrl}/api/me`)
     expect(response.status()).toBe(200)
     expect(response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toEqual([])
@@ -221,9 +260,19 @@ test.describe('session secret rotation', () => {
   })
 
   for (const [name, env, message, port] of [
-    ['a short secret', { SESSION_SECRET: 'too-short' }, /SESSION_SECRET is 9 characters long; it must be at least 32/, 3109],
+    [
+      'a short secret',
+      { SESSION_SECRET: 'too-short' },
+      /SESSION_SECRET is 9 characters long; it must be at least 32/,
+      3109,
+    ],
     ['a missing secret', { SESSION_SECRET: '' }, /SESSION_SECRET is not set.*openssl rand -base64 32/, 3110],
-    ['one of several secrets too short', { SESSION_SECRET: `${HOSTILE_SESSION_SECRET},short` }, /second secret in SESSION_SECRET is 5 characters long/, 3111],
+    [
+      'one of several secrets too short',
+      { SESSION_SECRET: `${HOSTILE_SESSION_SECRET},short` },
+      /second secret in SESSION_SECRET is 5 characters long/,
+      3111,
+    ],
     [
       'a REDIS_URL that is not one',
       { SESSION_SECRET: HOSTILE_SESSION_SECRET, REDIS_URL: 'https://default:hunter2@redis.example.com' },
@@ -267,8 +316,12 @@ test('with LOG_FORMAT=json every line of ours is one JSON object: a forged callb
   const app = startServer(port, { SESSION_STORE_PATH: ':memory:', LOG_FORMAT: 'json' })
   try {
     const base = `http://127.0.0.1:${port}`
-    await expect.poll(async () => (await fetch(`${base}/api/health/live`).catch(() => undefined))?.status, { timeout: 15_000 }).toBe(200)
-    const forged = await fetch(`${base}/auth/callback?code=forged-code-value&state=forged-state-value`, { headers: { 'x-request-id': 'e2e-json-42' } })
+    await expect
+      .poll(async () => (await fetch(`${base}/api/health/live`).catch(() => undefined))?.status, { timeout: 15_000 })
+      .toBe(200)
+    const forged = await fetch(`${base}/auth/callback?code=forged-code-value&state=forged-state-value`, {
+      headers: { 'x-request-id': 'e2e-json-42' },
+    })
     expect(forged.status).toBe(400)
     await expect.poll(app.output, { timeout: 10_000 }).toContain('"event":"auth.login_failed"')
     await expect.poll(app.output, { timeout: 10_000 }).toContain('"event":"auth.provider_ready"')
@@ -293,7 +346,12 @@ test('with LOG_FORMAT=json every line of ours is one JSON object: a forged callb
 
 test.describe('behind a proxy', () => {
   test('a lying Host or X-Forwarded-Host never shapes a URL the app builds', async ({ request }) => {
-    const lies = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' }
+    const lies = {
+      host: 'evil.example',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'https',
+      forwarded: 'host=evil.example',
+    }
     // A login on another host first moves to APP_BASE_URL's: the same path and query there, never the lying host.
     const moved = await request.get(`${main.baseUrl}/auth/login?returnTo=/profile`, { headers: lies, maxRedirects: 0 })
     expect(moved.status()).toBe(303)
@@ -307,13 +365,22 @@ test.describe('behind a proxy', () => {
     expect(profile.headers().location).not.toContain('evil.example')
 
     await login(request, 'main')
-    const logout = await request.post(`${main.baseUrl}/auth/logout`, { headers: { ...lies, origin: main.baseUrl }, maxRedirects: 0 })
+    const logout = await request.post(`${main.baseUrl}/auth/logout`, {
+      headers: { ...lies, origin: main.baseUrl },
+      maxRedirects: 0,
+    })
     expect(new URL(logout.headers().location!).searchParams.get('post_logout_redirect_uri')).toBe(`${main.baseUrl}/`)
   })
 })
 
 test.describe('headers and leaks', () => {
-  const LOCKED_DOWN = ['default-src', "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
+  const LOCKED_DOWN = [
+    'default-src',
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ]
 
   function expectOtherSecurityHeaders(headers: Record<string, string>, name: string): void {
     expect(headers['x-content-type-options'], name).toBe('nosniff')
@@ -322,7 +389,9 @@ test.describe('headers and leaks', () => {
     expect(headers['x-powered-by'], name).toBeUndefined()
   }
 
-  test('every page a signed-in user sees carries a strict nonce Content-Security-Policy, fresh each time', async ({ request }) => {
+  test('every page a signed-in user sees carries a strict nonce Content-Security-Policy, fresh each time', async ({
+    request,
+  }) => {
     await login(request, 'main')
     const responses = {
       home: await request.get(`${main.baseUrl}/`),
@@ -368,7 +437,10 @@ test.describe('headers and leaks', () => {
     await anonymous.dispose()
   })
 
-  test('every HTML response carries a policy: 404s where middleware does not run too, signed in or not', async ({ request, playwright }) => {
+  test('every HTML response carries a policy: 404s where middleware does not run too, signed in or not', async ({
+    request,
+    playwright,
+  }) => {
     await login(request, 'main')
     const anonymous = await playwright.request.newContext()
     const paths = ['/auth/nope', '/nope.txt', '/bench/bare', '/no-such-page', '/auth/logout', '/_next/nothing-here']
@@ -400,14 +472,24 @@ test.describe('headers and leaks', () => {
     await anonymous.dispose()
   })
 
-  test('HSTS on every response that came over https, behind one proxy or a chain of them; never over plain http', async ({ request }) => {
+  test('HSTS on every response that came over https, behind one proxy or a chain of them; never over plain http', async ({
+    request,
+  }) => {
     for (const path of ['/', '/profile', '/api/health', '/favicon.ico']) {
       for (const forwarded of ['https', 'https, http', 'https,https']) {
-        const secure = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': forwarded }, maxRedirects: 0 })
-        expect(secure.headers()['strict-transport-security'], `${path} ${forwarded}`).toBe('max-age=63072000; includeSubDomains')
+        const secure = await request.get(`${main.baseUrl}${path}`, {
+          headers: { 'x-forwarded-proto': forwarded },
+          maxRedirects: 0,
+        })
+        expect(secure.headers()['strict-transport-security'], `${path} ${forwarded}`).toBe(
+          'max-age=63072000; includeSubDomains',
+        )
       }
       // The client's own hop was plain http; and no header at all, with APP_BASE_URL on http as here.
-      const downgraded = await request.get(`${main.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'http, https' }, maxRedirects: 0 })
+      const downgraded = await request.get(`${main.baseUrl}${path}`, {
+        headers: { 'x-forwarded-proto': 'http, https' },
+        maxRedirects: 0,
+      })
       expect(downgraded.headers()['strict-transport-security'], path).toBeUndefined()
       const plain = await request.get(`${main.baseUrl}${path}`, { maxRedirects: 0 })
       expect(plain.headers()['strict-transport-security'], path).toBeUndefined()

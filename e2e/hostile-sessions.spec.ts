@@ -43,14 +43,26 @@ test.describe('authorization request options', () => {
   })
 
   test('malformed option values are dropped', async ({ request }) => {
-    const q = (await startLogin(request, 'main', '/', { prompt: 'none consent', max_age: '-5', ui_locales: '<script>', claims: '[1,2]', login_hint: 'a\nb' }))
-      .searchParams
-    for (const name of ['prompt', 'max_age', 'ui_locales', 'claims', 'login_hint']) expect(q.has(name), name).toBe(false)
+    const q = (
+      await startLogin(request, 'main', '/', {
+        prompt: 'none consent',
+        max_age: '-5',
+        ui_locales: '<script>',
+        claims: '[1,2]',
+        login_hint: 'a\nb',
+      })
+    ).searchParams
+    for (const name of ['prompt', 'max_age', 'ui_locales', 'claims', 'login_hint'])
+      expect(q.has(name), name).toBe(false)
   })
 
   test('max_age with a stale auth_time is refused, saying why and what to check', async ({ request }) => {
     const { callback } = await login(request, 'main', 'old-auth-time', '/profile', { max_age: '60' })
-    const html = await expectRefused(callback, 403, /did not ask you to sign in again: it says you last signed in 60 minutes ago/)
+    const html = await expectRefused(
+      callback,
+      403,
+      /did not ask you to sign in again: it says you last signed in 60 minutes ago/,
+    )
     expect(html).not.toContain('failed validation')
     expect((await me(request, 'main')).status()).toBe(401)
   })
@@ -79,7 +91,9 @@ test.describe('step-up', () => {
     return new URL(href, main.baseUrl)
   }
 
-  test('an old sign-in is told why, then goes to the provider with prompt=login, max_age and login_hint, and back', async ({ request }) => {
+  test('an old sign-in is told why, then goes to the provider with prompt=login, max_age and login_hint, and back', async ({
+    request,
+  }) => {
     expect((await login(request, 'main', 'old-auth-time')).callback.status()).toBe(303)
 
     const loginUrl = await stepUpLink(request)
@@ -93,7 +107,9 @@ test.describe('step-up', () => {
     const authorize = new URL((await request.get(loginUrl.href, { maxRedirects: 0 })).headers().location!)
     const state = authorize.searchParams.get('state')!
     await setDefect(request, 'main', state, 'none')
-    const callback = await request.get((await request.get(authorize.href, { maxRedirects: 0 })).headers().location!, { maxRedirects: 0 })
+    const callback = await request.get((await request.get(authorize.href, { maxRedirects: 0 })).headers().location!, {
+      maxRedirects: 0,
+    })
     expect(callback.headers().location).toBe(`${main.baseUrl}/profile/security`)
     expect((await providerRecord(request, 'main', state)).authorize).toMatchObject({ prompt: 'login', max_age: '300' })
 
@@ -102,7 +118,9 @@ test.describe('step-up', () => {
     expect(await after.text()).toContain('recently enough to see this page')
   })
 
-  test('the time of the last sign-in comes from the ID token: a fresh auth_time from userinfo does not count', async ({ request }) => {
+  test('the time of the last sign-in comes from the ID token: a fresh auth_time from userinfo does not count', async ({
+    request,
+  }) => {
     expect((await login(request, 'main', 'old-auth-time-fresh-userinfo')).callback.status()).toBe(303)
     await stepUpLink(request)
   })
@@ -113,27 +131,46 @@ test.describe('session timeouts', () => {
   const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name })
   const seal = (fields: Record<string, number>) =>
     sealData(
-      { v: 1, id: randomSessionId(), idToken, claims: {}, createdAt: now() - 60, expiresAt: now() + 3600, lastSeenAt: now(), ...fields },
+      {
+        v: 1,
+        id: randomSessionId(),
+        idToken,
+        claims: {},
+        createdAt: now() - 60,
+        expiresAt: now() + 3600,
+        lastSeenAt: now(),
+        ...fields,
+      },
       { password: HOSTILE_SESSION_SECRET, ttl: 7200 },
     )
 
   test('a session idle longer than SESSION_IDLE_TIMEOUT (default 30 min) is over', async ({ playwright }) => {
-    const idle = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1801 })}` } })
+    const idle = await playwright.request.newContext({
+      extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1801 })}` },
+    })
     expect((await idle.get(`${main.baseUrl}/api/me`)).status()).toBe(401)
-    const active = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1700 })}` } })
+    const active = await playwright.request.newContext({
+      extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: now() - 1700 })}` },
+    })
     expect((await active.get(`${main.baseUrl}/api/me`)).status()).toBe(200)
     await Promise.all([idle.dispose(), active.dispose()])
   })
 
   test('a session past SESSION_ABSOLUTE_TIMEOUT is over, however active', async ({ playwright }) => {
-    const old = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ expiresAt: now() - 1 })}` } })
+    const old = await playwright.request.newContext({
+      extraHTTPHeaders: { cookie: `session=${await seal({ expiresAt: now() - 1 })}` },
+    })
     expect((await old.get(`${main.baseUrl}/api/me`)).status()).toBe(401)
     await old.dispose()
   })
 
-  test('activity moves the idle clock: middleware rewrites lastSeenAt, at most once a minute', async ({ playwright }) => {
+  test('activity moves the idle clock: middleware rewrites lastSeenAt, at most once a minute', async ({
+    playwright,
+  }) => {
     const then = now() - 600
-    const browser = await playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: then })}` } })
+    const browser = await playwright.request.newContext({
+      extraHTTPHeaders: { cookie: `session=${await seal({ lastSeenAt: then })}` },
+    })
     const response = await browser.get(`${main.baseUrl}/api/me`)
     expect(response.status()).toBe(200)
     // One cookie rewritten, and no deletions for chunk cookies the browser never had.
@@ -169,7 +206,10 @@ test.describe('calling the API', () => {
     const { state } = await login(request, 'main')
     const response = await callApi(request)
     expect(response.status()).toBe(200)
-    expect(await response.json()).toEqual({ status: 200, body: { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub } })
+    expect(await response.json()).toEqual({
+      status: 200,
+      body: { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub },
+    })
     expect((await providerRecord(request, 'main', state)).api).toEqual([200])
   })
 
@@ -178,7 +218,9 @@ test.describe('calling the API', () => {
     await request.post(`${HOSTILE_CONTROL}/main/api-refuses/${state}`, { data: { all: false } })
     const response = await callApi(request)
     expect(await response.json()).toMatchObject({ status: 200 })
-    expect(response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session='))).toBe(true)
+    expect(
+      response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('session=')),
+    ).toBe(true)
     const record = await providerRecord(request, 'main', state)
     expect(record.refreshes).toBe(1)
     expect(record.api).toEqual([401, 200])
@@ -200,13 +242,21 @@ test.describe('calling the API', () => {
 test.describe('sessions a browser replaces or a user ends', () => {
   const sessionCookie = async (request: import('@playwright/test').APIRequestContext) =>
     (await request.storageState()).cookies.find((c) => c.name === 'session')!.value
-  const sessionId = async (cookie: string) => (await openSealedSession<{ id: string }>(cookie, HOSTILE_SESSION_SECRET)).id
+  const sessionId = async (cookie: string) =>
+    (await openSealedSession<{ id: string }>(cookie, HOSTILE_SESSION_SECRET)).id
   const holding = (playwright: { request: import('@playwright/test').APIRequest }, cookie: string) =>
     playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${cookie}` } })
   const endOne = (request: import('@playwright/test').APIRequestContext, id: string, origin: string = main.baseUrl) =>
-    request.post(`${main.baseUrl}/auth/logout`, { headers: { origin }, form: { scope: 'one', session: id }, maxRedirects: 0 })
+    request.post(`${main.baseUrl}/auth/logout`, {
+      headers: { origin },
+      form: { scope: 'one', session: id },
+      maxRedirects: 0,
+    })
 
-  test('signing in again ends the session the browser held: a copy of the old cookie is signed out', async ({ request, playwright }) => {
+  test('signing in again ends the session the browser held: a copy of the old cookie is signed out', async ({
+    request,
+    playwright,
+  }) => {
     const sub = `replaced-${randomSessionId()}`
     await login(request, 'main', 'none', undefined, {}, sub)
     const old = await sessionCookie(request)
@@ -219,7 +269,9 @@ test.describe('sessions a browser replaces or a user ends', () => {
     await copy.dispose()
   })
 
-  test("ends exactly the one session chosen from the list, of the same user; another user's session is not theirs to end", async ({ playwright }) => {
+  test("ends exactly the one session chosen from the list, of the same user; another user's session is not theirs to end", async ({
+    playwright,
+  }) => {
     const sub = `lost-phone-${randomSessionId()}`
     const [laptop, phone, tablet, stranger] = await Promise.all([1, 2, 3, 4].map(() => playwright.request.newContext()))
     for (const browser of [laptop, phone, tablet]) await login(browser!, 'main', 'none', undefined, {}, sub)
@@ -241,7 +293,9 @@ test.describe('sessions a browser replaces or a user ends', () => {
     expect((await me(phone!, 'main')).status(), 'the phone').toBe(401)
     expect((await me(laptop!, 'main')).status(), 'this one').toBe(200)
     expect((await me(tablet!, 'main')).status(), 'the others').toBe(200)
-    expect(await (await laptop!.get(`${main.baseUrl}/profile?signed_out=one`)).text()).toContain('That session is signed out. This one goes on.')
+    expect(await (await laptop!.get(`${main.baseUrl}/profile?signed_out=one`)).text()).toContain(
+      'That session is signed out. This one goes on.',
+    )
 
     // Another user's session id: nothing ends.
     const strangerId = await sessionId(await sessionCookie(stranger!))
@@ -249,7 +303,9 @@ test.describe('sessions a browser replaces or a user ends', () => {
     expect(refused.headers().location).toBe(`${main.baseUrl}/profile?signed_out=none#sessions`)
     expect((await me(stranger!, 'main')).status()).toBe(200)
     // From another site: refused, nothing ends.
-    expect((await endOne(laptop!, await sessionId(await sessionCookie(tablet!)), 'https://evil.example')).status()).toBe(403)
+    expect(
+      (await endOne(laptop!, await sessionId(await sessionCookie(tablet!)), 'https://evil.example')).status(),
+    ).toBe(403)
     expect((await me(tablet!, 'main')).status()).toBe(200)
     await Promise.all([laptop, phone, tablet, stranger].map((browser) => browser!.dispose()))
   })

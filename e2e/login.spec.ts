@@ -4,7 +4,16 @@
  */
 import { expect, test } from './fixtures.ts'
 import { APP_BASE_URL, IDP_ISSUER } from './environment.ts'
-import { alice, bob, bodyOf, type ErrorBody, expectProviderLogin, type MeBody, sessionCookie, signInAtProvider } from './helpers.ts'
+import {
+  alice,
+  bob,
+  bodyOf,
+  type ErrorBody,
+  expectProviderLogin,
+  type MeBody,
+  sessionCookie,
+  signInAtProvider,
+} from './helpers.ts'
 
 test('signs in through the provider and shows the profile', async ({ page }) => {
   await page.goto('/')
@@ -40,7 +49,10 @@ test('signs in through the provider and shows the profile', async ({ page }) => 
   expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1)
 })
 
-test('the home page is prerendered for a visitor without a session, and rendered with the user for one who has it', async ({ page, playwright }) => {
+test('the home page is prerendered for a visitor without a session, and rendered with the user for one who has it', async ({
+  page,
+  playwright,
+}) => {
   // A visitor with no cookie gets the HTML built ahead, which shared caches are told not to keep.
   const anonymous = await playwright.request.newContext({ baseURL: APP_BASE_URL })
   const first = await anonymous.get('/')
@@ -73,7 +85,9 @@ test('the home page is prerendered for a visitor without a session, and rendered
   expect(mine.headers()['x-nextjs-cache']).toBeUndefined()
   expect(mine.headers()['cache-control']).toMatch(/private.*no-store/)
   expect(mine.headers()['cdn-cache-control']).toBe('no-store')
-  expect(mine.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/)
+  expect(mine.headers()['content-security-policy']).toMatch(
+    /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/,
+  )
   expect(await mine.text()).toContain('Alice Adams')
 
   // An address with nothing there: the not-found page, titled so, in the site's frame: the user still sees who they are.
@@ -127,7 +141,9 @@ test('signing out ends the session here and at the provider', async ({ page }) =
   await expect(page.getByRole('heading', { name: 'Sign out of the Local Identity Provider too?' })).toBeVisible()
   await page.getByRole('button', { name: 'Yes, sign out of the provider too' }).click()
   await expect(page).toHaveURL(`${APP_BASE_URL}/?state=${state}`)
-  await expect(page.getByTestId('signed-out')).toContainText('You are signed out of this app, and your identity provider has ended its session too')
+  await expect(page.getByTestId('signed-out')).toContainText(
+    'You are signed out of this app, and your identity provider has ended its session too',
+  )
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible()
   expect(await sessionCookie(page)).toBeUndefined()
   // Anyone can open /?state=…; without the state this browser sent, nothing is claimed.
@@ -171,7 +187,9 @@ test('denying consent at the provider shows the error page', async ({ page }) =>
   expect((await callback).status()).toBe(400)
   await expect(page.getByRole('heading', { name: 'The identity provider did not sign you in' })).toBeVisible()
   await expect(page.locator('#provider-error')).toHaveText('access_denied')
-  await expect(page.locator('#provider-error-description')).toHaveText('The user declined to share their profile with the app.')
+  await expect(page.locator('#provider-error-description')).toHaveText(
+    'The user declined to share their profile with the app.',
+  )
   await expect(page.getByText(/at .*\.(ts|js):\d+/)).toHaveCount(0)
   const retry = page.getByRole('link', { name: 'Try signing in again' })
   await expect(retry).toHaveAttribute('href', '/auth/login?returnTo=%2Fprofile')
@@ -227,7 +245,9 @@ test('two tabs signing in at once both succeed', async ({ context }) => {
 })
 
 test('a forged callback gets a 400 page and no session', async ({ page }) => {
-  const forged = await page.goto('/auth/callback?code=stolen-or-made-up&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+  const forged = await page.goto(
+    '/auth/callback?code=stolen-or-made-up&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  )
   expect(forged!.status()).toBe(400)
   await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible()
   await expect(page.getByRole('link', { name: 'Try signing in again' })).toBeVisible()
@@ -237,7 +257,9 @@ test('a forged callback gets a 400 page and no session', async ({ page }) => {
 
 test("a crafted error callback does not put the attacker's words or markup on our page", async ({ page }) => {
   const text = 'Your account is locked. Call +1 555 0100 <img src=x onerror="window.pwned=1">'
-  const response = await page.goto(`/auth/callback?error=access_denied&error_description=${encodeURIComponent(text)}&state=forged`)
+  const response = await page.goto(
+    `/auth/callback?error=access_denied&error_description=${encodeURIComponent(text)}&state=forged`,
+  )
   expect(response!.status()).toBe(400)
   await expect(page.getByRole('heading', { name: 'This sign-in link is not valid' })).toBeVisible()
   // Without a matching login transaction, nothing from the query is shown, escaped or not.
@@ -245,7 +267,9 @@ test("a crafted error callback does not put the attacker's words or markup on ou
   expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined()
 })
 
-test('opened at 127.0.0.1 while APP_BASE_URL names localhost, signing in still works: the login moves to localhost first', async ({ page }) => {
+test('opened at 127.0.0.1 while APP_BASE_URL names localhost, signing in still works: the login moves to localhost first', async ({
+  page,
+}) => {
   const other = APP_BASE_URL.replace('localhost', '127.0.0.1')
   await page.goto(`${other}/`)
   await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click()

@@ -94,7 +94,9 @@ for (const width of [360, 390]) {
 test.describe('at 390 px, the header', () => {
   test.use({ viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true })
 
-  test('keeps its sign-out button on one line, and claim values break between words where they can', async ({ page }) => {
+  test('keeps its sign-out button on one line, and claim values break between words where they can', async ({
+    page,
+  }) => {
     await page.goto('/profile')
     await signInAtProvider(page, alice)
     await expect(page.getByTestId('profile-name')).toHaveText('Alice Adams')

@@ -12,7 +12,9 @@ import { bodyOf, type HealthBody, type MeBody, signOut } from './helpers.ts'
 test.describe('Oracle IDCS / OCI Identity Domains', () => {
   test('an issuer named https://identity.oraclecloud.com/ signs in with OIDC_TOKEN_ISSUER set', async ({ request }) => {
     const app = HOSTILE_APPS.oracle
-    const discovery = await bodyOf<{ issuer: string }>(await request.get(`${app.issuer}/.well-known/openid-configuration`))
+    const discovery = await bodyOf<{ issuer: string }>(
+      await request.get(`${app.issuer}/.well-known/openid-configuration`),
+    )
     expect(discovery.issuer).toBe(MISMATCHED_ISSUER)
     const { callback } = await login(request, 'oracle')
     expect(callback.status(), await callback.text()).toBe(303)
@@ -29,7 +31,9 @@ test.describe('Oracle IDCS / OCI Identity Domains', () => {
 test.describe('Microsoft Entra ID, multi-tenant', () => {
   test('discovery names {tenantid}; a token from the tenant its tid names signs in', async ({ request }) => {
     const app = HOSTILE_APPS.entra
-    const discovery = await bodyOf<{ issuer: string }>(await request.get(`${app.issuer}/.well-known/openid-configuration`))
+    const discovery = await bodyOf<{ issuer: string }>(
+      await request.get(`${app.issuer}/.well-known/openid-configuration`),
+    )
     expect(discovery.issuer).toContain('{tenantid}')
     const { callback } = await login(request, 'entra')
     expect(callback.status(), await callback.text()).toBe(303)
@@ -48,7 +52,9 @@ test.describe('logout styles', () => {
   // One after another in one worker: two of these sign in at the Google-shaped tenant, and one counts its requests.
   test.describe.configure({ mode: 'default' })
 
-  test('standard (Keycloak, Okta, Auth0, Entra, IDCS): id_token_hint, post_logout_redirect_uri and client_id', async ({ request }) => {
+  test('standard (Keycloak, Okta, Auth0, Entra, IDCS): id_token_hint, post_logout_redirect_uri and client_id', async ({
+    request,
+  }) => {
     const app = HOSTILE_APPS.main
     await login(request, 'main')
     const logout = await signOut(request, app.baseUrl)
@@ -59,7 +65,9 @@ test.describe('logout styles', () => {
     expect(to.searchParams.get('client_id')).toBe(app.clientId)
   })
 
-  test('Google, without an end_session_endpoint: signed out here, and the page says the provider session may live on', async ({ request }) => {
+  test('Google, without an end_session_endpoint: signed out here, and the page says the provider session may live on', async ({
+    request,
+  }) => {
     const app = HOSTILE_APPS.google
     await login(request, 'google')
     const logout = await signOut(request, app.baseUrl)
@@ -70,7 +78,9 @@ test.describe('logout styles', () => {
     expect(home).toContain('you may still be signed in there')
   })
 
-  test('after the first login, a login costs the provider one token and one userinfo request: no discovery, no key set', async ({ request }) => {
+  test('after the first login, a login costs the provider one token and one userinfo request: no discovery, no key set', async ({
+    request,
+  }) => {
     // The Google-shaped tenant: no other test logs in there while this one counts.
     const counts = async () => bodyOf<Record<string, number>>(await request.get(`${HOSTILE_CONTROL}/google/counts`))
     await login(request, 'google')
@@ -78,7 +88,9 @@ test.describe('logout styles', () => {
     await login(request, 'google')
     await login(request, 'google')
     const after = await counts()
-    const spent = Object.fromEntries(['discovery', 'jwks', 'token', 'userinfo'].map((name) => [name, after[name]! - before[name]!]))
+    const spent = Object.fromEntries(
+      ['discovery', 'jwks', 'token', 'userinfo'].map((name) => [name, after[name]! - before[name]!]),
+    )
     expect(spent).toEqual({ discovery: 0, jwks: 0, token: 2, userinfo: 2 })
   })
 
@@ -103,6 +115,10 @@ test('the health check reports a reachable provider, without secrets', async ({ 
   const health = await request.get(`${app.baseUrl}/api/health`)
   expect(health.status()).toBe(200)
   const body = await bodyOf<HealthBody>(health)
-  expect(body).toEqual({ status: 'ok', provider: { issuer: `${app.issuer}`, discovery: 'reachable' }, store: { kind: 'memory', status: 'reachable' } })
+  expect(body).toEqual({
+    status: 'ok',
+    provider: { issuer: `${app.issuer}`, discovery: 'reachable' },
+    store: { kind: 'memory', status: 'reachable' },
+  })
   expect(JSON.stringify(body)).not.toContain(app.clientSecret)
 })

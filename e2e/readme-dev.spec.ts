@@ -15,9 +15,19 @@ let output = ''
 
 test.beforeAll(async () => {
   test.setTimeout(120_000)
-  const env: NodeJS.ProcessEnv = { ...process.env, APP_BASE_URL: APP, LOCAL_IDP_PORT: '4590', NEXT_TELEMETRY_DISABLED: '1' }
-  for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET', 'API_ENDPOINT']) delete env[name]
-  dev = spawn(process.execPath, ['--experimental-strip-types', 'scripts/dev.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    APP_BASE_URL: APP,
+    LOCAL_IDP_PORT: '4590',
+    NEXT_TELEMETRY_DISABLED: '1',
+  }
+  for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET', 'API_ENDPOINT'])
+    delete env[name]
+  dev = spawn(process.execPath, ['--experimental-strip-types', 'scripts/dev.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   dev.stdout!.on('data', (chunk: Buffer) => (output += String(chunk)))
   dev.stderr!.on('data', (chunk: Buffer) => (output += String(chunk)))
   // A dev server that stops at start says why here, instead of the poll timing out on "Received: undefined".
@@ -33,7 +43,9 @@ test.beforeAll(async () => {
       )
     }),
   )
-  const ready = expect.poll(async () => (await fetch(APP).catch(() => undefined))?.status, { timeout: 90_000, intervals: [500] }).toBe(200)
+  const ready = expect
+    .poll(async () => (await fetch(APP).catch(() => undefined))?.status, { timeout: 90_000, intervals: [500] })
+    .toBe(200)
   await Promise.race([ready, exited])
 })
 

@@ -29,7 +29,10 @@ async function start(): Promise<ChildProcess> {
     stdio: 'ignore',
   })
   await expect
-    .poll(async () => (await fetch(`${app.baseUrl}/api/health/live`).catch(() => undefined))?.status, { timeout: 30_000, intervals: [100, 200, 500] })
+    .poll(async () => (await fetch(`${app.baseUrl}/api/health/live`).catch(() => undefined))?.status, {
+      timeout: 30_000,
+      intervals: [100, 200, 500],
+    })
     .toBe(200)
   return child
 }
@@ -43,7 +46,9 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** A browser that holds only `cookie`: a copy of another browser's session cookie. */
 async function holding(
-  playwright: { request: { newContext: (options: { extraHTTPHeaders: Record<string, string> }) => Promise<APIRequestContext> } },
+  playwright: {
+    request: { newContext: (options: { extraHTTPHeaders: Record<string, string> }) => Promise<APIRequestContext> }
+  },
   cookie: string,
 ): Promise<APIRequestContext> {
   return playwright.request.newContext({ extraHTTPHeaders: { cookie: `session=${cookie}` } })
@@ -53,7 +58,9 @@ async function sessionCookieOf(request: APIRequestContext): Promise<string> {
   return (await request.storageState()).cookies.find((c) => c.name === 'session')!.value
 }
 
-test('a session signed out before a restart stays signed out after it; one not signed out goes on', async ({ playwright }) => {
+test('a session signed out before a restart stays signed out after it; one not signed out goes on', async ({
+  playwright,
+}) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${store}${suffix}`, { force: true })
   let server = await start()
   const [leaving, staying] = [await playwright.request.newContext(), await playwright.request.newContext()]

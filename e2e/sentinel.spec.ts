@@ -28,8 +28,12 @@ test('with REDIS_SENTINELS the app keeps sessions in the master the Sentinels na
       const response = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined)
       return response && { status: response.status, store: ((await response.json()) as { store: unknown }).store }
     }
-    await expect.poll(health, { timeout: 20_000 }).toEqual({ status: 200, store: { kind: 'redis', status: 'reachable' } })
-    await expect.poll(app.output, { timeout: 10_000 }).toContain(`the Redis master "${redis.name}" of the Sentinels at redis://default:***@`)
+    await expect
+      .poll(health, { timeout: 20_000 })
+      .toEqual({ status: 200, store: { kind: 'redis', status: 'reachable' } })
+    await expect
+      .poll(app.output, { timeout: 10_000 })
+      .toContain(`the Redis master "${redis.name}" of the Sentinels at redis://default:***@`)
     expect(app.output()).not.toContain(redis.password)
     expect(app.output()).not.toContain(redis.sentinelPassword)
 
@@ -37,7 +41,9 @@ test('with REDIS_SENTINELS the app keeps sessions in the master the Sentinels na
     const master = await redis.masterPort()
     redis.servers.find((server) => server.port === master)!.kill()
     await expect.poll(() => redis.masterPort(), { timeout: 30_000 }).not.toBe(master)
-    await expect.poll(health, { timeout: 30_000 }).toEqual({ status: 200, store: { kind: 'redis', status: 'reachable' } })
+    await expect
+      .poll(health, { timeout: 30_000 })
+      .toEqual({ status: 200, store: { kind: 'redis', status: 'reachable' } })
   } finally {
     await app.stop()
     await redis.stop()

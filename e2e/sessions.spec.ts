@@ -79,7 +79,9 @@ async function hops(client: APIRequestContext, start: string): Promise<Hop[]> {
   let url = new URL(start)
   for (let i = 0; i < 6; i++) {
     const response = await client.get(url.href, { maxRedirects: 0 })
-    const clears = response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=;/.test(h.value))
+    const clears = response
+      .headersArray()
+      .some((h) => h.name.toLowerCase() === 'set-cookie' && /^session=;/.test(h.value))
     seen.push({ url, status: response.status(), body: await response.text(), clears })
     const location = response.headers().location
     if (!location || response.status() < 300 || response.status() >= 400) break
@@ -89,7 +91,8 @@ async function hops(client: APIRequestContext, start: string): Promise<Hop[]> {
   return seen
 }
 
-const describeHops = (list: readonly Hop[]) => list.map((h) => `${h.status} ${h.url.pathname}${h.url.search}`).join(' → ')
+const describeHops = (list: readonly Hop[]) =>
+  list.map((h) => `${h.status} ${h.url.pathname}${h.url.search}`).join(' → ')
 
 /** What a copy of the cookie gets from a private API and a private page: signed out, never a 200, its cookie cleared. */
 async function expectSignedOut(playwright: PlaywrightRequest, cookies: Cookies, app: string): Promise<void> {
@@ -149,7 +152,10 @@ for (const target of TARGETS) {
       await context.close()
     })
 
-    test('GET /auth/logout asks first; a cross-site POST is refused with 403 and changes nothing', async ({ browser, playwright }) => {
+    test('GET /auth/logout asks first; a cross-site POST is refused with 403 and changes nothing', async ({
+      browser,
+      playwright,
+    }) => {
       const { context, page } = await signedInBrowser(browser, target)
       const copy = await sessionCookies(context)
       const other = await holding(playwright, copy)
@@ -165,7 +171,11 @@ for (const target of TARGETS) {
         { 'sec-fetch-site': 'same-site', origin: target.app },
       ]
       for (const headers of forgeries) {
-        const forged = await other.post(`${target.app}/auth/logout`, { headers, form: { scope: 'all' }, maxRedirects: 0 })
+        const forged = await other.post(`${target.app}/auth/logout`, {
+          headers,
+          form: { scope: 'all' },
+          maxRedirects: 0,
+        })
         expect(forged.status(), JSON.stringify(headers)).toBe(403)
         expect(await forged.text()).toContain('This request did not come from this app')
         expect(forged.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')).toEqual([])
@@ -210,7 +220,9 @@ for (const target of TARGETS) {
 
       await laptop.page.getByRole('button', { name: 'Sign out of other sessions' }).click()
       await expect(laptop.page).toHaveURL(`${target.app}/profile?signed_out=others#sessions`)
-      await expect(laptop.page.getByTestId('notice')).toHaveText('Your other sessions are signed out. This one goes on.')
+      await expect(laptop.page.getByTestId('notice')).toHaveText(
+        'Your other sessions are signed out. This one goes on.',
+      )
       await expect(rows).toHaveCount(1)
       await expect(laptop.page.getByTestId('this-device')).toBeVisible()
       await expectSignedOut(playwright, phoneCopy, target.app)
@@ -237,7 +249,10 @@ for (const { name, pair } of PAIRS) {
     const { a, b } = pair.instances
     const target: Target = { store: 'Redis', app: a.url, issuer: pair.issuer }
 
-    test('signing out on one instance signs a copy of the cookie out on the other, at once', async ({ browser, playwright }) => {
+    test('signing out on one instance signs a copy of the cookie out on the other, at once', async ({
+      browser,
+      playwright,
+    }) => {
       const { context } = await signedInBrowser(browser, target)
       const copy = await sessionCookies(context)
       await expectSignedIn(playwright, copy, b.url)
@@ -249,7 +264,10 @@ for (const { name, pair } of PAIRS) {
       await context.close()
     })
 
-    test('back-channel logout from the provider ends the session on both instances', async ({ browser, playwright }) => {
+    test('back-channel logout from the provider ends the session on both instances', async ({
+      browser,
+      playwright,
+    }) => {
       const { context, page } = await signedInBrowser(browser, target)
       const copy = await sessionCookies(context)
       await expectSignedIn(playwright, copy, b.url)
@@ -259,10 +277,16 @@ for (const { name, pair } of PAIRS) {
       await context.close()
     })
 
-    test('a due token refreshed on both instances at once: one refresh grant, both signed in, the grant alive', async ({ browser, playwright }) => {
+    test('a due token refreshed on both instances at once: one refresh grant, both signed in, the grant alive', async ({
+      browser,
+      playwright,
+    }) => {
       const { context } = await signedInBrowser(browser, target)
       const copy = await sessionCookies(context)
-      const before = await openSealedSession<{ refreshToken: string; refreshAt: number; accessToken: string }>(copy[0]!.value, TEST_SESSION_SECRET)
+      const before = await openSealedSession<{ refreshToken: string; refreshAt: number; accessToken: string }>(
+        copy[0]!.value,
+        TEST_SESSION_SECRET,
+      )
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, before.refreshAt * 1000 - Date.now() + 300)))
 
       const [onA, onB] = await Promise.all([holding(playwright, copy), holding(playwright, copy)])
@@ -280,7 +304,9 @@ for (const { name, pair } of PAIRS) {
         expect(new URL(response.headers().location!).pathname).toBe('/api/me')
       }
       const [afterA, afterB] = await Promise.all(
-        [newCookie(fromA), newCookie(fromB)].map((c) => openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET)),
+        [newCookie(fromA), newCookie(fromB)].map((c) =>
+          openSealedSession<{ refreshToken: string; accessToken: string }>(c!, TEST_SESSION_SECRET),
+        ),
       )
       // One grant: both instances hand out the very same new tokens.
       expect(afterA!.accessToken).toBe(afterB!.accessToken)
@@ -311,9 +337,16 @@ async function redis(client: APIRequestContext, action: 'stop' | 'start' | 'star
   expect((await client.post(`${REDIS_CONTROL}/${action}`)).ok()).toBe(true)
 }
 
-async function waitForStore(client: APIRequestContext, app: string, status: 'reachable' | 'unreachable'): Promise<void> {
+async function waitForStore(
+  client: APIRequestContext,
+  app: string,
+  status: 'reachable' | 'unreachable',
+): Promise<void> {
   await expect
-    .poll(async () => (await bodyOf<HealthBody>(await client.get(`${app}/api/health`))).store?.status, { timeout: 15_000, intervals: [100, 250, 500] })
+    .poll(async () => (await bodyOf<HealthBody>(await client.get(`${app}/api/health`))).store?.status, {
+      timeout: 15_000,
+      intervals: [100, 250, 500],
+    })
     .toBe(status)
 }
 
@@ -351,7 +384,10 @@ test.describe('when Redis stops', () => {
         }
         const health = await request.get(`${app}/api/health`)
         expect(health.status()).toBe(503)
-        expect(await health.json()).toMatchObject({ status: 'degraded', store: { kind: 'redis', status: 'unreachable' } })
+        expect(await health.json()).toMatchObject({
+          status: 'degraded',
+          store: { kind: 'redis', status: 'unreachable' },
+        })
       }
       // In the browser: the 503 page, then the home page with the header saying why nobody is shown.
       await live.page.goto(`${a.url}/profile`)

@@ -33,26 +33,48 @@ async function signedInAt(browser: Browser, button: string, user = alice): Promi
 
 async function meOf(page: Page): Promise<{ status: number; body: MeBody & { provider?: string } }> {
   const response = await page.request.get(`${app}/api/me`)
-  return { status: response.status(), body: response.status() === 200 ? ((await response.json()) as MeBody & { provider: string }) : ({} as MeBody) }
+  return {
+    status: response.status(),
+    body: response.status() === 200 ? ((await response.json()) as MeBody & { provider: string }) : ({} as MeBody),
+  }
 }
 
-test('/auth/login offers every provider, in order, each at its own route with where the user was going', async ({ page }) => {
+test('/auth/login offers every provider, in order, each at its own route with where the user was going', async ({
+  page,
+}) => {
   const response = await page.goto(`${app}/auth/login?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login&evil=1`)
   expect(response!.status()).toBe(200)
   await expect(page).toHaveURL(`${app}/auth/login?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login&evil=1`)
   const buttons = page.locator('[data-provider]')
-  await expect(buttons).toHaveText(['Continue with Corporate', 'Continue with Partner', 'Continue with Evil partner', 'Continue with Down provider'])
+  await expect(buttons).toHaveText([
+    'Continue with Corporate',
+    'Continue with Partner',
+    'Continue with Evil partner',
+    'Continue with Down provider',
+  ])
   // The allow-listed options go on; anything else in the query does not.
-  expect(await buttons.first().getAttribute('href')).toBe('/auth/login/default?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login')
-  expect(await buttons.nth(1).getAttribute('href')).toBe('/auth/login/partner?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login')
+  expect(await buttons.first().getAttribute('href')).toBe(
+    '/auth/login/default?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login',
+  )
+  expect(await buttons.nth(1).getAttribute('href')).toBe(
+    '/auth/login/partner?returnTo=%2Fprofile%3Ftab%3Dclaims&prompt=login',
+  )
   // The app's own page: its nonce policy, whose form-action lets the e-mail form go on to any provider, and no cache.
   const csp = response!.headers()['content-security-policy']!
   expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/)
-  for (const origin of [MULTI.defaultIssuer, MULTI.partnerIssuer, new URL(HOSTILE_APPS.multi.issuer).origin, MULTI.downIssuer]) expect(csp).toContain(origin)
+  for (const origin of [
+    MULTI.defaultIssuer,
+    MULTI.partnerIssuer,
+    new URL(HOSTILE_APPS.multi.issuer).origin,
+    MULTI.downIssuer,
+  ])
+    expect(csp).toContain(origin)
   expect(response!.headers()['cache-control']).toContain('no-store')
 })
 
-test('alice at two providers is two users: each session names its provider, and signing out everywhere at one leaves the other', async ({ browser }) => {
+test('alice at two providers is two users: each session names its provider, and signing out everywhere at one leaves the other', async ({
+  browser,
+}) => {
   const corporate = await signedInAt(browser, 'Corporate')
   const partner = await signedInAt(browser, 'Partner')
   await expect(partner.getByTestId('profile-provider')).toHaveText('Signed in with Partner')
@@ -62,23 +84,38 @@ test('alice at two providers is two users: each session names its provider, and 
   expect(atCorporate.body).toMatchObject({ provider: 'default', user: { sub: alice.sub } })
   expect(atPartner.body).toMatchObject({ provider: 'partner', user: { sub: alice.sub } })
   // The partner's alice signs out her other sessions: the list is hers alone, and the corporate alice is someone else.
-  const others = await partner.request.post(`${app}/auth/logout`, { headers: { origin: app }, form: { scope: 'others' }, maxRedirects: 0 })
+  const others = await partner.request.post(`${app}/auth/logout`, {
+    headers: { origin: app },
+    form: { scope: 'others' },
+    maxRedirects: 0,
+  })
   expect(others.headers().location).toBe(`${app}/profile?signed_out=others#sessions`)
   await partner.reload()
   await expect(partner.getByTestId('session-row')).toHaveCount(1)
   expect((await meOf(corporate)).status).toBe(200)
 
-  const everywhere = await partner.request.post(`${app}/auth/logout`, { headers: { origin: app }, form: { scope: 'all' }, maxRedirects: 0 })
+  const everywhere = await partner.request.post(`${app}/auth/logout`, {
+    headers: { origin: app },
+    form: { scope: 'all' },
+    maxRedirects: 0,
+  })
   expect(everywhere.status()).toBe(303)
   expect((await meOf(partner)).status).toBe(401)
   expect((await meOf(corporate)).status).toBe(200)
   await Promise.all([corporate.context().close(), partner.context().close()])
 })
 
-test('an e-mail address goes to the provider that lists its domain, exactly; any other gets the same page', async ({ page, request }) => {
-  const routed = await request.get(`${app}/auth/login?login_hint=bob%40Partner.Example&returnTo=%2Fprofile`, { maxRedirects: 0 })
+test('an e-mail address goes to the provider that lists its domain, exactly; any other gets the same page', async ({
+  page,
+  request,
+}) => {
+  const routed = await request.get(`${app}/auth/login?login_hint=bob%40Partner.Example&returnTo=%2Fprofile`, {
+    maxRedirects: 0,
+  })
   expect(routed.status()).toBe(303)
-  expect(routed.headers().location).toBe(`${app}/auth/login/partner?login_hint=bob%40Partner.Example&returnTo=%2Fprofile`)
+  expect(routed.headers().location).toBe(
+    `${app}/auth/login/partner?login_hint=bob%40Partner.Example&returnTo=%2Fprofile`,
+  )
 
   // A subdomain of a listed domain, a lookalike, an unknown one: one and the same answer.
   const pages: string[] = []
@@ -100,7 +137,9 @@ test('an e-mail address goes to the provider that lists its domain, exactly; any
   expect((await meOf(page)).body).toMatchObject({ provider: 'partner', user: { sub: bob.sub } })
 })
 
-test('the sign-in page works by keyboard alone: the buttons in order, then the e-mail field, each visibly focused', async ({ page }) => {
+test('the sign-in page works by keyboard alone: the buttons in order, then the e-mail field, each visibly focused', async ({
+  page,
+}) => {
   await page.goto(`${app}/auth/login?returnTo=%2F`)
   const order: string[] = []
   for (let i = 0; i < 12 && order.length < 6; i++) {
@@ -161,13 +200,19 @@ test("the partner's back-channel logout ends the partner's alice only, and anoth
 test("refreshing goes to the session's own provider's token endpoint", async ({ browser, request }) => {
   const { state } = await login(request, 'multi', 'none', '/profile')
   const before = (await providerRecord(request, 'multi', state)).refreshes
-  const refreshed = await request.post(`${app}/auth/refresh?returnTo=%2Fprofile`, { headers: { origin: app }, maxRedirects: 0 })
+  const refreshed = await request.post(`${app}/auth/refresh?returnTo=%2Fprofile`, {
+    headers: { origin: app },
+    maxRedirects: 0,
+  })
   expect(refreshed.headers().location).toMatch(/\/profile\?refreshed=\d+$/)
   expect((await providerRecord(request, 'multi', state)).refreshes).toBe(before + 1)
 
   // The partner's refresh token is spent at the partner: anywhere else it would be refused, and the session would end.
   const partner = await signedInAt(browser, 'Partner')
-  const again = await partner.request.post(`${app}/auth/refresh?returnTo=%2Fprofile`, { headers: { origin: app }, maxRedirects: 0 })
+  const again = await partner.request.post(`${app}/auth/refresh?returnTo=%2Fprofile`, {
+    headers: { origin: app },
+    maxRedirects: 0,
+  })
   expect(again.headers().location).toMatch(/\/profile\?refreshed=\d+$/)
   expect((await meOf(partner)).body).toMatchObject({ provider: 'partner' })
   await partner.context().close()
@@ -177,9 +222,14 @@ for (const [defect, where] of [
   ['mix-up-callback', "the honest provider's callback"],
   ['mix-up-iss', 'its own callback with the honest issuer as iss'],
 ] as const) {
-  test(`mix-up: a login started at the evil provider and sent back to ${where} is refused, and no token endpoint is asked`, async ({ request }) => {
+  test(`mix-up: a login started at the evil provider and sent back to ${where} is refused, and no token endpoint is asked`, async ({
+    request,
+  }) => {
     // The honest providers' counters count every token request: this file's tests run one at a time (above).
-    const honestTokenRequests = async () => [await tokenRequestsAt(request, MULTI.defaultIssuer), await tokenRequestsAt(request, MULTI.partnerIssuer)]
+    const honestTokenRequests = async () => [
+      await tokenRequestsAt(request, MULTI.defaultIssuer),
+      await tokenRequestsAt(request, MULTI.partnerIssuer),
+    ]
     const before = await honestTokenRequests()
     const { state, callbackUrl, callback } = await login(request, 'multi', defect, '/profile')
     expect(new URL(callbackUrl).pathname).toBe(defect === 'mix-up-callback' ? '/auth/callback' : '/auth/callback/evil')
@@ -191,14 +241,20 @@ for (const [defect, where] of [
   })
 }
 
-test('a provider that is down: its button gets the 503 page, the others sign in, and health reports it without failing', async ({ request, browser }) => {
+test('a provider that is down: its button gets the 503 page, the others sign in, and health reports it without failing', async ({
+  request,
+  browser,
+}) => {
   const down = await request.get(`${app}/auth/login/down?returnTo=%2Fprofile`, { maxRedirects: 0 })
   const html = await expectRefused(down, 503)
   expect(html).toContain('href="/auth/login/down?returnTo=%2Fprofile"')
 
   const health = await request.get(`${app}/api/health`)
   expect(health.status()).toBe(200)
-  const body = (await health.json()) as { status: string; providers: Record<string, { status: string; issuer: string }> }
+  const body = (await health.json()) as {
+    status: string
+    providers: Record<string, { status: string; issuer: string }>
+  }
   expect(body.status).toBe('ok')
   expect(body.providers).toMatchObject({
     default: { status: 'reachable' },
@@ -210,8 +266,15 @@ test('a provider that is down: its button gets the 503 page, the others sign in,
   await page.context().close()
 })
 
-test('an id nobody configured is a 404 at every provider route; the default provider keeps its unsuffixed ones', async ({ request }) => {
-  for (const path of ['/auth/login/nope', '/auth/callback/nope?code=x&state=y', '/auth/callback/default?code=x&state=y', '/auth/login/Default']) {
+test('an id nobody configured is a 404 at every provider route; the default provider keeps its unsuffixed ones', async ({
+  request,
+}) => {
+  for (const path of [
+    '/auth/login/nope',
+    '/auth/callback/nope?code=x&state=y',
+    '/auth/callback/default?code=x&state=y',
+    '/auth/login/Default',
+  ]) {
     expect((await request.get(`${app}${path}`, { maxRedirects: 0 })).status(), path).toBe(404)
   }
   for (const path of ['/auth/backchannel-logout/nope', '/auth/backchannel-logout/default']) {

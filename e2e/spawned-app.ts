@@ -10,7 +10,10 @@ import { HOSTILE_APPS, HOSTILE_SESSION_SECRET } from './environment.ts'
 const main = HOSTILE_APPS.main
 
 /** The production server at `port` for the main tenant's client (its secrets, no Redis), with `env` on top; its output kept, stopped with `stop`. */
-export function startServer(port: number, env: Record<string, string>): { output: () => string; exited: Promise<number | null>; stop: () => Promise<void> } {
+export function startServer(
+  port: number,
+  env: Record<string, string>,
+): { output: () => string; exited: Promise<number | null>; stop: () => Promise<void> } {
   const app = spawn(process.execPath, ['.next/standalone/server.js'], {
     env: {
       ...process.env,

@@ -26,8 +26,33 @@ export function makeTestCertificates(dir: string): TestCertificates {
   const made = { ca: path('ca.pem'), key: path('idp.key'), cert: path('idp.pem') }
   if (existsSync(made.cert) && Date.now() - statSync(made.cert).mtimeMs < 24 * 3600_000) return made
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' })
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=E2E private CA', '-keyout', path('ca.key'), '-out', path('ca.pem'))
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', path('idp.key'), '-out', path('idp.csr'))
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=E2E private CA',
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.pem'),
+  )
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    path('idp.key'),
+    '-out',
+    path('idp.csr'),
+  )
   writeFileSync(path('idp.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
   openssl(
     'x509',

@@ -64,7 +64,9 @@ async function waitUntilDue(session: SealedSession): Promise<void> {
 }
 
 test.describe('refresh', () => {
-  test('a due access token is refreshed before the page renders, and the new cookie reaches the browser', async ({ page }) => {
+  test('a due access token is refreshed before the page renders, and the new cookie reaches the browser', async ({
+    page,
+  }) => {
     const before = await signIn(page, 'short')
     await waitUntilDue(before)
 
@@ -83,11 +85,16 @@ test.describe('refresh', () => {
     expect(await introspect(page, 'short', before.refreshToken!)).toBe(false)
   })
 
-  test('two concurrent requests during a refresh both succeed, and the rotated refresh token is used once', async ({ page }) => {
+  test('two concurrent requests during a refresh both succeed, and the rotated refresh token is used once', async ({
+    page,
+  }) => {
     const before = await signIn(page, 'short')
     await waitUntilDue(before)
 
-    const [first, second] = await Promise.all([page.request.get(`${pairUrls('short').app}/api/me`), page.request.get(`${pairUrls('short').app}/api/me`)])
+    const [first, second] = await Promise.all([
+      page.request.get(`${pairUrls('short').app}/api/me`),
+      page.request.get(`${pairUrls('short').app}/api/me`),
+    ])
     expect(first.status()).toBe(200)
     expect(second.status()).toBe(200)
 
@@ -102,7 +109,9 @@ test.describe('refresh', () => {
     // It says what happened: when, and the new access token's expiry.
     const hhmmss = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 19)
     await expect(page.getByTestId('notice')).toContainText(/^Tokens refreshed at \d\d:\d\d:\d\d UTC\./)
-    await expect(page.getByTestId('notice')).toContainText(`The access token now expires at ${hhmmss(refreshedAgain.accessTokenExpiresAt)} UTC.`)
+    await expect(page.getByTestId('notice')).toContainText(
+      `The access token now expires at ${hhmmss(refreshedAgain.accessTokenExpiresAt)} UTC.`,
+    )
     expect(refreshedAgain.refreshToken).not.toBe(after.refreshToken)
     expect(await introspect(page, 'short', refreshedAgain.refreshToken!)).toBe(true)
   })
@@ -171,15 +180,24 @@ test.describe('the profile', () => {
 })
 
 test.describe('step-up', () => {
-  test('right after signing in, the sensitive page shows: the provider says when the user signed in (auth_time)', async ({ page }) => {
+  test('right after signing in, the sensitive page shows: the provider says when the user signed in (auth_time)', async ({
+    page,
+  }) => {
     await signIn(page, 'short')
     await page.goto(`${pairUrls('short').app}/profile/security`)
     await expect(page.getByTestId('step-up-ok')).toContainText('less than a minute')
   })
 
-  test("a step-up's sign-in page at the provider says why, with the user filled in, and comes back", async ({ page }) => {
+  test("a step-up's sign-in page at the provider says why, with the user filled in, and comes back", async ({
+    page,
+  }) => {
     await signIn(page, 'short')
-    const query = new URLSearchParams({ returnTo: '/profile/security', prompt: 'login', max_age: '300', login_hint: alice.username })
+    const query = new URLSearchParams({
+      returnTo: '/profile/security',
+      prompt: 'login',
+      max_age: '300',
+      login_hint: alice.username,
+    })
     await page.goto(`${pairUrls('short').app}/auth/login?${query}`)
     await expectProviderLogin(page)
     // The provider asks for the password again although its session is alive, and says why.
@@ -194,7 +212,9 @@ test.describe('step-up', () => {
   test('acr_values asked for and returned: the login succeeds', async ({ page }) => {
     await page.goto(`${pairUrls('short').app}/auth/login?returnTo=/profile&acr_values=urn:local:password`)
     await signInAtProvider(page, alice)
-    await expect(page.getByTestId('id-token-claims').getByRole('row', { name: /^acr urn:local:password$/ })).toBeVisible()
+    await expect(
+      page.getByTestId('id-token-claims').getByRole('row', { name: /^acr urn:local:password$/ }),
+    ).toBeVisible()
   })
 })
 

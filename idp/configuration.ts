@@ -61,7 +61,10 @@ export const PASSWORD_ACR = 'urn:local:password'
  * (so they compress no better than real ones): with the other claims and the
  * signature, tokens of ~4.5 KB.
  */
-const BIG_GROUPS = Array.from({ length: 48 }, (_, i) => ({ id: randomBytes(16).toString('hex'), name: `app-role-${String(i).padStart(3, '0')}` }))
+const BIG_GROUPS = Array.from({ length: 48 }, (_, i) => ({
+  id: randomBytes(16).toString('hex'),
+  name: `app-role-${String(i).padStart(3, '0')}`,
+}))
 
 /** The protected demo API (idp/demo-api.ts): it checks the Bearer token with the provider's own token store, as a resource server using introspection would. */
 export function apiEndpoint(issuer: string): string {
@@ -70,10 +73,19 @@ export function apiEndpoint(issuer: string): string {
 
 export function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  return { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' }
+  return {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: `local-${randomBytes(6).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig',
+  }
 }
 
-export function configuration(issuer: string, options: LocalIdpOptions, key: ReturnType<typeof signingKey>): Configuration {
+export function configuration(
+  issuer: string,
+  options: LocalIdpOptions,
+  key: ReturnType<typeof signingKey>,
+): Configuration {
   const appBase = options.appBaseUrl.replace(/\/$/, '')
   const suffix = options.providerId && options.providerId !== 'default' ? `/${options.providerId}` : ''
   return {
@@ -87,7 +99,11 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
         // Signing out here (or ending the session here) tells the app, server to server, with the session's `sid`.
         backchannel_logout_uri: `${appBase}/auth/backchannel-logout${suffix}`,
         backchannel_logout_session_required: true,
-        grant_types: ['authorization_code', 'refresh_token', ...(options.resourceServers?.length ? [TOKEN_EXCHANGE] : [])],
+        grant_types: [
+          'authorization_code',
+          'refresh_token',
+          ...(options.resourceServers?.length ? [TOKEN_EXCHANGE] : []),
+        ],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
         // Every ID token says when the user signed in, so a sensitive page can tell a fresh sign-in from an old one.
@@ -97,7 +113,17 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
     ],
     claims: {
       openid: ['sub'],
-      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture', 'locale', 'zoneinfo', 'updated_at', 'groups'],
+      profile: [
+        'name',
+        'given_name',
+        'family_name',
+        'preferred_username',
+        'picture',
+        'locale',
+        'zoneinfo',
+        'updated_at',
+        'groups',
+      ],
       email: ['email', 'email_verified'],
     },
     acrValues: [PASSWORD_ACR],
@@ -155,13 +181,17 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
               // No resource asked for: the sign-in's own token, for userinfo (opaque). Each API names its own.
               defaultResource: () => undefined,
               useGrantedResource: () => false,
-              getResourceServerInfo: (_ctx, indicator) => resourceServerInfo(options.resourceServers!, indicator, options.accessTokenTtl ?? 300),
+              getResourceServerInfo: (_ctx, indicator) =>
+                resourceServerInfo(options.resourceServers!, indicator, options.accessTokenTtl ?? 300),
             }
           : { enabled: false },
       dPoP:
         options.dpop === 'off'
           ? { enabled: false }
-          : { enabled: true, ...(options.dpop === 'nonce' ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}) },
+          : {
+              enabled: true,
+              ...(options.dpop === 'nonce' ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}),
+            },
       introspection: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: options.requirePar ?? false },
@@ -180,7 +210,10 @@ export function configuration(issuer: string, options: LocalIdpOptions, key: Ret
     // this provider's relying parties (the app, for back-channel logout) live on loopback, and only there is that lifted.
     fetch: (url, init) => {
       const { dispatcher: _ssrfGuard, ...rest } = init as RequestInit & { dispatcher?: unknown }
-      return globalThis.fetch(url, isLoopbackHost(new URL(url instanceof Request ? url.url : url).hostname) ? rest : init)
+      return globalThis.fetch(
+        url,
+        isLoopbackHost(new URL(url instanceof Request ? url.url : url).hostname) ? rest : init,
+      )
     },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: {

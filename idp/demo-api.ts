@@ -21,8 +21,16 @@ interface ApiToken {
 async function findApiToken(provider: Provider, keys: JWTVerifyGetKey, value: string): Promise<ApiToken | undefined> {
   if (value.split('.').length === 3) {
     try {
-      const { payload } = await jwtVerify(value, keys, { issuer: provider.issuer, audience: apiEndpoint(provider.issuer) })
-      return { accountId: String(payload.sub), clientId: String(payload.client_id), scope: payload.scope as string | undefined, exp: payload.exp }
+      const { payload } = await jwtVerify(value, keys, {
+        issuer: provider.issuer,
+        audience: apiEndpoint(provider.issuer),
+      })
+      return {
+        accountId: String(payload.sub),
+        clientId: String(payload.client_id),
+        scope: payload.scope as string | undefined,
+        exp: payload.exp,
+      }
     } catch {
       return undefined
     }
@@ -31,12 +39,26 @@ async function findApiToken(provider: Provider, keys: JWTVerifyGetKey, value: st
   return token && !token.isExpired ? token : undefined
 }
 
-export async function handleDemoApi(provider: Provider, keys: JWTVerifyGetKey, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleDemoApi(
+  provider: Provider,
+  keys: JWTVerifyGetKey,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const value = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
   const token = value ? await findApiToken(provider, keys, value) : undefined
   if (!token) {
-    res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' })
-    res.end(JSON.stringify({ error: 'invalid_token', error_description: value ? 'The access token is unknown, revoked or expired.' : 'No access token.' }))
+    res.writeHead(401, {
+      'content-type': 'application/json',
+      'www-authenticate': 'Bearer error="invalid_token"',
+      'cache-control': 'no-store',
+    })
+    res.end(
+      JSON.stringify({
+        error: 'invalid_token',
+        error_description: value ? 'The access token is unknown, revoked or expired.' : 'No access token.',
+      }),
+    )
     return
   }
   send(

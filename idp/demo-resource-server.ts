@@ -33,7 +33,16 @@ export interface SeenRequest {
   readonly method: string
   readonly path: string
   readonly scheme: string | null
-  readonly outcome: 'ok' | 'no-token' | 'bad-token' | 'wrong-audience' | 'proof-missing' | 'bad-proof' | 'jkt-mismatch' | 'nonce' | 'refused'
+  readonly outcome:
+    | 'ok'
+    | 'no-token'
+    | 'bad-token'
+    | 'wrong-audience'
+    | 'proof-missing'
+    | 'bad-proof'
+    | 'jkt-mismatch'
+    | 'nonce'
+    | 'refused'
   readonly aud?: unknown
   readonly sub?: string | undefined
   readonly scope?: unknown
@@ -100,10 +109,15 @@ export async function startDemoResourceServer(options: DemoResourceServerOptions
     if (payload.htm !== req.method || payload.htu !== `${origin}${url.pathname}` || payload.ath !== ath) {
       return { outcome: 'bad-proof', proofJkt, detail: 'htm, htu or ath' }
     }
-    if (typeof payload.jti !== 'string' || usedJtis.has(payload.jti) || Math.abs(Date.now() / 1000 - (payload.iat ?? 0)) > 60) {
+    if (
+      typeof payload.jti !== 'string' ||
+      usedJtis.has(payload.jti) ||
+      Math.abs(Date.now() / 1000 - (payload.iat ?? 0)) > 60
+    ) {
       return { outcome: 'bad-proof', proofJkt, detail: 'jti reused or iat stale' }
     }
-    if (options.requireNonce && payload.nonce !== nonceAt(0) && payload.nonce !== nonceAt(1)) return { outcome: 'nonce', proofJkt }
+    if (options.requireNonce && payload.nonce !== nonceAt(0) && payload.nonce !== nonceAt(1))
+      return { outcome: 'nonce', proofJkt }
     usedJtis.add(payload.jti)
     if (usedJtis.size > MAX_SEEN) usedJtis.delete(usedJtis.values().next().value!)
     return { outcome: 'ok', proofJkt }
@@ -141,10 +155,16 @@ export async function startDemoResourceServer(options: DemoResourceServerOptions
     // Its own audience, or one below it (several APIs on one demo server, each its own resource).
     if (!audiences.some((a) => a === audience || (typeof a === 'string' && a.startsWith(`${audience}/`)))) {
       record({ ...facts, outcome: 'wrong-audience' })
-      return json(res, 401, { error: 'invalid_token', error_description: 'not for this API' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
+      return json(
+        res,
+        401,
+        { error: 'invalid_token', error_description: 'not for this API' },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      )
     }
     if (facts.tokenJkt) {
-      const proof = scheme === 'DPoP' ? await checkProof(req, url, token, facts.tokenJkt) : { outcome: 'proof-missing' as const }
+      const proof =
+        scheme === 'DPoP' ? await checkProof(req, url, token, facts.tokenJkt) : { outcome: 'proof-missing' as const }
       if (proof.outcome !== 'ok') {
         record({ ...facts, ...proof })
         const error = proof.outcome === 'nonce' ? 'use_dpop_nonce' : 'invalid_dpop_proof'
@@ -154,7 +174,12 @@ export async function startDemoResourceServer(options: DemoResourceServerOptions
     }
     if (url.pathname.endsWith('/always-401')) {
       record({ ...facts, outcome: 'refused' })
-      return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': `${facts.tokenJkt ? 'DPoP' : 'Bearer'} error="invalid_token"`, ...nonceHeader })
+      return json(
+        res,
+        401,
+        { error: 'invalid_token' },
+        { 'www-authenticate': `${facts.tokenJkt ? 'DPoP' : 'Bearer'} error="invalid_token"`, ...nonceHeader },
+      )
     }
     record({ ...facts, outcome: 'ok' })
     if (url.pathname.endsWith('/redirect')) {
@@ -188,7 +213,11 @@ export async function startDemoResourceServer(options: DemoResourceServerOptions
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) })
+      if (!res.headersSent)
+        json(res, 500, {
+          error: 'server_error',
+          error_description: error instanceof Error ? error.message : String(error),
+        })
     })
   })
 

@@ -10,7 +10,12 @@ import { findUserByCredentials } from './users.ts'
 import { consentPage, errorPage, loginPage } from './views.ts'
 
 /** Handles the login and consent pages that oidc-provider hands interactions to. */
-export async function handleInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse, path: string[]): Promise<void> {
+export async function handleInteraction(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string[],
+): Promise<void> {
   const [, uid, action] = path
   const details = await provider.interactionDetails(req, res)
   if (details.uid !== uid) return send(res, 400, 'text/html', errorPage({ error: 'interaction mismatch' }))
@@ -34,24 +39,44 @@ export async function handleInteraction(provider: Provider, req: IncomingMessage
     const username = form.get('username') ?? ''
     const user = findUserByCredentials(username, form.get('password') ?? '')
     if (!user) {
-      return send(res, 401, 'text/html; charset=utf-8', loginPage(details.uid, clientName, 'Wrong username or password.', username))
+      return send(
+        res,
+        401,
+        'text/html; charset=utf-8',
+        loginPage(details.uid, clientName, 'Wrong username or password.', username),
+      )
     }
-    return provider.interactionFinished(req, res, { login: { accountId: user.sub, acr: PASSWORD_ACR, amr: ['pwd'] } }, { mergeWithLastSubmission: false })
+    return provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.sub, acr: PASSWORD_ACR, amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
+    )
   }
 
   if (action === 'confirm') {
     const { prompt, params, session, grantId } = details
-    if (prompt.name !== 'consent' || !session) return send(res, 400, 'text/html', errorPage({ error: 'nothing to confirm' }))
-    const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) })
+    if (prompt.name !== 'consent' || !session)
+      return send(res, 400, 'text/html', errorPage({ error: 'nothing to confirm' }))
+    const grant = grantId
+      ? await provider.Grant.find(grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) })
     if (!grant) return send(res, 400, 'text/html', errorPage({ error: 'grant not found' }))
     const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] }
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
-    for (const [indicator, scopes] of Object.entries((prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {})) {
+    for (const [indicator, scopes] of Object.entries(
+      (prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {},
+    )) {
       grant.addResourceScope(indicator, scopes.join(' '))
     }
     const savedGrantId = await grant.save()
-    return provider.interactionFinished(req, res, { consent: { grantId: savedGrantId } }, { mergeWithLastSubmission: true })
+    return provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId: savedGrantId } },
+      { mergeWithLastSubmission: true },
+    )
   }
 
   if (action === 'abort') {

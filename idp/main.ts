@@ -20,15 +20,22 @@ import { DEMO_USERS } from './users.ts'
 const port = Number(process.env.LOCAL_IDP_PORT ?? DEFAULT_IDP_PORT)
 const appBaseUrl = process.env.APP_BASE_URL ?? DEFAULT_APP_BASE_URL
 
-const accessTokenTtl = process.env.LOCAL_IDP_ACCESS_TOKEN_TTL ? Number(process.env.LOCAL_IDP_ACCESS_TOKEN_TTL) : undefined
+const accessTokenTtl = process.env.LOCAL_IDP_ACCESS_TOKEN_TTL
+  ? Number(process.env.LOCAL_IDP_ACCESS_TOKEN_TTL)
+  : undefined
 const bigTokens = process.env.LOCAL_IDP_BIG_TOKENS === 'true'
 /** JSON array of more clients' metadata (the tests register private_key_jwt, PAR and JAR clients so). */
 /** LOCAL_IDP_TLS_KEY and LOCAL_IDP_TLS_CERT: PEM files to serve https with. */
 const tls =
   process.env.LOCAL_IDP_TLS_KEY && process.env.LOCAL_IDP_TLS_CERT
-    ? { key: readFileSync(process.env.LOCAL_IDP_TLS_KEY, 'utf8'), cert: readFileSync(process.env.LOCAL_IDP_TLS_CERT, 'utf8') }
+    ? {
+        key: readFileSync(process.env.LOCAL_IDP_TLS_KEY, 'utf8'),
+        cert: readFileSync(process.env.LOCAL_IDP_TLS_CERT, 'utf8'),
+      }
     : undefined
-const extraClients = process.env.LOCAL_IDP_EXTRA_CLIENTS ? (JSON.parse(process.env.LOCAL_IDP_EXTRA_CLIENTS) as ClientMetadata[]) : []
+const extraClients = process.env.LOCAL_IDP_EXTRA_CLIENTS
+  ? (JSON.parse(process.env.LOCAL_IDP_EXTRA_CLIENTS) as ClientMetadata[])
+  : []
 
 const idp = await startLocalIdp({
   port,
@@ -43,7 +50,9 @@ const idp = await startLocalIdp({
   ...(process.env.LOCAL_IDP_PROVIDER_ID ? { providerId: process.env.LOCAL_IDP_PROVIDER_ID } : {}),
   countRequests: process.env.LOCAL_IDP_COUNT_REQUESTS === 'true',
   resourceServers: parseResourceServers(process.env.LOCAL_IDP_RESOURCES),
-  ...(process.env.LOCAL_IDP_DPOP === 'nonce' || process.env.LOCAL_IDP_DPOP === 'off' ? { dpop: process.env.LOCAL_IDP_DPOP } : {}),
+  ...(process.env.LOCAL_IDP_DPOP === 'nonce' || process.env.LOCAL_IDP_DPOP === 'off'
+    ? { dpop: process.env.LOCAL_IDP_DPOP }
+    : {}),
 })
 console.log(`Local identity provider: ${idp.issuer} (for ${appBaseUrl}${bigTokens ? ', big tokens' : ''})`)
 console.log(`Demo API: ${idp.apiEndpoint}`)

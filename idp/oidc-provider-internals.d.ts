@@ -12,7 +12,11 @@ declare module 'oidc-provider/lib/helpers/validate_dpop.js' {
     readonly jti: string
     readonly iat: number
   }
-  export default function validateDpop(provider: Provider, ctx: KoaContextWithOIDC, accessToken?: string): Promise<DpopProof | undefined>
+  export default function validateDpop(
+    provider: Provider,
+    ctx: KoaContextWithOIDC,
+    accessToken?: string,
+  ): Promise<DpopProof | undefined>
   export function checkDpopReplay(
     provider: Provider,
     ctx: KoaContextWithOIDC,

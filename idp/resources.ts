@@ -43,22 +43,40 @@ export function parseResourceServers(raw: string | undefined): LocalResourceServ
     })
 }
 
-export function resourceServerInfo(servers: readonly LocalResourceServer[], indicator: string, accessTokenTTL: number): ResourceServer {
+export function resourceServerInfo(
+  servers: readonly LocalResourceServer[],
+  indicator: string,
+  accessTokenTTL: number,
+): ResourceServer {
   const server = servers.find((s) => s.resource === indicator)
   if (!server) throw new errors.InvalidTarget(`${indicator} is not a resource server here`)
-  return { scope: server.scope, audience: server.audience ?? server.resource, accessTokenFormat: 'jwt', accessTokenTTL, jwt: { sign: { alg: 'RS256' } } }
+  return {
+    scope: server.scope,
+    audience: server.audience ?? server.resource,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL,
+    jwt: { sign: { alg: 'RS256' } },
+  }
 }
 
 /** Registers the token exchange grant on `provider` for the resource servers `servers`. */
-export function registerTokenExchange(provider: Provider, servers: readonly LocalResourceServer[], accessTokenTTL: number): void {
+export function registerTokenExchange(
+  provider: Provider,
+  servers: readonly LocalResourceServer[],
+  accessTokenTTL: number,
+): void {
   const handler = async (ctx: KoaContextWithOIDC) => {
     const params = ctx.oidc.params as Record<string, string | undefined>
     const client = ctx.oidc.client!
-    if (params.subject_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('subject_token_type must be an access token')
-    if (params.requested_token_type && params.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('only access tokens are issued')
+    if (params.subject_token_type !== ACCESS_TOKEN_TYPE)
+      throw new errors.InvalidRequest('subject_token_type must be an access token')
+    if (params.requested_token_type && params.requested_token_type !== ACCESS_TOKEN_TYPE)
+      throw new errors.InvalidRequest('only access tokens are issued')
     const subject = params.subject_token ? await provider.AccessToken.find(params.subject_token) : undefined
-    if (!subject || subject.isExpired) throw new errors.InvalidGrant('subject_token is not a valid access token of this provider')
-    if (subject.clientId !== client.clientId) throw new errors.InvalidGrant('subject_token was issued to another client')
+    if (!subject || subject.isExpired)
+      throw new errors.InvalidGrant('subject_token is not a valid access token of this provider')
+    if (subject.clientId !== client.clientId)
+      throw new errors.InvalidGrant('subject_token was issued to another client')
     const indicator = params.resource ?? params.audience
     if (!indicator) throw new errors.InvalidTarget('name the resource (resource or audience)')
     const info = resourceServerInfo(servers, indicator, accessTokenTTL)
@@ -87,5 +105,12 @@ export function registerTokenExchange(provider: Provider, servers: readonly Loca
       ...(token.scope ? { scope: token.scope } : {}),
     }
   }
-  provider.registerGrantType(TOKEN_EXCHANGE, handler, ['subject_token', 'subject_token_type', 'requested_token_type', 'resource', 'audience', 'scope'])
+  provider.registerGrantType(TOKEN_EXCHANGE, handler, [
+    'subject_token',
+    'subject_token_type',
+    'requested_token_type',
+    'resource',
+    'audience',
+    'scope',
+  ])
 }

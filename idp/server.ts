@@ -36,7 +36,9 @@ const FAVICON = readFileSync(new URL('./favicon.ico', import.meta.url))
 export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
   const host = options.host ?? '127.0.0.1'
   // The issuer must be known before the port is; with port 0 we bind first, then build the provider.
-  const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer()
+  const server: Server = options.tls
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert })
+    : createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, host, () => resolve())
@@ -45,12 +47,17 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const issuer = `${options.tls ? 'https' : 'http'}://${host}:${port}`
   const key = signingKey()
   const provider = new Provider(issuer, configuration(issuer, options, key))
-  if (options.resourceServers?.length) registerTokenExchange(provider, options.resourceServers, options.accessTokenTtl ?? 300)
+  if (options.resourceServers?.length)
+    registerTokenExchange(provider, options.resourceServers, options.accessTokenTtl ?? 300)
   // The demo API verifies JWT access tokens (big-token mode) with the provider's own public key.
-  const apiKeys = createLocalJWKSet({ keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: key.alg, use: key.use }] })
+  const apiKeys = createLocalJWKSet({
+    keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: key.alg, use: key.use }],
+  })
   const oidc = provider.callback()
   provider.on('backchannel.error', (_ctx, error, client) => {
-    console.warn(`Back-channel logout to ${String(client.backchannelLogoutUri)} failed: ${error instanceof Error ? error.message : String(error)}`)
+    console.warn(
+      `Back-channel logout to ${String(client.backchannelLogoutUri)} failed: ${error instanceof Error ? error.message : String(error)}`,
+    )
   })
 
   const counted = new Map<string, number>()
@@ -66,7 +73,8 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     options.onRequest?.(req)
     const url = new URL(req.url ?? '/', issuer)
     if (options.countRequests) {
-      if (url.pathname === '/_requests') return send(res, 200, 'application/json', JSON.stringify(Object.fromEntries(counted)))
+      if (url.pathname === '/_requests')
+        return send(res, 200, 'application/json', JSON.stringify(Object.fromEntries(counted)))
       if (url.pathname === '/_grant-errors') return send(res, 200, 'application/json', JSON.stringify(grantErrors))
       const key = `${req.method} ${url.pathname}`
       counted.set(key, (counted.get(key) ?? 0) + 1)
@@ -74,14 +82,22 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     const path = url.pathname.split('/').filter(Boolean)
     if (path[0] === 'interaction') {
       handleInteraction(provider, req, res, path).catch((error: unknown) => {
-        if (!res.headersSent) send(res, 400, 'text/html; charset=utf-8', errorPage({ error: error instanceof Error ? error.message : String(error) }))
+        if (!res.headersSent)
+          send(
+            res,
+            400,
+            'text/html; charset=utf-8',
+            errorPage({ error: error instanceof Error ? error.message : String(error) }),
+          )
       })
       return
     }
     if (path[0] === 'avatars' && req.method === 'GET') return handleAvatar(res, url)
     if (url.pathname === '/favicon.ico' && req.method === 'GET') return send(res, 200, 'image/x-icon', FAVICON)
     if (url.pathname === '/demo-api/whoami' && req.method === 'GET') {
-      handleDemoApi(provider, apiKeys, req, res).catch(() => send(res, 500, 'application/json', '{"error":"server_error"}'))
+      handleDemoApi(provider, apiKeys, req, res).catch(() =>
+        send(res, 500, 'application/json', '{"error":"server_error"}'),
+      )
       return
     }
     void oidc(req, res)

@@ -42,7 +42,9 @@ function page(title: string, body: string): string {
  * `username` fills the field (the app's login_hint, or what was typed).
  */
 export function loginPage(uid: string, clientName: string, error?: string, username = '', stepUp = false): string {
-  const demo = DEMO_USERS.map((u) => `<li><code>${escapeHtml(u.username)}</code> / <code>${escapeHtml(u.password)}</code></li>`).join('')
+  const demo = DEMO_USERS.map(
+    (u) => `<li><code>${escapeHtml(u.username)}</code> / <code>${escapeHtml(u.password)}</code></li>`,
+  ).join('')
   return page(
     'Sign in',
     `<h1>Sign in to continue to ${escapeHtml(clientName)}</h1>

@@ -23,6 +23,7 @@ describe.each([true, false])('base64url, Node decoder %s', (withBuffer) => {
 
   it('throws on anything that is not base64url', async () => {
     const { base64UrlDecode } = await load(withBuffer)
-    for (const text of ['a+b/', 'abc=', 'ab cd', 'abcde', 'a.b', '€']) expect(() => base64UrlDecode(text), text).toThrow(TypeError)
+    for (const text of ['a+b/', 'abc=', 'ab cd', 'abcde', 'a.b', '€'])
+      expect(() => base64UrlDecode(text), text).toThrow(TypeError)
   })
 })

@@ -21,7 +21,11 @@ const runs = (url: string, cookies?: Record<string, string>) =>
 
 /** The Content-Security-Policy next.config.ts's header rules give `url`, if any. */
 async function staticPolicy(url: string, cookies?: Record<string, string>): Promise<string | null> {
-  const response = await unstable_getResponseFromNextConfig({ url: `http://localhost${url}`, nextConfig, ...(cookies ? { cookies } : {}) })
+  const response = await unstable_getResponseFromNextConfig({
+    url: `http://localhost${url}`,
+    nextConfig,
+    ...(cookies ? { cookies } : {}),
+  })
   return response.headers.get('content-security-policy')
 }
 
@@ -33,7 +37,14 @@ const STATIC = [
   '/icon.svg',
   '/robots.txt',
 ]
-const PUBLIC_HANDLERS = ['/auth/login/partner', '/auth/callback?code=x&state=y', '/auth/callback/partner', '/auth/logout', '/auth/refresh', '/api/health']
+const PUBLIC_HANDLERS = [
+  '/auth/login/partner',
+  '/auth/callback?code=x&state=y',
+  '/auth/callback/partner',
+  '/auth/logout',
+  '/auth/refresh',
+  '/api/health',
+]
 /** Addresses a browser may open: pages, every private route and below it, and where the 404 page answers. */
 const ADDRESSES = [
   '/',
@@ -50,7 +61,10 @@ const ADDRESSES = [
   '/sign-in',
   '/sign-in?returnTo=%2F',
 ]
-const COOKIE_STATES: (Record<string, string> | undefined)[] = [undefined, ...SESSION_COOKIE_NAMES.map((name) => ({ [name]: 'x' }))]
+const COOKIE_STATES: (Record<string, string> | undefined)[] = [
+  undefined,
+  ...SESSION_COOKIE_NAMES.map((name) => ({ [name]: 'x' })),
+]
 
 describe('the private routes', () => {
   it('are each route and everything below it, nothing that merely starts alike', () => {
@@ -74,7 +88,8 @@ describe('the middleware matcher', () => {
   })
 
   it('does not run on public pages for a visitor without a session', () => {
-    for (const url of ['/', '/?signed_out=local', '/no-such-page', '/profiles', '/api/merge']) expect(runs(url), url).toBe(false)
+    for (const url of ['/', '/?signed_out=local', '/no-such-page', '/profiles', '/api/merge'])
+      expect(runs(url), url).toBe(false)
   })
 
   it('runs on public pages for a visitor holding any form of the session cookie (the nonce only)', () => {
@@ -91,7 +106,13 @@ describe('the middleware matcher', () => {
   it('runs on /auth/ and /api/health only for a crowded Cookie header (to cut it down), never on assets or pages for that', () => {
     const jar = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, '1']))
     const [crowded, usual] = [jar(40), jar(10)]
-    for (const url of ['/auth/login/partner', '/auth/callback?code=x&state=y', '/auth/logout', '/api/health', '/api/health/live']) {
+    for (const url of [
+      '/auth/login/partner',
+      '/auth/callback?code=x&state=y',
+      '/auth/logout',
+      '/api/health',
+      '/api/health/live',
+    ]) {
       expect(runs(url, crowded), url).toBe(true)
       expect(runs(url, usual), url).toBe(false)
     }
@@ -133,8 +154,15 @@ describe("next.config.ts's header rules", () => {
 })
 
 /** Where next.config.ts's rewrites send `url`, if anywhere, and the response headers its rules add. */
-async function configured(url: string, cookies?: Record<string, string>): Promise<{ rewrite: string | null; headers: Headers }> {
-  const response = await unstable_getResponseFromNextConfig({ url: `http://localhost${url}`, nextConfig, ...(cookies ? { cookies } : {}) })
+async function configured(
+  url: string,
+  cookies?: Record<string, string>,
+): Promise<{ rewrite: string | null; headers: Headers }> {
+  const response = await unstable_getResponseFromNextConfig({
+    url: `http://localhost${url}`,
+    nextConfig,
+    ...(cookies ? { cookies } : {}),
+  })
   const rewrite = response.headers.get('x-middleware-rewrite')
   return { rewrite: rewrite === null ? null : new URL(rewrite).pathname, headers: response.headers }
 }
@@ -152,15 +180,26 @@ describe("next.config.ts's rewrites", () => {
 
   it('render the page per request for any session cookie, and for the notices after signing out', async () => {
     for (const page of PRERENDERED_PAGES) {
-      for (const name of SESSION_COOKIE_NAMES) expect((await configured(page, { [name]: 'x' })).rewrite, `${page} ${name}`).toBeNull()
-      for (const query of ['signed_out=local', 'state=abc']) expect((await configured(`${page}?${query}`)).rewrite, `${page}?${query}`).toBeNull()
+      for (const name of SESSION_COOKIE_NAMES)
+        expect((await configured(page, { [name]: 'x' })).rewrite, `${page} ${name}`).toBeNull()
+      for (const query of ['signed_out=local', 'state=abc'])
+        expect((await configured(`${page}?${query}`)).rewrite, `${page}?${query}`).toBeNull()
     }
     // Cookies that are not the session's (the login's transaction, the logout state, anyone's analytics) change nothing.
     expect((await configured('/', { 'txn.abc': 'x', 'logout-state': 'x', sessions: 'x' })).rewrite).toBe('/anonymous')
   })
 
   it('leave every other address alone', async () => {
-    for (const url of ['/profile', '/profile/apis', '/sign-in', '/no-such-page', '/anonymous', '/api/health', '/auth/login', '/icon.svg']) {
+    for (const url of [
+      '/profile',
+      '/profile/apis',
+      '/sign-in',
+      '/no-such-page',
+      '/anonymous',
+      '/api/health',
+      '/auth/login',
+      '/icon.svg',
+    ]) {
       expect((await configured(url)).rewrite, url).toBeNull()
     }
   })
@@ -181,6 +220,8 @@ describe('the login URL', () => {
   it('carries where to come back to and the options, encoded', () => {
     expect(loginPath()).toBe('/auth/login')
     expect(loginPath('/profile')).toBe('/auth/login?returnTo=%2Fprofile')
-    expect(loginPath('/profile/security', { prompt: 'login', max_age: '300' })).toBe('/auth/login?returnTo=%2Fprofile%2Fsecurity&prompt=login&max_age=300')
+    expect(loginPath('/profile/security', { prompt: 'login', max_age: '300' })).toBe(
+      '/auth/login?returnTo=%2Fprofile%2Fsecurity&prompt=login&max_age=300',
+    )
   })
 })

@@ -65,7 +65,11 @@ export const PUBLIC_PAGE_QUERY = ['signed_out', 'state'] as const
  * allow-listed options (lib/oidc/auth-params.ts): for links, redirects from
  * pages, and the error page's "try again".
  */
-export function loginPath(returnTo?: string, options: Readonly<Record<string, string>> = {}, providerId?: string): string {
+export function loginPath(
+  returnTo?: string,
+  options: Readonly<Record<string, string>> = {},
+  providerId?: string,
+): string {
   const query = new URLSearchParams({ ...(returnTo !== undefined ? { returnTo } : {}), ...options }).toString()
   // At one provider (`/auth/login/<id>`, even `default`'s): a step-up, or a retry, goes back where the session began.
   const path = providerId === undefined ? AUTH_ROUTES.login : `${AUTH_ROUTES.login}/${providerId}`

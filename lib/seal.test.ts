@@ -22,7 +22,10 @@ describe('seal and open', () => {
     // Once the old secret is dropped, the value opens no more.
     expect(await open(before, [NEW], 60, isGreeting)).toBeUndefined()
     // And nothing sealed now needs the old secret.
-    expect(await open(await seal({ hello: 'new' }, [NEW, OLD], 60), [NEW], 60, isGreeting)).toEqual({ data: { hello: 'new' }, stale: false })
+    expect(await open(await seal({ hello: 'new' }, [NEW, OLD], 60), [NEW], 60, isGreeting)).toEqual({
+      data: { hello: 'new' },
+      stale: false,
+    })
   })
 
   it('reads a tampered, truncated, extended or foreign value as nothing, never an exception', async () => {
@@ -37,7 +40,8 @@ describe('seal and open', () => {
       empty: '',
       missing: undefined,
     }
-    for (const [name, value] of Object.entries(cases)) expect(await open(value, [NEW], 60, isGreeting), name).toBeUndefined()
+    for (const [name, value] of Object.entries(cases))
+      expect(await open(value, [NEW], 60, isGreeting), name).toBeUndefined()
   })
 
   it("reads an expired value as nothing (past its ttl and iron's minute of clock skew)", async () => {

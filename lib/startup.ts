@@ -32,7 +32,10 @@ export async function checkAtStartup(): Promise<void> {
   afterFirstAnswer(
     () =>
       void warmUp(providers).catch((error: unknown) =>
-        log.error('startup.warm_up_failed', `the warm-up failed: ${error instanceof Error ? error.message : String(error)}`),
+        log.error(
+          'startup.warm_up_failed',
+          `the warm-up failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       ),
   )
 }
@@ -86,7 +89,11 @@ async function checkProvider(oidc: OidcConfig, several: boolean): Promise<void> 
         }
       },
       (error: unknown) =>
-        log.warn('auth.client_key_unusable', `${keyVariable} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { provider: oidc.id }),
+        log.warn(
+          'auth.client_key_unusable',
+          `${keyVariable} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+          { provider: oidc.id },
+        ),
     )
   }
 

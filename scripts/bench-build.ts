@@ -12,7 +12,10 @@ import { BENCH_DIST_DIR, COLD_START } from './bench/settings.ts'
 
 const env = { ...process.env, BENCH_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' }
 execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env })
-execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts', BENCH_DIST_DIR], { stdio: 'inherit', env })
+execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts', BENCH_DIST_DIR], {
+  stdio: 'inherit',
+  env,
+})
 buildBareApp()
 
 /**
@@ -30,5 +33,9 @@ function buildBareApp(): void {
     cpSync('node_modules', join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true })
   }
   // Its own copy of Next, which finds React in the same node_modules (one React, as in any app).
-  execFileSync(process.execPath, [join(dir, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', cwd: dir, env: { ...env, BENCH_BUILD: '' } })
+  execFileSync(process.execPath, [join(dir, 'node_modules/next/dist/bin/next'), 'build'], {
+    stdio: 'inherit',
+    cwd: dir,
+    env: { ...env, BENCH_BUILD: '' },
+  })
 }

@@ -44,7 +44,15 @@ import { measureMiddleware } from './bench/middleware-size.ts'
 import { startedApps, startPair } from './bench/pair.ts'
 import { budgets, renderReport, type Results } from './bench/report.ts'
 import { sessionSize } from './bench/session-size.ts'
-import { BENCH_STORE_DIR, COLD_START, LOGIN_COUNT, RESULTS_FILE, STANDALONE_SERVER, STORE_COMPARE, STORE_SESSIONS } from './bench/settings.ts'
+import {
+  BENCH_STORE_DIR,
+  COLD_START,
+  LOGIN_COUNT,
+  RESULTS_FILE,
+  STANDALONE_SERVER,
+  STORE_COMPARE,
+  STORE_SESSIONS,
+} from './bench/settings.ts'
 import { compareStores } from './bench/store-compare.ts'
 import { storeMemory } from './bench/store-memory.ts'
 import { compareRuntimes, middlewareRuntime } from './bench/runtimes.ts'
@@ -53,7 +61,9 @@ import { freePort, startRedisServer } from './redis-server.ts'
 
 function requireBuild(): void {
   if (!existsSync(STANDALONE_SERVER) || !existsSync(COLD_START.bareServer)) {
-    console.error(`No benchmark build found (${STANDALONE_SERVER} or ${COLD_START.bareServer} is missing): run \`npm run bench\`, which builds it first.`)
+    console.error(
+      `No benchmark build found (${STANDALONE_SERVER} or ${COLD_START.bareServer} is missing): run \`npm run bench\`, which builds it first.`,
+    )
     process.exit(1)
   }
 }
@@ -123,7 +133,9 @@ async function measureStores() {
   const redis = await startRedis()
   progress(`session store comparison: ${STORE_COMPARE.runs} runs of fresh server pairs…`)
   const comparison = await compareStores(redis.url, (r) =>
-    progress(`run ${r.run + 1}: in-process ${r.inProcess.toFixed(0)} req/s, Redis ${r.redis.toFixed(0)} req/s (${r.ratio.toFixed(2)})`),
+    progress(
+      `run ${r.run + 1}: in-process ${r.inProcess.toFixed(0)} req/s, Redis ${r.redis.toFixed(0)} req/s (${r.ratio.toFixed(2)})`,
+    ),
   )
   progress(`${STORE_SESSIONS} sign-ins for Redis's memory per session…`)
   const pair = await startPair('redis', redis.url)
@@ -170,7 +182,9 @@ async function measure(): Promise<Results> {
   const apiCalls = await apiCallCosts(progress)
   progress('OpenTelemetry on against off…')
   const telemetry = await telemetryCost((r) =>
-    progress(`OpenTelemetry: off ${r.off.toFixed(0)} req/s, on ${r.on.toFixed(0)} req/s (${(r.on / r.off).toFixed(2)})`),
+    progress(
+      `OpenTelemetry: off ${r.off.toFixed(0)} req/s, on ${r.on.toFixed(0)} req/s (${(r.on / r.off).toFixed(2)})`,
+    ),
   )
   const scale = await measureScale(progress)
   const runtimes = process.env.BENCH_COMPARE_RUNTIMES === '1' ? await compareRuntimes(progress) : undefined
@@ -201,7 +215,10 @@ async function measure(): Promise<Results> {
 
 /** What each server printed, for a failure that may be the server's. */
 function printServerLogs(error: unknown): void {
-  const logs = error instanceof AppServerError ? [{ name: 'failed server', log: error.serverLog }] : startedApps.map((a) => ({ name: a.name, log: a.log() }))
+  const logs =
+    error instanceof AppServerError
+      ? [{ name: 'failed server', log: error.serverLog }]
+      : startedApps.map((a) => ({ name: a.name, log: a.log() }))
   for (const { name, log } of logs) {
     console.error(`\n--- ${name} server output (last 100 lines) ---\n${log.split('\n').slice(-100).join('\n')}`)
   }
@@ -217,7 +234,11 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS_FILE, report)
     console.log(report)
     const misses = budgets(results).filter((b) => !b.pass).length
-    progress(misses === 0 ? `all budgets met; report in ${RESULTS_FILE}` : `MISS: ${misses} budget(s) missed; report in ${RESULTS_FILE}`)
+    progress(
+      misses === 0
+        ? `all budgets met; report in ${RESULTS_FILE}`
+        : `MISS: ${misses} budget(s) missed; report in ${RESULTS_FILE}`,
+    )
     return 0
   } catch (error) {
     console.error(`\nThe benchmark failed: ${error instanceof Error ? error.message : String(error)}`)

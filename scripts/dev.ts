@@ -101,13 +101,22 @@ if (!env.OIDC_ISSUER) {
   }
   lines.push(
     `Identity provider: ${idp.issuer} (embedded local provider; set OIDC_ISSUER to use your own)`,
-    ...(partner ? [`Second provider: ${partner.issuer} ("partner"; the same demo users, who are other users there; e-mail domain partner.example)`] : []),
+    ...(partner
+      ? [
+          `Second provider: ${partner.issuer} ("partner"; the same demo users, who are other users there; e-mail domain partner.example)`,
+        ]
+      : []),
     `Demo API:          ${env.API_ENDPOINT}`,
     ...(withApis
-      ? [`APIs (APIS):       orders ${demoApis.orders}/v1, reports ${demoApis.reports}${dpop ? ', with DPoP' : ', whoami'}: the profile has a row for each`]
+      ? [
+          `APIs (APIS):       orders ${demoApis.orders}/v1, reports ${demoApis.reports}${dpop ? ', with DPoP' : ', whoami'}: the profile has a row for each`,
+        ]
       : []),
     'Demo users:',
-    ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`),
+    ...DEMO_USERS.map(
+      (u) =>
+        `  ${u.username.padEnd(8)} password: ${u.password.padEnd(16)} ${String(u.claims.name)} <${String(u.claims.email)}>`,
+    ),
   )
 } else {
   lines.push(`Identity provider: ${env.OIDC_ISSUER}`)
@@ -121,10 +130,14 @@ if (!env.SESSION_SECRET) {
 console.log(['', `  Open ${appUrl.origin} and sign in.`, ...lines.map((l) => `  ${l}`), ''].join('\n'))
 
 // Loopback only: a development server has no business on the network.
-const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', '--hostname', appUrl.hostname, '--port', appUrl.port || '3000'], {
-  env,
-  stdio: 'inherit',
-})
+const next = spawn(
+  process.execPath,
+  ['node_modules/next/dist/bin/next', 'dev', '--hostname', appUrl.hostname, '--port', appUrl.port || '3000'],
+  {
+    env,
+    stdio: 'inherit',
+  },
+)
 
 async function stop(code: number): Promise<never> {
   await idp?.close()

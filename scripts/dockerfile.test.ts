@@ -73,37 +73,48 @@ function engine(): string | undefined {
 }
 
 const found = engine()
-if (!found) console.log('[dockerfile.test] no container engine answers here (docker info, podman info): the image is not built or run in this run')
+if (!found)
+  console.log(
+    '[dockerfile.test] no container engine answers here (docker info, podman info): the image is not built or run in this run',
+  )
 
 describe.skipIf(!found)('the image, built and run', () => {
-  it('reports healthy on PORT=8080, serves files it cannot change, and ships no image optimizer', { timeout: 900_000 }, async () => {
-    const cli = found!
-    const tag = `nextjs-oidc-login-test:${process.pid}`
-    const root = new URL('..', import.meta.url).pathname
-    execFileSync(cli, ['build', ...(cli === 'podman' ? ['--format', 'docker'] : []), '-t', tag, root], { stdio: 'inherit' })
-    const name = `oidc-test-${process.pid}`
-    const env = [
-      'APP_BASE_URL=http://localhost:8080',
-      `SESSION_SECRET=${'c'.repeat(40)}`,
-      'OIDC_ISSUER=http://127.0.0.1:9/',
-      'OIDC_CLIENT_ID=test',
-      'PORT=8080',
-    ]
-    execFileSync(cli, ['run', '-d', '--name', name, ...env.flatMap((e) => ['-e', e]), tag])
-    try {
-      let status = ''
-      for (let i = 0; i < 60 && status !== 'healthy'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 2_000))
-        status = execFileSync(cli, ['inspect', '--format', '{{.State.Health.Status}}', name], { encoding: 'utf8' }).trim()
+  it(
+    'reports healthy on PORT=8080, serves files it cannot change, and ships no image optimizer',
+    { timeout: 900_000 },
+    async () => {
+      const cli = found!
+      const tag = `nextjs-oidc-login-test:${process.pid}`
+      const root = new URL('..', import.meta.url).pathname
+      execFileSync(cli, ['build', ...(cli === 'podman' ? ['--format', 'docker'] : []), '-t', tag, root], {
+        stdio: 'inherit',
+      })
+      const name = `oidc-test-${process.pid}`
+      const env = [
+        'APP_BASE_URL=http://localhost:8080',
+        `SESSION_SECRET=${'c'.repeat(40)}`,
+        'OIDC_ISSUER=http://127.0.0.1:9/',
+        'OIDC_CLIENT_ID=test',
+        'PORT=8080',
+      ]
+      execFileSync(cli, ['run', '-d', '--name', name, ...env.flatMap((e) => ['-e', e]), tag])
+      try {
+        let status = ''
+        for (let i = 0; i < 60 && status !== 'healthy'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 2_000))
+          status = execFileSync(cli, ['inspect', '--format', '{{.State.Health.Status}}', name], {
+            encoding: 'utf8',
+          }).trim()
+        }
+        expect(status).toBe('healthy')
+        const exec = (script: string) => spawnSync(cli, ['exec', name, 'sh', '-c', script], { encoding: 'utf8' })
+        expect(exec('touch /app/server.js').status, 'app files are read-only to the runtime user').not.toBe(0)
+        expect(exec('touch /app/.data/probe').status, 'the data directory is writable').toBe(0)
+        expect(exec('ls /app/node_modules/sharp /app/node_modules/@img').status, 'no sharp/libvips').not.toBe(0)
+      } finally {
+        spawnSync(cli, ['rm', '-f', name])
+        spawnSync(cli, ['rmi', '-f', tag])
       }
-      expect(status).toBe('healthy')
-      const exec = (script: string) => spawnSync(cli, ['exec', name, 'sh', '-c', script], { encoding: 'utf8' })
-      expect(exec('touch /app/server.js').status, 'app files are read-only to the runtime user').not.toBe(0)
-      expect(exec('touch /app/.data/probe').status, 'the data directory is writable').toBe(0)
-      expect(exec('ls /app/node_modules/sharp /app/node_modules/@img').status, 'no sharp/libvips').not.toBe(0)
-    } finally {
-      spawnSync(cli, ['rm', '-f', name])
-      spawnSync(cli, ['rmi', '-f', tag])
-    }
-  })
+    },
+  )
 })

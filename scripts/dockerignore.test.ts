@@ -18,7 +18,15 @@ const rules = readFileSync(new URL('../.dockerignore', import.meta.url), 'utf8')
     const glob = line.replace(/^!/, '').replace(/^\/+/, '').replace(/\/+$/, '')
     const source = glob
       .split(/(\*\*|\*|\?)/)
-      .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .map((part) =>
+        part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part === '?'
+              ? '[^/]'
+              : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+      )
       .join('')
     return { keep, pattern: new RegExp(`^${source}(/.*)?$`) }
   })
@@ -30,20 +38,31 @@ function excluded(path: string): boolean {
 }
 
 describe('.dockerignore', () => {
-  it.each(['.data/sessions.sqlite', '.data/sessions.sqlite-wal'])('keeps the local session store %s out of the image', (path) => {
-    expect(excluded(path)).toBe(true)
-  })
-
-  it.each(['.env', '.env.local', '.env.production', '.env.production.local', '.env.development', '.env.staging', '.env.test.local'])(
-    'keeps %s out of the image',
+  it.each(['.data/sessions.sqlite', '.data/sessions.sqlite-wal'])(
+    'keeps the local session store %s out of the image',
     (path) => {
       expect(excluded(path)).toBe(true)
     },
   )
 
-  it.each(['.env.example', 'package.json', 'app/layout.tsx', 'lib/config/index.ts', 'idp/server.ts'])('lets %s in', (path) => {
-    expect(excluded(path)).toBe(false)
+  it.each([
+    '.env',
+    '.env.local',
+    '.env.production',
+    '.env.production.local',
+    '.env.development',
+    '.env.staging',
+    '.env.test.local',
+  ])('keeps %s out of the image', (path) => {
+    expect(excluded(path)).toBe(true)
   })
+
+  it.each(['.env.example', 'package.json', 'app/layout.tsx', 'lib/config/index.ts', 'idp/server.ts'])(
+    'lets %s in',
+    (path) => {
+      expect(excluded(path)).toBe(false)
+    },
+  )
 
   it.each(['node_modules/next/package.json', '.next/standalone/server.js', '.git/HEAD'])('keeps %s out', (path) => {
     expect(excluded(path)).toBe(true)

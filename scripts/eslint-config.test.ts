@@ -25,11 +25,19 @@ describe('the folders rules, as ESLint applies them', () => {
     ['lib/oidc/fixture.ts', "import { loginErrorPage } from '../http/pages'", /lib\/oidc\/ is the protocol/],
     ['lib/oidc/fixture.ts', "import { readSessionCookie } from '../session/cookies'", /lib\/oidc\/ is the protocol/],
     ['lib/session/fixture.ts', "import { createHash } from 'node:crypto'", /Web APIs only/],
-    ['lib/session/fixture.ts', "import { getSessionStore } from './store'", /may not reach the network, the session store/],
+    [
+      'lib/session/fixture.ts',
+      "import { getSessionStore } from './store'",
+      /may not reach the network, the session store/,
+    ],
     ['middleware.ts', "import { log } from './lib/log/log'", /may not reach the network, the session store or the log/],
     ['middleware.ts', "import { getProvider } from './lib/oidc/provider'", /may not reach the network/],
     ['lib/cookies/fixture.ts', "import 'server-only'", /Web APIs only/],
-    ['lib/config/fixture.ts', "import { seal } from '../seal'", /lib\/config\/ imports nothing of ours but lib\/routes.ts/],
+    [
+      'lib/config/fixture.ts',
+      "import { seal } from '../seal'",
+      /lib\/config\/ imports nothing of ours but lib\/routes.ts/,
+    ],
     ['lib/config/fixture.ts', "import { readFileSync } from 'node:fs'", /Web APIs only/],
     ['app/fixture.ts', "import { unsignedJwt } from '@/lib/testing/tokens'", /lib\/testing\/ is for tests only/],
   ])('%s may not `%s`', async (path, source, expected) => {

@@ -15,10 +15,18 @@ const READY_TIMEOUT_MS = 30_000
 
 /** redis-cli, which Debian's redis-server package brings (redis-tools), or REDIS_CLI. */
 export function redisCliBinary(): string {
-  for (const candidate of [process.env.REDIS_CLI, 'redis-cli', '/usr/bin/redis-cli', '/usr/local/bin/redis-cli', '/opt/homebrew/bin/redis-cli']) {
+  for (const candidate of [
+    process.env.REDIS_CLI,
+    'redis-cli',
+    '/usr/bin/redis-cli',
+    '/usr/local/bin/redis-cli',
+    '/opt/homebrew/bin/redis-cli',
+  ]) {
     if (candidate && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0) return candidate
   }
-  throw new Error('redis-cli was not found (it comes with redis-server: Debian/Ubuntu redis-tools, macOS brew install redis); or set REDIS_CLI.')
+  throw new Error(
+    'redis-cli was not found (it comes with redis-server: Debian/Ubuntu redis-tools, macOS brew install redis); or set REDIS_CLI.',
+  )
 }
 
 /** One command to one node, its answer as text. */
@@ -62,7 +70,12 @@ async function clusterNodes(port: number): Promise<ClusterNode[]> {
   })
 }
 
-export async function startRedisCluster(options: { dir: string; masters?: number; replicas?: number; ports?: readonly number[] }): Promise<RedisCluster> {
+export async function startRedisCluster(options: {
+  dir: string
+  masters?: number
+  replicas?: number
+  ports?: readonly number[]
+}): Promise<RedisCluster> {
   const masters = options.masters ?? 3
   const replicas = options.replicas ?? 1
   const nodes: RedisServer[] = []
@@ -78,12 +91,26 @@ export async function startRedisCluster(options: { dir: string; masters?: number
           dir: join(options.dir, String(port)),
           empty: true,
           // A node that stops answering for a second is failed over: a test does not wait long.
-          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000'],
+          extraArgs: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '1000',
+          ],
         }),
       )
     }
     const seeds = nodes.map((node) => `${HOST}:${node.port}`)
-    await run(redisCliBinary(), ['--cluster', 'create', ...seeds, '--cluster-replicas', String(replicas), '--cluster-yes'])
+    await run(redisCliBinary(), [
+      '--cluster',
+      'create',
+      ...seeds,
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ])
 
     const whole = async () => {
       const deadline = Date.now() + READY_TIMEOUT_MS
@@ -93,7 +120,9 @@ export async function startRedisCluster(options: { dir: string; masters?: number
             try {
               const info = await nodeCommand(node.port, 'cluster', 'info')
               const known = await clusterNodes(node.port)
-              const served = known.filter((n) => n.flags.includes('master') && !n.flags.some((f) => f.startsWith('fail'))).flatMap((n) => n.slots)
+              const served = known
+                .filter((n) => n.flags.includes('master') && !n.flags.some((f) => f.startsWith('fail')))
+                .flatMap((n) => n.slots)
               const count = served.reduce((sum, [from, to]) => sum + to - from + 1, 0)
               return info.includes('cluster_state:ok') && count === 16384
             } catch {
@@ -110,7 +139,10 @@ export async function startRedisCluster(options: { dir: string; masters?: number
     // Every replica in sync with its master before anything is written.
     for (const node of nodes) {
       const deadline = Date.now() + READY_TIMEOUT_MS
-      while ((await nodeCommand(node.port, 'role')).startsWith('slave') && !(await nodeCommand(node.port, 'role')).includes('connected')) {
+      while (
+        (await nodeCommand(node.port, 'role')).startsWith('slave') &&
+        !(await nodeCommand(node.port, 'role')).includes('connected')
+      ) {
         if (Date.now() > deadline) throw new Error(`replica ${node.port} did not sync in time`)
         await sleep(100)
       }
@@ -131,7 +163,10 @@ export async function startRedisCluster(options: { dir: string; masters?: number
         const port = await anyPort()
         const slot = Number(await nodeCommand(port, 'cluster', 'keyslot', key))
         const owner = (await clusterNodes(port)).find(
-          (n) => n.flags.includes('master') && !n.flags.some((f) => f.startsWith('fail')) && n.slots.some(([from, to]) => slot >= from && slot <= to),
+          (n) =>
+            n.flags.includes('master') &&
+            !n.flags.some((f) => f.startsWith('fail')) &&
+            n.slots.some(([from, to]) => slot >= from && slot <= to),
         )
         if (!owner) throw new Error(`no master serves slot ${slot}`)
         return owner.port

@@ -34,7 +34,10 @@ export interface RedisSentinelSetup {
 }
 
 /** `ports`: the master's, the replica's and the three Sentinels' (default: free ones). */
-export async function startRedisSentinel(options: { dir: string; ports?: readonly number[] }): Promise<RedisSentinelSetup> {
+export async function startRedisSentinel(options: {
+  dir: string
+  ports?: readonly number[]
+}): Promise<RedisSentinelSetup> {
   const port = async (i: number) => options.ports?.[i] ?? (await freePort())
   const password = 'data-password-for-tests'
   const sentinelPassword = 'sentinel-password-for-tests'
@@ -44,7 +47,8 @@ export async function startRedisSentinel(options: { dir: string; ports?: readonl
     await Promise.all([...watchers, ...servers].map((server) => server.stop().catch(() => {})))
   }
   const command = (port: number, ...args: string[]) => nodeCommand(port, '-a', password, '--no-auth-warning', ...args)
-  const askSentinel = (port: number, ...args: string[]) => nodeCommand(port, '-a', sentinelPassword, '--no-auth-warning', ...args)
+  const askSentinel = (port: number, ...args: string[]) =>
+    nodeCommand(port, '-a', sentinelPassword, '--no-auth-warning', ...args)
   try {
     const masterPort = await port(0)
     servers.push(await startRedisServer({ port: masterPort, dir: join(options.dir, 'master'), empty: true, password }))
@@ -94,7 +98,8 @@ export async function startRedisSentinel(options: { dir: string; ports?: readonl
         const lines = master.split('\n')
         const field = (name: string) => lines[lines.indexOf(name) + 1]
         if (field('num-slaves') === '1' && field('num-other-sentinels') === '2') break
-        if (Date.now() > until) throw new Error(`Sentinel ${sentinel.port} did not learn the replica and the other Sentinels in time`)
+        if (Date.now() > until)
+          throw new Error(`Sentinel ${sentinel.port} did not learn the replica and the other Sentinels in time`)
         await sleep(100)
       }
     }
@@ -109,7 +114,12 @@ export async function startRedisSentinel(options: { dir: string; ports?: readonl
       stop,
       masterPort: async () => {
         for (const sentinel of watchers) {
-          const answer = await askSentinel(sentinel.port, 'sentinel', 'get-master-addr-by-name', SENTINEL_MASTER_NAME).catch(() => '')
+          const answer = await askSentinel(
+            sentinel.port,
+            'sentinel',
+            'get-master-addr-by-name',
+            SENTINEL_MASTER_NAME,
+          ).catch(() => '')
           const port = Number(answer.split('\n')[1])
           if (port) return port
         }

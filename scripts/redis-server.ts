@@ -121,14 +121,20 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 }
 
 /** Starts redis-server with these arguments and waits until it answers on `port`. */
-export async function spawnRedis(binary: string, args: readonly string[], port: number, log?: (chunk: string) => void): Promise<RedisServer> {
+export async function spawnRedis(
+  binary: string,
+  args: readonly string[],
+  port: number,
+  log?: (chunk: string) => void,
+): Promise<RedisServer> {
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString()))
 
   const deadline = Date.now() + START_TIMEOUT_MS
   while (!(await answersPing(port))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}) before answering on port ${port}`)
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited (${child.exitCode}) before answering on port ${port}`)
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
       throw new Error(`redis-server did not answer on port ${port} within ${START_TIMEOUT_MS} ms`)
@@ -136,5 +142,10 @@ export async function spawnRedis(binary: string, args: readonly string[], port: 
     await sleep(50)
   }
 
-  return { url: `redis://${HOST}:${port}`, port, stop: stopper(child, STOP_TIMEOUT_MS), kill: () => child.kill('SIGKILL') }
+  return {
+    url: `redis://${HOST}:${port}`,
+    port,
+    stop: stopper(child, STOP_TIMEOUT_MS),
+    kill: () => child.kill('SIGKILL'),
+  }
 }

@@ -15,7 +15,9 @@ if (!existsSync(server)) {
   process.exit(1)
 }
 
-const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
+const { values } = parseArgs({
+  options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+})
 nextEnv.loadEnvConfig(process.cwd(), false)
 if (values.port) process.env.PORT = values.port
 if (values.hostname) process.env.HOSTNAME = values.hostname

@@ -25,5 +25,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
 async function signOutNotice(query: Query): Promise<HomeNotice> {
   if (query.signed_out === 'local') return 'signed-out-locally'
   const expected = (await cookies()).get(cookieName('logoutState', getConfig().session))?.value
-  return isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected) ? 'back-from-provider' : undefined
+  return isOurLogoutReturn(typeof query.state === 'string' ? query.state : undefined, expected)
+    ? 'back-from-provider'
+    : undefined
 }

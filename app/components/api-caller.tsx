@@ -10,7 +10,8 @@ function failureWords(httpStatus: number, result: Result): string | undefined {
   if (httpStatus === 401) return 'You are no longer signed in. Sign in again to call the API.'
   if (result.error_description) return `The API call failed: ${result.error_description}`
   if (httpStatus >= 400) return `The API call failed (HTTP ${httpStatus}).`
-  if (typeof result.status === 'number' && result.status >= 400) return `The API refused the call (HTTP ${result.status}).`
+  if (typeof result.status === 'number' && result.status >= 400)
+    return `The API refused the call (HTTP ${result.status}).`
   return undefined
 }
 

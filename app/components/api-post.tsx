@@ -21,7 +21,11 @@ export function ApiPost({ action }: { action: (previous: PostResults | undefined
           data-testid={`action-result-${r.api}`}
           className="max-w-full overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs break-all whitespace-pre-wrap text-slate-100"
         >
-          {JSON.stringify({ api: r.api, status: r.status, ...(r.message ? { message: r.message } : { body: r.body }) }, null, 2)}
+          {JSON.stringify(
+            { api: r.api, status: r.status, ...(r.message ? { message: r.message } : { body: r.body }) },
+            null,
+            2,
+          )}
         </pre>
       ))}
     </form>

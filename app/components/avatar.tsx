@@ -13,7 +13,14 @@ export function Avatar({ user, size }: { user: UserClaims; size: keyof typeof SI
   if (picture && /^https?:\/\//.test(picture)) {
     return (
       // eslint-disable-next-line @next/next/no-img-element -- the picture lives at the provider, not in our image pipeline
-      <img src={picture} alt="" width={pixels} height={pixels} referrerPolicy="no-referrer" className={`${box} rounded-full bg-slate-200 object-cover`} />
+      <img
+        src={picture}
+        alt=""
+        width={pixels}
+        height={pixels}
+        referrerPolicy="no-referrer"
+        className={`${box} rounded-full bg-slate-200 object-cover`}
+      />
     )
   }
   const initials = displayName(user)
@@ -23,7 +30,10 @@ export function Avatar({ user, size }: { user: UserClaims; size: keyof typeof SI
     .slice(0, 2)
     .toUpperCase()
   return (
-    <span aria-hidden className={`${box} ${text} inline-flex items-center justify-center rounded-full bg-indigo-100 font-semibold text-indigo-700`}>
+    <span
+      aria-hidden
+      className={`${box} ${text} inline-flex items-center justify-center rounded-full bg-indigo-100 font-semibold text-indigo-700`}
+    >
       {initials}
     </span>
   )

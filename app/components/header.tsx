@@ -33,7 +33,10 @@ export function Header({ state }: { state: SessionState }) {
               {displayName(user)}
             </span>
             <form method="post" action={AUTH_ROUTES.logout}>
-              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100">
+              <button
+                type="submit"
+                className="rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100"
+              >
                 Sign out
               </button>
             </form>
@@ -43,7 +46,10 @@ export function Header({ state }: { state: SessionState }) {
             Signing in is paused: sessions cannot be checked right now
           </span>
         ) : (
-          <a href={loginPath()} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+          <a
+            href={loginPath()}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500"
+          >
             Sign in
           </a>
         )}

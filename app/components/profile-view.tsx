@@ -41,7 +41,9 @@ function ClaimsTable({ claims, testId }: { claims: Record<string, Claim>; testId
               <th scope="row" className="px-4 py-2 align-top font-mono font-medium whitespace-nowrap text-slate-700">
                 {name}
               </th>
-              <td className="px-4 py-2 font-mono whitespace-pre-wrap wrap-anywhere text-slate-900">{formatClaim(name, value)}</td>
+              <td className="px-4 py-2 font-mono whitespace-pre-wrap wrap-anywhere text-slate-900">
+                {formatClaim(name, value)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -63,7 +65,11 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 
 /** What the user's last action did: shown at the top of the profile, in words. */
 export type ProfileNotice =
-  { kind: 'refreshed'; at: number } | { kind: 'refresh-failed' } | { kind: 'signed-out-others' } | { kind: 'signed-out-one' } | { kind: 'signed-out-none' }
+  | { kind: 'refreshed'; at: number }
+  | { kind: 'refresh-failed' }
+  | { kind: 'signed-out-others' }
+  | { kind: 'signed-out-one' }
+  | { kind: 'signed-out-none' }
 
 function utcTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(11, 19)
@@ -83,8 +89,13 @@ function Notice({ notice, session }: { notice: ProfileNotice; session: Session }
       )
     case 'refresh-failed':
       return (
-        <p role="alert" data-testid="notice" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
-          The identity provider could not refresh your tokens just now. You are still signed in; the app will try again shortly.
+        <p
+          role="alert"
+          data-testid="notice"
+          className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        >
+          The identity provider could not refresh your tokens just now. You are still signed in; the app will try again
+          shortly.
         </p>
       )
     case 'signed-out-others':
@@ -101,7 +112,11 @@ function Notice({ notice, session }: { notice: ProfileNotice; session: Session }
       )
     case 'signed-out-none':
       return (
-        <p role="status" data-testid="notice" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+        <p
+          role="status"
+          data-testid="notice"
+          className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        >
           That session was already signed out. This one goes on.
         </p>
       )
@@ -137,21 +152,26 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
           </p>
           <p className="text-sm text-slate-500" data-testid="session-expiry">
             Session expires in <Countdown at={session.expiresAt} now={now} />, at{' '}
-            <time dateTime={isoTime(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or after{' '}
-            {Math.round(config.idleTimeout / 60)} minutes without activity (<Countdown at={idleEndsAt} now={now} /> from now).
+            <time dateTime={isoTime(session.expiresAt)}>{new Date(session.expiresAt * 1000).toUTCString()}</time>, or
+            after {Math.round(config.idleTimeout / 60)} minutes without activity (
+            <Countdown at={idleEndsAt} now={now} /> from now).
           </p>
         </div>
       </section>
 
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Your claims</h2>
-        <p className="text-sm text-slate-600">What the provider released about you, from the validated ID token and the userinfo endpoint.</p>
+        <p className="text-sm text-slate-600">
+          What the provider released about you, from the validated ID token and the userinfo endpoint.
+        </p>
         <ClaimsTable claims={user} testId="claims" />
       </section>
 
       <section className="space-y-4">
         <h2 className="text-lg font-semibold">Tokens</h2>
-        <p className="text-sm text-slate-600">The tokens stay on the server, sealed in your session cookie. This is what they say.</p>
+        <p className="text-sm text-slate-600">
+          The tokens stay on the server, sealed in your session cookie. This is what they say.
+        </p>
         <dl className="grid gap-3 sm:grid-cols-3">
           <Fact label="Access token expires" testId="access-token-expiry">
             {session.accessTokenExpiresAt ? <Countdown at={session.accessTokenExpiresAt} now={now} /> : 'not stated'}
@@ -189,7 +209,9 @@ export function ProfileView({ session, notice }: { session: Session; notice?: Pr
         <a href="/profile/security" className="font-semibold text-indigo-600 hover:underline">
           Security settings
         </a>{' '}
-        <span className="text-slate-600">open only to a sign-in from the last five minutes; an older one is sent to the provider again (step-up).</span>
+        <span className="text-slate-600">
+          open only to a sign-in from the last five minutes; an older one is sent to the provider again (step-up).
+        </span>
       </section>
     </div>
   )

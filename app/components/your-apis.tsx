@@ -49,7 +49,11 @@ export function YourApis({ session, now }: { session: Session; now: number }) {
       </p>
       <ul className="space-y-4">
         {apis.map((api) => (
-          <li key={api.name} data-testid={`api-row-${api.name}`} className="space-y-3 rounded-xl border border-slate-200 bg-white p-4">
+          <li
+            key={api.name}
+            data-testid={`api-row-${api.name}`}
+            className="space-y-3 rounded-xl border border-slate-200 bg-white p-4"
+          >
             <h3 className="font-semibold">{api.name}</h3>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="text-slate-500">Token</dt>

@@ -26,7 +26,9 @@ async function liveSessions(session: Session): Promise<StoredSession[] | undefin
   try {
     const now = nowSeconds()
     // A session unused for longer than the idle timeout is over, whatever the store still holds of it.
-    return (await getSessionStore().list(sessionRef(session))).filter((s) => s.lastSeenAt + config.idleTimeout > now || s.id === session.id)
+    return (await getSessionStore().list(sessionRef(session))).filter(
+      (s) => s.lastSeenAt + config.idleTimeout > now || s.id === session.id,
+    )
   } catch (error) {
     if (!isStoreUnavailable(error)) throw error
     log.warn('store.list_failed', `the sessions list could not be loaded: ${error.message}`)
@@ -43,14 +45,16 @@ export async function YourSessions({ session }: { session: Session }) {
   const now = nowSeconds()
   const others = sessions?.filter((s) => s.id !== session.id).length ?? 0
   // This device first, then the most recently seen.
-  const shown = sessions && [...sessions].sort((a, b) => Number(b.id === session.id) - Number(a.id === session.id)).slice(0, SHOWN)
+  const shown =
+    sessions && [...sessions].sort((a, b) => Number(b.id === session.id) - Number(a.id === session.id)).slice(0, SHOWN)
   const perProcess = getSessionStore().kind === 'memory'
   return (
     <section id="sessions" className="space-y-3" data-testid="sessions">
       <h2 className="text-lg font-semibold">Your sessions</h2>
       <p className="text-sm text-slate-600">
-        Where you are signed in to this app{perProcess ? ' (as far as this machine has seen)' : ''}. Signing out of a session ends it at once, wherever its
-        cookie is. A device that is still signed in at your identity provider may sign in here again without a password: for a lost device, sign out there too.
+        Where you are signed in to this app{perProcess ? ' (as far as this machine has seen)' : ''}. Signing out of a
+        session ends it at once, wherever its cookie is. A device that is still signed in at your identity provider may
+        sign in here again without a password: for a lost device, sign out there too.
       </p>
       {sessions === undefined ? (
         <p role="status" className="text-sm text-amber-800">
@@ -59,11 +63,18 @@ export async function YourSessions({ session }: { session: Session }) {
       ) : (
         <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
           {shown!.map((s) => (
-            <li key={s.id} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3" data-testid="session-row">
+            <li
+              key={s.id}
+              className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3"
+              data-testid="session-row"
+            >
               <span className="font-medium">
                 {s.device}
                 {s.id === session.id && (
-                  <span data-testid="this-device" className="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-semibold text-indigo-700">
+                  <span
+                    data-testid="this-device"
+                    className="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-semibold text-indigo-700"
+                  >
                     this device
                   </span>
                 )}
@@ -100,7 +111,11 @@ export async function YourSessions({ session }: { session: Session }) {
       <div className="flex flex-wrap gap-3">
         <form method="post" action={AUTH_ROUTES.logout}>
           <input type="hidden" name="scope" value="others" />
-          <button type="submit" disabled={others === 0} className={`${BUTTON} border-slate-300 bg-white text-slate-700 hover:bg-slate-100`}>
+          <button
+            type="submit"
+            disabled={others === 0}
+            className={`${BUTTON} border-slate-300 bg-white text-slate-700 hover:bg-slate-100`}
+          >
             Sign out of other sessions
           </button>
         </form>

@@ -4,7 +4,14 @@
  */
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test'
 import { HOSTILE_APPS, HOSTILE_CONTROL, type HostileTenant } from '../environment.ts'
-import type { BackchannelResult, Defect, DiscoveryMode, LoginQuirks, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import type {
+  BackchannelResult,
+  Defect,
+  DiscoveryMode,
+  LoginQuirks,
+  LoginRecord,
+  LogoutTokenDefect,
+} from './defects.ts'
 
 export interface HostileLogin {
   readonly state: string
@@ -14,12 +21,27 @@ export interface HostileLogin {
 }
 
 /** Tells the provider how to get this login wrong; `sub` signs in a user of the test's own instead of the shared one. */
-export async function setDefect(request: APIRequestContext, tenant: HostileTenant, state: string, defect: Defect, sub?: string): Promise<void> {
-  expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`, { data: { defect, ...(sub ? { sub } : {}) } })).ok()).toBe(true)
+export async function setDefect(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  state: string,
+  defect: Defect,
+  sub?: string,
+): Promise<void> {
+  expect(
+    (
+      await request.post(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`, { data: { defect, ...(sub ? { sub } : {}) } })
+    ).ok(),
+  ).toBe(true)
 }
 
 /** Tells the provider how this login's refresh, revocation and API calls should go. */
-export async function setQuirks(request: APIRequestContext, tenant: HostileTenant, state: string, quirks: LoginQuirks): Promise<void> {
+export async function setQuirks(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  state: string,
+  quirks: LoginQuirks,
+): Promise<void> {
   expect((await request.post(`${HOSTILE_CONTROL}/${tenant}/quirks/${state}`, { data: quirks })).ok()).toBe(true)
 }
 
@@ -27,16 +49,28 @@ export async function setDiscovery(request: APIRequestContext, mode: DiscoveryMo
   expect((await request.post(`${HOSTILE_CONTROL}/flaky/discovery`, { data: { mode } })).ok()).toBe(true)
 }
 
-export async function providerRecord(request: APIRequestContext, tenant: HostileTenant, state: string): Promise<LoginRecord> {
+export async function providerRecord(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  state: string,
+): Promise<LoginRecord> {
   return (await (await request.get(`${HOSTILE_CONTROL}/${tenant}/logins/${state}`)).json()) as LoginRecord
 }
 
-export async function providerCounts(request: APIRequestContext, tenant: HostileTenant): Promise<Record<string, number>> {
+export async function providerCounts(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+): Promise<Record<string, number>> {
   return (await (await request.get(`${HOSTILE_CONTROL}/${tenant}/counts`)).json()) as Record<string, number>
 }
 
 /** GET /auth/login; expects the redirect to the provider and returns its URL. */
-export async function startLogin(request: APIRequestContext, tenant: HostileTenant, returnTo?: string, options: Record<string, string> = {}): Promise<URL> {
+export async function startLogin(
+  request: APIRequestContext,
+  tenant: HostileTenant,
+  returnTo?: string,
+  options: Record<string, string> = {},
+): Promise<URL> {
   const app = HOSTILE_APPS[tenant]
   const query = new URLSearchParams(options)
   if (returnTo !== undefined) query.set('returnTo', returnTo)

@@ -23,7 +23,13 @@ export const REFUSED_ID_TOKENS = [
 ] as const
 
 /** ID tokens the app must accept. */
-export const ACCEPTED_ID_TOKENS = ['none', 'rotated-key', 'no-kid-single-key', 'clock-ahead-within-tolerance', 'clock-behind-within-tolerance'] as const
+export const ACCEPTED_ID_TOKENS = [
+  'none',
+  'rotated-key',
+  'no-kid-single-key',
+  'clock-ahead-within-tolerance',
+  'clock-behind-within-tolerance',
+] as const
 
 /** Authorization responses the app must refuse. */
 export const REFUSED_AUTH_RESPONSES = ['no-state', 'wrong-state', 'wrong-iss-param', 'missing-iss-param'] as const

@@ -32,20 +32,36 @@ export interface Signer {
 }
 
 /** The ID token for a login, with the login's defect (`record.defect`) built in. */
-export async function forgeIdToken(record: LoginRecord & { nonce?: string; sid?: string; sub?: string }, signer: Signer): Promise<string> {
+export async function forgeIdToken(
+  record: LoginRecord & { nonce?: string; sid?: string; sub?: string },
+  signer: Signer,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
   const d = record.defect
   const tokenIssuer = signer.tenantTemplate ? signer.issuer.replace('{tenantid}', ENTRA_TENANT_ID) : signer.issuer
   const claims: jose.JWTPayload & Record<string, unknown> = {
     iss: d === 'wrong-iss' ? 'https://evil.example' : tokenIssuer,
     sub: record.sub ?? HOSTILE_USER.sub,
-    aud: d === 'wrong-aud' ? 'someone-else' : d.startsWith('multi-aud') ? [signer.clientId, 'another-client'] : signer.clientId,
+    aud:
+      d === 'wrong-aud'
+        ? 'someone-else'
+        : d.startsWith('multi-aud')
+          ? [signer.clientId, 'another-client']
+          : signer.clientId,
     exp: d === 'expired' ? now - 120 : d === 'clock-behind-within-tolerance' ? now - 10 : now + 300,
-    iat: d === 'iat-future' ? now + 3600 : d === 'clock-ahead-within-tolerance' ? now + 20 : d === 'expired' ? now - 600 : now,
+    iat:
+      d === 'iat-future'
+        ? now + 3600
+        : d === 'clock-ahead-within-tolerance'
+          ? now + 20
+          : d === 'expired'
+            ? now - 600
+            : now,
     nonce: d === 'nonce-wrong' ? 'not-the-nonce' : record.nonce,
     name: HOSTILE_USER.name,
     auth_time: d === 'old-auth-time' || d === 'old-auth-time-fresh-userinfo' ? now - 3600 : now,
-    acr: d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
+    acr:
+      d === 'acr-weak' ? 'urn:hostile:weak' : (record.authorize?.acr_values?.split(' ')[0] ?? 'urn:hostile:password'),
     sid: record.sid,
   }
   if (d === 'multi-aud-wrong-azp') claims.azp = 'another-client'
@@ -58,7 +74,9 @@ export async function forgeIdToken(record: LoginRecord & { nonce?: string; sid?:
   if (d === 'alg-none') return new jose.UnsecuredJWT(claims).encode()
   if (d === 'alg-hs256-key-confusion') {
     // The classic confusion: the RSA public key used as an HMAC secret.
-    const secret = new TextEncoder().encode(await jose.exportSPKI((await jose.importJWK(signer.keys.rsa1.publicJwk, 'RS256')) as CryptoKey))
+    const secret = new TextEncoder().encode(
+      await jose.exportSPKI((await jose.importJWK(signer.keys.rsa1.publicJwk, 'RS256')) as CryptoKey),
+    )
     return new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: signer.keys.rsa1.kid }).sign(secret)
   }
   if (d === 'alg-unadvertised') {
@@ -78,7 +96,9 @@ export async function forgeIdToken(record: LoginRecord & { nonce?: string; sid?:
     key = await signer.rotatedKey(d)
     kid = key.kid
   }
-  const jwt = await new jose.SignJWT(claims).setProtectedHeader(kid ? { alg: key.alg, kid } : { alg: key.alg }).sign(key.privateKey)
+  const jwt = await new jose.SignJWT(claims)
+    .setProtectedHeader(kid ? { alg: key.alg, kid } : { alg: key.alg })
+    .sign(key.privateKey)
   if (d !== 'bad-signature') return jwt
   const [header, payload, signature] = jwt.split('.') as [string, string, string]
   const flipped = signature.slice(0, 10) + (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11)

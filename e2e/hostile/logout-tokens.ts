@@ -49,10 +49,14 @@ export async function forgeLogoutToken(facts: LogoutTokenFacts, defect: LogoutTo
   if (defect === 'alg-hs256-key-confusion') {
     // The classic confusion: the provider's public key used as an HMAC secret.
     const secret = new TextEncoder().encode(JSON.stringify(facts.key.publicJwk))
-    return new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: facts.key.kid, typ: 'logout+jwt' }).sign(secret)
+    return new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: facts.key.kid, typ: 'logout+jwt' })
+      .sign(secret)
   }
   const typ = defect === 'typ-id-token' ? 'id_token+jwt' : 'logout+jwt'
-  const jwt = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: facts.key.kid, typ }).sign(facts.key.privateKey)
+  const jwt = await new jose.SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: facts.key.kid, typ })
+    .sign(facts.key.privateKey)
   if (defect !== 'bad-signature') return jwt
   const [header, payload, signature] = jwt.split('.') as [string, string, string]
   return `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`

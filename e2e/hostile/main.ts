@@ -25,7 +25,9 @@ const provider = await startHostileProvider({
     downgrade: client(HOSTILE_APPS.downgrade),
   },
 })
-console.log(`Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`)
+console.log(
+  `Hostile provider: http://127.0.0.1:${HOSTILE_PORT}/{main,mismatch} and http://127.0.0.1:${HOSTILE_FLAKY_PORT}`,
+)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void provider.close().then(() => process.exit(0)))

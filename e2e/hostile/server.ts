@@ -21,7 +21,10 @@ export interface HostileOptions {
   readonly port: number
   readonly flakyPort: number
   readonly clients: Readonly<
-    Record<'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra' | 'restart' | 'multi' | 'downgrade', HostileClient>
+    Record<
+      'main' | 'mismatch' | 'flaky' | 'oracle' | 'google' | 'cognito' | 'entra' | 'restart' | 'multi' | 'downgrade',
+      HostileClient
+    >
   >
   /** The honest provider of the several-providers app, whose callback and issuer the `multi` tenant's mix-up defects borrow. */
   readonly multiMixUpTarget: { readonly callback: string; readonly issuer: string }
@@ -55,11 +58,16 @@ export async function startHostileProvider(options: HostileOptions): Promise<Hos
       tenantTemplate: true,
     }),
     restart: new Tenant(`${base}/restart`, options.clients.restart, keys),
-    multi: new Tenant(`${base}/multi`, options.clients.multi, keys, { providerId: 'evil', mixUpTarget: options.multiMixUpTarget }),
+    multi: new Tenant(`${base}/multi`, options.clients.multi, keys, {
+      providerId: 'evil',
+      mixUpTarget: options.multiMixUpTarget,
+    }),
     downgrade: new Tenant(`${base}/downgrade`, options.clients.downgrade, keys, { claimsDpop: true }),
   }
   const pathTenants = new Map<string, Tenant>(
-    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra', 'restart', 'multi', 'downgrade'] as const).map((name) => [name, tenants[name]]),
+    (['main', 'mismatch', 'oracle', 'google', 'cognito', 'entra', 'restart', 'multi', 'downgrade'] as const).map(
+      (name) => [name, tenants[name]],
+    ),
   )
   const hung = new Set<ServerResponse>()
 

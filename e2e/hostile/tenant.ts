@@ -5,7 +5,14 @@
  * `state`) to get one thing wrong, and a record of what the app sent it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { BackchannelResult, Defect, DiscoveryMode, LoginQuirks, LoginRecord, LogoutTokenDefect } from './defects.ts'
+import type {
+  BackchannelResult,
+  Defect,
+  DiscoveryMode,
+  LoginQuirks,
+  LoginRecord,
+  LogoutTokenDefect,
+} from './defects.ts'
 import { answerWithFault, json, random, readBody, s256 } from './http.ts'
 import { forgeIdToken, HOSTILE_USER, makeKey, type Key, type Keys, type Signer } from './id-tokens.ts'
 import { forgeLogoutToken } from './logout-tokens.ts'
@@ -36,7 +43,14 @@ export interface TenantShape {
 export class Tenant {
   readonly logins = new Map<
     string,
-    LoginRecord & { nonce?: string; challenge?: string; redirectUri?: string; sid?: string; sub?: string; lastLogoutToken?: string }
+    LoginRecord & {
+      nonce?: string
+      challenge?: string
+      redirectUri?: string
+      sid?: string
+      sub?: string
+      lastLogoutToken?: string
+    }
   >()
   /** Per-login quirks beyond the ID token (refresh, revocation, the API), set by the tests. */
   readonly quirks = new Map<string, LoginQuirks>()
@@ -101,7 +115,9 @@ export class Tenant {
     return `${this.client.appBaseUrl}/auth/callback${this.providerId ? `/${this.providerId}` : ''}`
   }
 
-  login(state: string): LoginRecord & { nonce?: string; challenge?: string; sid?: string; sub?: string; lastLogoutToken?: string } {
+  login(
+    state: string,
+  ): LoginRecord & { nonce?: string; challenge?: string; sid?: string; sub?: string; lastLogoutToken?: string } {
     let record = this.logins.get(state)
     if (!record) {
       record = { defect: 'none', token: [], userinfo: [], refreshes: 0, api: [] }
@@ -110,7 +126,13 @@ export class Tenant {
     return record
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, url: URL, hung: Set<ServerResponse>): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    url: URL,
+    hung: Set<ServerResponse>,
+  ): Promise<void> {
     switch (path) {
       case '/.well-known/openid-configuration':
         return this.discovery(res, hung)
@@ -223,7 +245,10 @@ export class Tenant {
       return id === this.client.clientId && secret === this.client.clientSecret ? 'client_secret_basic' : 'invalid'
     }
     if (params.has('client_secret')) {
-      return params.get('client_id') === this.client.clientId && params.get('client_secret') === this.client.clientSecret ? 'client_secret_post' : 'invalid'
+      return params.get('client_id') === this.client.clientId &&
+        params.get('client_secret') === this.client.clientSecret
+        ? 'client_secret_post'
+        : 'invalid'
     }
     return 'none'
   }
@@ -252,10 +277,14 @@ export class Tenant {
   /** Refresh-token grant: with rotation by default (each refresh token works once), or as the login's quirk says. */
   private refresh(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const entry = this.refreshTokens.get(params.get('refresh_token') ?? '')
-    if (this.clientAuth(req, params) !== 'client_secret_basic' && this.clientAuth(req, params) !== 'client_secret_post') {
+    if (
+      this.clientAuth(req, params) !== 'client_secret_basic' &&
+      this.clientAuth(req, params) !== 'client_secret_post'
+    ) {
       return json(res, 401, { error: 'invalid_client' })
     }
-    if (!entry || entry.used) return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown or used' })
+    if (!entry || entry.used)
+      return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown or used' })
     const behaviour = this.quirks.get(entry.state)?.refresh ?? 'rotate'
     this.login(entry.state).refreshes++
     switch (behaviour) {
@@ -299,7 +328,8 @@ export class Tenant {
     const state = this.accessTokens.get(token)
     const refused = !state || this.refusedByApi.has(token) || this.apiRefusesAll.has(state)
     if (state) this.login(state).api.push(refused ? 401 : 200)
-    if (refused) return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    if (refused)
+      return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
     if (state && this.quirks.get(state)?.apiEndless) return this.endlessAnswer(res)
     json(res, 200, { message: 'Hello from the hostile API', sub: HOSTILE_USER.sub })
   }
@@ -332,8 +362,12 @@ export class Tenant {
     const entry: LoginRecord['token'][number] = {
       clientAuth,
       pkceValid,
-      params: Object.fromEntries([...params].map(([k, v]) => [k, k === 'code_verifier' || k === 'client_secret' ? '(redacted)' : v])),
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? '(redacted)' : String(v)])),
+      params: Object.fromEntries(
+        [...params].map(([k, v]) => [k, k === 'code_verifier' || k === 'client_secret' ? '(redacted)' : v]),
+      ),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? '(redacted)' : String(v)]),
+      ),
       outcome: 'issued',
     }
     record?.token.push(entry)
@@ -344,7 +378,10 @@ export class Tenant {
     }
     if (!code || !record || code.used || !pkceValid || params.get('redirect_uri') !== this.redirectUri) {
       entry.outcome = 'invalid_grant'
-      return json(res, 400, { error: 'invalid_grant', error_description: 'code unknown, used, or PKCE/redirect_uri mismatch' })
+      return json(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'code unknown, used, or PKCE/redirect_uri mismatch',
+      })
     }
     code.used = true
     if (record.defect.startsWith('token-')) {
@@ -369,16 +406,25 @@ export class Tenant {
       again && record.lastLogoutToken
         ? record.lastLogoutToken
         : await forgeLogoutToken(
-            { issuer: this.announcedIssuer, clientId: this.client.clientId, sub: record.sub ?? HOSTILE_USER.sub, sid: record.sid, key: this.keys.rsa1 },
+            {
+              issuer: this.announcedIssuer,
+              clientId: this.client.clientId,
+              sub: record.sub ?? HOSTILE_USER.sub,
+              sid: record.sid,
+              key: this.keys.rsa1,
+            },
             defect,
           )
     record.lastLogoutToken = token
-    const response = await fetch(`${this.client.appBaseUrl}/auth/backchannel-logout${this.providerId ? `/${this.providerId}` : ''}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ logout_token: token }),
-      redirect: 'manual',
-    })
+    const response = await fetch(
+      `${this.client.appBaseUrl}/auth/backchannel-logout${this.providerId ? `/${this.providerId}` : ''}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: token }),
+        redirect: 'manual',
+      },
+    )
     const text = await response.text()
     let body: unknown = text
     try {
@@ -393,7 +439,8 @@ export class Tenant {
     this.counts.userinfo++
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
     const state = this.accessTokens.get(token)
-    if (!state) return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    if (!state)
+      return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
     const record = this.login(state)
     record.userinfo.push({ authorization: req.headers.authorization ? 'Bearer (redacted)' : undefined })
     if (record.defect.startsWith('userinfo-') && record.defect !== 'userinfo-sub-mismatch') {
@@ -405,7 +452,9 @@ export class Tenant {
       name: HOSTILE_USER.name,
       email: HOSTILE_USER.email,
       email_verified: true,
-      ...(record.defect === 'old-auth-time-fresh-userinfo' ? { auth_time: Math.floor(Date.now() / 1000), acr: 'urn:hostile:mfa' } : {}),
+      ...(record.defect === 'old-auth-time-fresh-userinfo'
+        ? { auth_time: Math.floor(Date.now() / 1000), acr: 'urn:hostile:mfa' }
+        : {}),
     })
   }
 
@@ -413,8 +462,12 @@ export class Tenant {
   private cognitoLogout(res: ServerResponse, url: URL): void {
     this.cognitoLogouts.push(Object.fromEntries(url.searchParams))
     const target = url.searchParams.get('logout_uri')
-    if (url.searchParams.get('client_id') === this.client.clientId && target === `${this.client.appBaseUrl}/`) return this.redirect(res, new URL(target))
-    json(res, 400, { error: 'invalid_request', error_description: 'Cognito needs client_id and a registered logout_uri' })
+    if (url.searchParams.get('client_id') === this.client.clientId && target === `${this.client.appBaseUrl}/`)
+      return this.redirect(res, new URL(target))
+    json(res, 400, {
+      error: 'invalid_request',
+      error_description: 'Cognito needs client_id and a registered logout_uri',
+    })
   }
 
   private logout(res: ServerResponse, url: URL): void {

@@ -11,7 +11,9 @@ import { configuredProvider, getProvider } from '../oidc/provider'
 import type { Session } from '../session/session'
 import { sendToApi, type ApiTarget } from './send'
 
-export type ApiResult = { readonly ok: true; readonly status: number; readonly body: unknown } | { readonly ok: false; readonly reason: string }
+export type ApiResult =
+  | { readonly ok: true; readonly status: number; readonly body: unknown }
+  | { readonly ok: false; readonly reason: string }
 
 /** Bodies are shown to the user; a runaway one is cut. */
 const MAX_BODY = 16 * 1024
@@ -25,14 +27,29 @@ function endpointTarget(endpoint: URL): ApiTarget {
  * Sends the session's access token: as a Bearer token, or, where the session
  * holds a DPoP key (OIDC_DPOP), bound to it with a proof (lib/api/send.ts).
  */
-async function send(endpoint: URL, session: Pick<Session, 'accessToken' | 'dpopKey' | 'provider'> | undefined): Promise<Response> {
+async function send(
+  endpoint: URL,
+  session: Pick<Session, 'accessToken' | 'dpopKey' | 'provider'> | undefined,
+): Promise<Response> {
   if (session?.accessToken && session.dpopKey) {
     const provider = await getProvider(configuredProvider(session.provider))
-    const request = { method: 'GET', target: endpoint, headers: new Headers({ accept: 'application/json' }), body: undefined }
-    return sendToApi(endpointTarget(endpoint), request, { token: { accessToken: session.accessToken, dpop: true }, dpopKey: session.dpopKey, provider })
+    const request = {
+      method: 'GET',
+      target: endpoint,
+      headers: new Headers({ accept: 'application/json' }),
+      body: undefined,
+    }
+    return sendToApi(endpointTarget(endpoint), request, {
+      token: { accessToken: session.accessToken, dpop: true },
+      dpopKey: session.dpopKey,
+      provider,
+    })
   }
   return fetch(endpoint, {
-    headers: { accept: 'application/json', ...(session?.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {}) },
+    headers: {
+      accept: 'application/json',
+      ...(session?.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {}),
+    },
     signal: AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
     // The token is for this URL only: never follow a redirect elsewhere with it.
     redirect: 'manual',
@@ -40,7 +57,10 @@ async function send(endpoint: URL, session: Pick<Session, 'accessToken' | 'dpopK
   })
 }
 
-export async function callApi(endpoint: URL, session: Pick<Session, 'accessToken' | 'dpopKey' | 'provider'> | undefined): Promise<ApiResult> {
+export async function callApi(
+  endpoint: URL,
+  session: Pick<Session, 'accessToken' | 'dpopKey' | 'provider'> | undefined,
+): Promise<ApiResult> {
   let response: Response
   try {
     response = await send(endpoint, session)

@@ -54,10 +54,16 @@ export type ApiFetchResult =
 
 async function prepared(name: string, path: string, init: ApiFetchInit) {
   const api = apiByName(getConfig().apis, name)
-  if (!api) return { failure: { ok: false, error: 'not_configured', message: `No API named "${name}" is configured (APIS).` } as const }
+  if (!api)
+    return {
+      failure: { ok: false, error: 'not_configured', message: `No API named "${name}" is configured (APIS).` } as const,
+    }
   const query = typeof init.query === 'string' ? init.query : new URLSearchParams(init.query).toString()
   const target = apiTarget(api, path, query)
-  if (!target) return { failure: { ok: false, error: 'invalid_path', message: `"${path}" would leave ${api.name}'s URL.` } as const }
+  if (!target)
+    return {
+      failure: { ok: false, error: 'invalid_path', message: `"${path}" would leave ${api.name}'s URL.` } as const,
+    }
   const requestHeaders = new Headers(init.headers)
   let body: Uint8Array | undefined
   if (typeof init.body === 'string') body = new TextEncoder().encode(init.body)
@@ -70,7 +76,9 @@ async function prepared(name: string, path: string, init: ApiFetchInit) {
   return { api, request: { method: init.method ?? 'GET', target, headers: requestHeaders, body } }
 }
 
-async function resultOf(call: Extract<ApiCallOutcome, { kind: 'answered' | 'unreachable' | 'unavailable' }>): Promise<ApiFetchResult> {
+async function resultOf(
+  call: Extract<ApiCallOutcome, { kind: 'answered' | 'unreachable' | 'unavailable' }>,
+): Promise<ApiFetchResult> {
   if (call.kind === 'unreachable') return { ok: false, error: 'api_unreachable', message: call.reason }
   if (call.kind === 'unavailable') return { ok: false, error: 'token_unavailable', message: call.reason }
   const contentType = call.response.headers.get('content-type')
@@ -100,7 +108,8 @@ async function thisPage(): Promise<string> {
 async function sessionOrRedirect(): Promise<{ session: Session; resealDue: boolean }> {
   const state = await getSessionState()
   if (state.status === 'active') return state
-  if (state.status === 'unverifiable') redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
+  if (state.status === 'unverifiable')
+    redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
   redirect(loginPath(await thisPage()))
 }
 
@@ -175,7 +184,8 @@ export async function apiFetch(name: string, path: string, init: ApiFetchInit = 
   const { session } = await sessionOrRedirect()
   const call = await callApiAs(withPageToken(session, ready.api.name), ready.api, ready.request)
   if (call.kind === 'signed-out') redirect(loginPath(await thisPage()))
-  if (call.kind === 'store-down') redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
+  if (call.kind === 'store-down')
+    redirect(`${AUTH_ROUTES.unavailable}?${new URLSearchParams({ returnTo: await thisPage() })}`)
   if (call.session !== session) await keep(call.session, ready.api.name)
   return resultOf(call)
 }

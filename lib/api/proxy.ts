@@ -43,7 +43,8 @@ function cappedStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         passed += chunk.byteLength
-        if (passed > MAX_RESPONSE_BYTES) controller.error(new Error(`the API's answer is over ${MAX_RESPONSE_BYTES} bytes`))
+        if (passed > MAX_RESPONSE_BYTES)
+          controller.error(new Error(`the API's answer is over ${MAX_RESPONSE_BYTES} bytes`))
         else controller.enqueue(chunk)
       },
     }),
@@ -54,7 +55,11 @@ function cappedStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
 function passBack(answer: Response): NextResponse {
   if (answer.status >= 300 && answer.status < 400) {
     void answer.body?.cancel().catch(() => {})
-    return jsonError(502, 'api_redirected', 'The API answered with a redirect, which is not followed: its token is for its own URL only.')
+    return jsonError(
+      502,
+      'api_redirected',
+      'The API answered with a redirect, which is not followed: its token is for its own URL only.',
+    )
   }
   if (Number(answer.headers.get('content-length') ?? '0') > MAX_RESPONSE_BYTES) {
     void answer.body?.cancel().catch(() => {})
@@ -81,19 +86,30 @@ export async function proxyToApi(request: NextRequest, name: string): Promise<Ne
     return jsonError(403, 'forbidden', 'The proxy answers only this app\'s own pages, with the header "X-CSRF: 1".')
   }
   const target = apiTarget(api, pathBelow(request, api), new URL(request.url).search)
-  if (!target) return jsonError(400, 'invalid_path', `The path would leave ${api.name}'s URL (dot segments, encoded slashes): not forwarded.`)
+  if (!target)
+    return jsonError(
+      400,
+      'invalid_path',
+      `The path would leave ${api.name}'s URL (dot segments, encoded slashes): not forwarded.`,
+    )
 
   const signedIn = await apiSession()
   if ('refusal' in signedIn) return signedIn.refusal
   const body = await readBody(request, MAX_REQUEST_BYTES)
-  if (body === null) return jsonError(413, 'request_too_large', `The proxy forwards bodies of at most ${MAX_REQUEST_BYTES} bytes.`)
+  if (body === null)
+    return jsonError(413, 'request_too_large', `The proxy forwards bodies of at most ${MAX_REQUEST_BYTES} bytes.`)
   const headers = new Headers()
   for (const header of ['content-type', 'accept']) {
     const value = request.headers.get(header)
     if (value) headers.set(header, value)
   }
 
-  const call = await callApiAs(signedIn.session, api, { method: request.method, target, headers, body: body.byteLength > 0 ? body : undefined })
+  const call = await callApiAs(signedIn.session, api, {
+    method: request.method,
+    target,
+    headers,
+    body: body.byteLength > 0 ? body : undefined,
+  })
   if (call.kind === 'signed-out') {
     const response = unauthorizedJson()
     clearSessionCookie(response.cookies, config)
@@ -101,7 +117,9 @@ export async function proxyToApi(request: NextRequest, name: string): Promise<Ne
   }
   if (call.kind === 'store-down') return sessionsUnavailableJson()
   const response =
-    call.kind === 'answered' ? passBack(call.response) : jsonError(502, call.kind === 'unreachable' ? 'api_unreachable' : 'token_unavailable', call.reason)
+    call.kind === 'answered'
+      ? passBack(call.response)
+      : jsonError(502, call.kind === 'unreachable' ? 'api_unreachable' : 'token_unavailable', call.reason)
   await keepApiSession(response, signedIn, call.session)
   return response
 }

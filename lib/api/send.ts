@@ -43,16 +43,24 @@ export type ApiTarget = Pick<ApiConfig, 'name' | 'url' | 'variable'>
 
 async function once(api: ApiTarget, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
   const { token, dpopKey, provider } = inHand
-  if (token.dpop && !dpopKey) throw new ApiUnreachableError(`The token for ${api.name} is bound to a key this session does not hold.`)
+  if (token.dpop && !dpopKey)
+    throw new ApiUnreachableError(`The token for ${api.name} is bound to a key this session does not hold.`)
   const DPoP = token.dpop && dpopKey ? await dpopHandle(provider.client, dpopKey) : undefined
   const headers = new Headers(request.headers)
   headers.delete('authorization')
   headers.delete('dpop')
-  return oauth.protectedResourceRequest(token.accessToken, request.method, request.target, headers, request.body ?? null, {
-    signal: AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
-    ...(request.target.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(DPoP ? { DPoP, [oauth.customFetch]: nonceNotingFetch } : {}),
-  })
+  return oauth.protectedResourceRequest(
+    token.accessToken,
+    request.method,
+    request.target,
+    headers,
+    request.body ?? null,
+    {
+      signal: AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
+      ...(request.target.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}),
+      ...(DPoP ? { DPoP, [oauth.customFetch]: nonceNotingFetch } : {}),
+    },
+  )
 }
 
 /**
@@ -62,7 +70,8 @@ async function once(api: ApiTarget, request: ApiRequest, inHand: TokenInHand): P
  */
 export async function sendToApi(api: ApiTarget, request: ApiRequest, inHand: TokenInHand): Promise<Response> {
   // Configuration and apiTarget already hold it there; checked again where the token leaves.
-  if (!isUnderApi(request.target, api)) throw new ApiUnreachableError(`${request.target.origin} is not under ${api.variable('URL')}: the token stays here.`)
+  if (!isUnderApi(request.target, api))
+    throw new ApiUnreachableError(`${request.target.origin} is not under ${api.variable('URL')}: the token stays here.`)
   for (let attempt = 0; ; attempt++) {
     try {
       return await once(api, request, inHand)
@@ -74,7 +83,10 @@ export async function sendToApi(api: ApiTarget, request: ApiRequest, inHand: Tok
       }
       if (error instanceof ApiUnreachableError) throw error
       const timedOut = error instanceof Error && error.name === 'TimeoutError'
-      throw new ApiUnreachableError(timedOut ? `${api.name} did not answer in time.` : `${api.name} could not be reached.`, { cause: error })
+      throw new ApiUnreachableError(
+        timedOut ? `${api.name} did not answer in time.` : `${api.name} could not be reached.`,
+        { cause: error },
+      )
     }
   }
 }

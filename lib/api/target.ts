@@ -38,7 +38,11 @@ export function apiTarget(api: Pick<ApiConfig, 'url'>, path: string, search = ''
   const relative = path.startsWith('/') ? path.slice(1) : path
   const segments = relative.split('/')
   // An empty segment (`a//b`) is refused; only a trailing slash may leave one.
-  if (relative !== '' && !segments.every((segment, i) => (segment === '' ? i === segments.length - 1 : isSafeSegment(segment)))) return undefined
+  if (
+    relative !== '' &&
+    !segments.every((segment, i) => (segment === '' ? i === segments.length - 1 : isSafeSegment(segment)))
+  )
+    return undefined
   if (/[?#]/.test(relative)) return undefined
   const base = api.url.pathname.replace(/\/+$/, '')
   const target = new URL(api.url.origin)

@@ -45,7 +45,12 @@ async function tokenEndpoint(body: URLSearchParams): Promise<{ status: number; j
   await new Promise((resolve) => setTimeout(resolve, 150))
   const resource = body.get('resource') ?? undefined
   const access = (aud: string | undefined) =>
-    unsignedJwt({ iss: issuer, sub: 'alice', aud: aud && fallback.has(aud) ? 'https://default.example' : aud, jti: unique() })
+    unsignedJwt({
+      iss: issuer,
+      sub: 'alice',
+      aud: aud && fallback.has(aud) ? 'https://default.example' : aud,
+      jti: unique(),
+    })
   if (body.get('grant_type') === 'refresh_token') {
     const presented = body.get('refresh_token')!
     const record = refreshTokens.get(presented)
@@ -57,14 +62,25 @@ async function tokenEndpoint(body: URLSearchParams): Promise<{ status: number; j
     record.used = true
     return {
       status: 200,
-      json: { access_token: access(resource), token_type: 'Bearer', expires_in: 300, refresh_token: issueRefreshToken(), scope: body.get('scope') ?? 'openid' },
+      json: {
+        access_token: access(resource),
+        token_type: 'Bearer',
+        expires_in: 300,
+        refresh_token: issueRefreshToken(),
+        scope: body.get('scope') ?? 'openid',
+      },
     }
   }
   if (body.get('grant_type') === 'urn:ietf:params:oauth:grant-type:token-exchange') {
     exchanges.push(Object.fromEntries(body))
     return {
       status: 200,
-      json: { access_token: access(resource), token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' },
+      json: {
+        access_token: access(resource),
+        token_type: 'Bearer',
+        expires_in: 300,
+        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      },
     }
   }
   return { status: 400, json: { error: 'unsupported_grant_type' } }
@@ -74,7 +90,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json')
     if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` }))
+      res.end(
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/authorize`,
+          token_endpoint: `${issuer}/token`,
+          jwks_uri: `${issuer}/jwks`,
+        }),
+      )
       return
     }
     let raw = ''
@@ -134,12 +157,16 @@ const tokenOf = (session: Session, name: string) => {
   const entry = session.apiTokens?.[name]
   return entry?.kind === 'token' ? entry.accessToken : undefined
 }
-const audOf = (token: string | undefined) => JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()) as { aud?: string }
+const audOf = (token: string | undefined) =>
+  JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()) as { aud?: string }
 
 describe('tokens for several APIs from one rotating refresh token', () => {
   it('two APIs at once: each spend of the refresh token is a different token, both APIs get theirs, the grant lives', async () => {
     const session = newSession()
-    const [orders, reports] = await Promise.all([tokenForApi(session, api('orders'), {}), tokenForApi(session, api('reports'), {})])
+    const [orders, reports] = await Promise.all([
+      tokenForApi(session, api('orders'), {}),
+      tokenForApi(session, api('reports'), {}),
+    ])
     expect(reused).toEqual([])
     expect(orders.kind).toBe('token')
     expect(reports.kind).toBe('token')
@@ -147,12 +174,15 @@ describe('tokens for several APIs from one rotating refresh token', () => {
     expect(audOf(orders.token.accessToken).aud).toBe('http://127.0.0.1:1')
     expect(audOf(reports.token.accessToken).aud).toBe('http://127.0.0.2:1')
     // The one that went second followed the first's rotation: its session holds the newest refresh token.
-    const newest = [orders.session, reports.session].find((s) => s.refreshToken !== session.refreshToken && !refreshTokens.get(s.refreshToken!)!.used)
+    const newest = [orders.session, reports.session].find(
+      (s) => s.refreshToken !== session.refreshToken && !refreshTokens.get(s.refreshToken!)!.used,
+    )
     expect(newest).toBeDefined()
 
     // The browser kept the older of the two cookies; after the answers stopped being shared,
     // its next spend still presents the latest refresh token, never a used one.
-    const older = [orders.session, reports.session].find((s) => refreshTokens.get(s.refreshToken!)!.used) ?? orders.session
+    const older =
+      [orders.session, reports.session].find((s) => refreshTokens.get(s.refreshToken!)!.used) ?? orders.session
     await new Promise((resolve) => setTimeout(resolve, 5_500))
     const later = await refreshSession({ ...older, refreshAt: 0 })
     expect(later.kind).toBe('refreshed')
@@ -168,7 +198,14 @@ describe('tokens for several APIs from one rotating refresh token', () => {
     expect(sent.subject_token_type).toBe('urn:ietf:params:oauth:token-type:access_token')
     expect(sent.resource).toBe('http://127.0.0.3:1')
     expect(sent.scope).toBe('ledger:read')
-    expect(Object.keys(sent).sort()).toEqual(['grant_type', 'requested_token_type', 'resource', 'scope', 'subject_token', 'subject_token_type'])
+    expect(Object.keys(sent).sort()).toEqual([
+      'grant_type',
+      'requested_token_type',
+      'resource',
+      'scope',
+      'subject_token',
+      'subject_token_type',
+    ])
     // Not a spend of the refresh token.
     expect(refreshTokens.get(session.refreshToken!)!.used).toBe(false)
   })

@@ -23,7 +23,12 @@ const USE_NOTED_EVERY = 60
 
 export type ApiTokenOutcome =
   /** `session` may differ from the one asked with (a mint, a rotated refresh token, a use noted): keep it. */
-  | { readonly kind: 'token'; readonly token: CachedApiToken; readonly provider: DiscoveredProvider; readonly session: Session }
+  | {
+      readonly kind: 'token'
+      readonly token: CachedApiToken
+      readonly provider: DiscoveredProvider
+      readonly session: Session
+    }
   /** No token for this API now; `reason` is for the person. */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly session: Session }
   /** The provider refused the refresh token: the session is over. */
@@ -56,14 +61,19 @@ async function loginToken(session: Session, api: ApiConfig, request: TokenReques
   let current = session
   if (request.refused !== undefined && request.refused === current.accessToken) {
     if (!current.refreshToken)
-      return { kind: 'unavailable', reason: `${api.name} refused the sign-in's token, and there is no refresh token to get another.`, session }
+      return {
+        kind: 'unavailable',
+        reason: `${api.name} refused the sign-in's token, and there is no refresh token to get another.`,
+        session,
+      }
     const outcome = await refreshSession(current)
     if (outcome.kind === 'rejected') return { kind: 'signed-out' }
     if (outcome.kind === 'unendable') return { kind: 'store-down' }
     if (outcome.kind === 'failed') return { kind: 'unavailable', reason: outcome.reason, session: outcome.session }
     current = outcome.session
   }
-  if (!current.accessToken) return { kind: 'unavailable', reason: 'The provider issued no access token at sign-in.', session: current }
+  if (!current.accessToken)
+    return { kind: 'unavailable', reason: 'The provider issued no access token at sign-in.', session: current }
   const dpop = provider.config.dpop && current.dpopKey !== undefined
   if (dpop && !api.dpop) {
     return {
@@ -92,7 +102,8 @@ async function exchanged(session: Session, api: ApiConfig, provider: DiscoveredP
     if (outcome.kind === 'unendable') return { kind: 'store-down' }
     current = outcome.session
   }
-  if (!current.accessToken) return { kind: 'unavailable', reason: 'The session has no access token to exchange.', session: current }
+  if (!current.accessToken)
+    return { kind: 'unavailable', reason: 'The session has no access token to exchange.', session: current }
   let reason: string
   try {
     const result = await exchangeToken(provider, current.accessToken, current.dpopKey, api)
@@ -120,8 +131,10 @@ export async function tokenForApi(session: Session, api: ApiConfig, request: Tok
   const now = nowSeconds()
   const entry = session.apiTokens?.[api.name]
   const provider = await getProvider(configuredProvider(session.provider))
-  if (isUsable(entry, now) && entry.accessToken !== request.refused) return { kind: 'token', token: entry, provider, session: used(session, api, entry, now) }
-  if (entry?.kind === 'failed' && entry.retryAt > now && request.refused === undefined) return { kind: 'unavailable', reason: entry.reason, session }
+  if (isUsable(entry, now) && entry.accessToken !== request.refused)
+    return { kind: 'token', token: entry, provider, session: used(session, api, entry, now) }
+  if (entry?.kind === 'failed' && entry.retryAt > now && request.refused === undefined)
+    return { kind: 'unavailable', reason: entry.reason, session }
   if (api.token === 'exchange') return exchanged(session, api, provider)
   if (!session.refreshToken) {
     const reason = `The provider issued no refresh token to mint a token for ${api.name} with (ask for one, e.g. the offline_access scope, or set ${api.variable('TOKEN')}=login).`

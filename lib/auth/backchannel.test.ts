@@ -27,7 +27,14 @@ describe('back-channel logout', () => {
     const failing = new RedisSessionStore(narrow.url(), prefix, names)
     const store = new RedisSessionStore(redisUrl, prefix, names)
     const [sub, sid] = [unique(), unique()]
-    const session = { id: newSessionId(), provider: 'default', sub, sid, createdAt: nowSeconds(), expiresAt: nowSeconds() + 3600 }
+    const session = {
+      id: newSessionId(),
+      provider: 'default',
+      sub,
+      sid,
+      createdAt: nowSeconds(),
+      expiresAt: nowSeconds() + 3600,
+    }
     await store.begin(session, 'Firefox on Linux')
     const claims = { jti: unique(), sid, sub, iat: nowSeconds() }
 

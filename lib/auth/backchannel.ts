@@ -37,7 +37,11 @@ function usedTokenKey(provider: ProviderId, jti: string): string {
  * ended: when ending fails (the store throws, the route answers 503), the
  * provider's retry of the same token must still be accepted.
  */
-export async function endByLogoutToken(store: SessionStore, provider: ProviderId, claims: LogoutClaims): Promise<'ended' | 'replay'> {
+export async function endByLogoutToken(
+  store: SessionStore,
+  provider: ProviderId,
+  claims: LogoutClaims,
+): Promise<'ended' | 'replay'> {
   const used = usedTokenKey(provider, claims.jti)
   if (await store.isUsed(used)) return 'replay'
   if (claims.sid !== undefined) await store.endProviderSession(provider, claims.sid)
@@ -54,7 +58,10 @@ export async function endByLogoutToken(store: SessionStore, provider: ProviderId
  */
 export async function backchannelLogout(request: NextRequest, oidc: OidcConfig): Promise<NextResponse> {
   const response = await answerLogoutToken(request, oidc)
-  count.backchannelLogout(oidc.id, response.status === 200 ? 'ended' : response.status === 503 ? 'unavailable' : 'refused')
+  count.backchannelLogout(
+    oidc.id,
+    response.status === 200 ? 'ended' : response.status === 503 ? 'unavailable' : 'refused',
+  )
   return response
 }
 
@@ -83,14 +90,19 @@ async function answerLogoutToken(request: NextRequest, oidc: OidcConfig): Promis
   }
 
   try {
-    if ((await endByLogoutToken(getSessionStore(), oidc.id, claims)) === 'replay') return refuse('This logout token was already used (jti).')
+    if ((await endByLogoutToken(getSessionStore(), oidc.id, claims)) === 'replay')
+      return refuse('This logout token was already used (jti).')
   } catch (error) {
     if (isStoreUnavailable(error)) return unavailable('the session store cannot be reached')
     throw error
   }
   const whose = claims.sid !== undefined ? 'a provider session' : 'a user'
-  log.info('auth.backchannel_logout', `back-channel logout: ended the sessions of ${whose}${oidc.id === 'default' ? '' : ` at ${oidc.id}`}`, {
-    provider: oidc.id,
-  })
+  log.info(
+    'auth.backchannel_logout',
+    `back-channel logout: ended the sessions of ${whose}${oidc.id === 'default' ? '' : ` at ${oidc.id}`}`,
+    {
+      provider: oidc.id,
+    },
+  )
   return new NextResponse(null, { status: 200, headers: { 'cache-control': 'no-store' } })
 }

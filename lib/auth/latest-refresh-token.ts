@@ -68,6 +68,9 @@ export async function noteRotation(session: Session, tokens: TokenSet, store: Se
     const latest: Latest = { from: session.refreshToken!, to: tokens.refreshToken, at: Date.now() }
     await store.noteRefreshToken(session.id, await seal(latest, secrets, ttl), session.expiresAt)
   } catch (error) {
-    log.warn('store.note_failed', `a rotated refresh token could not be noted: ${error instanceof Error ? error.message : String(error)}`)
+    log.warn(
+      'store.note_failed',
+      `a rotated refresh token could not be noted: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
 }

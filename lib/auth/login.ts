@@ -34,7 +34,9 @@ function loginTargets(oidc: OidcConfig): LoginTargets {
   const { apis, providers } = getConfig()
   const mine = apis.filter(
     (api) =>
-      api.token === 'refresh' && api.audienceParam === 'resource' && (api.provider === oidc.id || (api.provider === undefined && providers.list.length === 1)),
+      api.token === 'refresh' &&
+      api.audienceParam === 'resource' &&
+      (api.provider === oidc.id || (api.provider === undefined && providers.list.length === 1)),
   )
   return { resources: mine.map((api) => api.resource), scopes: mine.flatMap((api) => api.scope?.split(' ') ?? []) }
 }
@@ -62,7 +64,12 @@ export async function startLogin(request: NextRequest, oidc: OidcConfig): Promis
     const provider = await getProvider(oidc)
     // With DPoP, the session's key is made now: the code will be bound to it.
     const dpopKey = oidc.dpop ? await newDpopKey() : undefined
-    transaction = newTransaction(returnTo, authorizationOptions(request.nextUrl.searchParams), bindingFor(provider), dpopKey)
+    transaction = newTransaction(
+      returnTo,
+      authorizationOptions(request.nextUrl.searchParams),
+      bindingFor(provider),
+      dpopKey,
+    )
     destination = await authorizationUrl(provider, transaction, loginTargets(oidc))
   } catch (error) {
     return loginFailure(error, returnTo, retryAt(oidc.id))
@@ -96,7 +103,14 @@ export async function finishLogin(request: NextRequest, oidc: OidcConfig): Promi
       const tokens = await completeLogin(await getProvider(oidc), params, transaction)
       // The session this browser held until now, if any: the new one replaces it.
       const { session: replaced } = await readRequestSession(request)
-      const { session, sealed } = await beginSession(tokens, oidc.id, request.headers.get('user-agent'), config, replaced, transaction.dpopKey)
+      const { session, sealed } = await beginSession(
+        tokens,
+        oidc.id,
+        request.headers.get('user-agent'),
+        config,
+        replaced,
+        transaction.dpopKey,
+      )
       response = redirectTo(returnToUrl(transaction.returnTo, config.appBaseUrl))
       writeSessionCookie(response.cookies, sealed, session.expiresAt, config)
     } catch (error) {

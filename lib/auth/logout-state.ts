@@ -18,5 +18,10 @@ export function newLogoutState(): string {
 
 /** True when the provider brought back the state this browser sent it. */
 export function isOurLogoutReturn(returned: string | undefined, expected: string | undefined): boolean {
-  return typeof returned === 'string' && typeof expected === 'string' && /^[\w-]{22}$/.test(expected) && returned === expected
+  return (
+    typeof returned === 'string' &&
+    typeof expected === 'string' &&
+    /^[\w-]{22}$/.test(expected) &&
+    returned === expected
+  )
 }

@@ -101,11 +101,20 @@ async function grant(session: Session, purpose: SpendPurpose, store: SessionStor
     const { tokens, result } = await mintWithRefreshToken(provider, session, purpose.api)
     await noteRotation(session, tokens, store)
     if (!result.ok)
-      log.warn('api.token_unused', `a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`, {
-        provider: session.provider,
-        api: purpose.api.name,
-      })
-    return { kind: 'refreshed', purpose: name, tokens, api: result.ok ? { grant: result.grant } : { refused: result.reason } }
+      log.warn(
+        'api.token_unused',
+        `a token for ${purpose.api.name} was minted and not used: ${quoted(result.reason, 400)}`,
+        {
+          provider: session.provider,
+          api: purpose.api.name,
+        },
+      )
+    return {
+      kind: 'refreshed',
+      purpose: name,
+      tokens,
+      api: result.ok ? { grant: result.grant } : { refused: result.reason },
+    }
   } catch (error) {
     if (error instanceof RefreshRejectedError) {
       const cause = error.cause as { error?: string; error_description?: string } | undefined
@@ -117,9 +126,13 @@ async function grant(session: Session, purpose: SpendPurpose, store: SessionStor
       return { kind: 'rejected' }
     }
     const reason = error instanceof LoginError ? error.detail : error instanceof Error ? error.message : String(error)
-    log.warn('auth.refresh_failed', `refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`, {
-      provider: session.provider,
-    })
+    log.warn(
+      'auth.refresh_failed',
+      `refresh (${name}) failed; will retry in ${RETRY_AFTER}s: ${quoted(reason, 300)}${providerWords(error)}`,
+      {
+        provider: session.provider,
+      },
+    )
     return { kind: 'failed', reason }
   }
 }

@@ -34,7 +34,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json')
     if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` }))
+      res.end(
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/authorize`,
+          token_endpoint: `${issuer}/token`,
+          jwks_uri: `${issuer}/jwks`,
+        }),
+      )
       return
     }
     tokenRequests++
@@ -61,7 +68,10 @@ afterAll(async () => {
 function stores() {
   const prefix = `test:${unique()}:`
   const names = storeNames(['refresh-test-secret-0123456789-abcdefghijkl'])
-  return { store: new RedisSessionStore(redisUrl, prefix, names), narrow: new RedisSessionStore(narrow.url(), prefix, names) }
+  return {
+    store: new RedisSessionStore(redisUrl, prefix, names),
+    narrow: new RedisSessionStore(narrow.url(), prefix, names),
+  }
 }
 
 function newSession(): Session {

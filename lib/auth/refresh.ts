@@ -65,14 +65,23 @@ function flightKey(session: Session & { refreshToken: string }, after: string): 
   return `${session.provider} ${session.refreshToken} ${after}`
 }
 
-function flightFor(session: Session & { refreshToken: string }, after: string, purpose: SpendPurpose, store: SessionStore): Promise<Shared> {
+function flightFor(
+  session: Session & { refreshToken: string },
+  after: string,
+  purpose: SpendPurpose,
+  store: SessionStore,
+): Promise<Shared> {
   const key = flightKey(session, after)
   let flight = flights.get(key)
   if (!flight) {
     flight = store
       .once(key, () => spendOnce(session, purpose, store), sealer())
       .catch((error: unknown): Shared => {
-        const reason = isStoreUnavailable(error) ? 'the session store cannot be reached' : error instanceof Error ? error.message : String(error)
+        const reason = isStoreUnavailable(error)
+          ? 'the session store cannot be reached'
+          : error instanceof Error
+            ? error.message
+            : String(error)
         log.warn('auth.refresh_skipped', `refresh not attempted; will retry in ${RETRY_AFTER}s: ${reason}`)
         return { kind: 'failed', reason }
       })
@@ -87,18 +96,31 @@ function afterSpend(session: Session, result: Extract<Shared, { kind: 'refreshed
   const next = withTokens(session, result.tokens)
   if (!result.api || !result.purpose.startsWith('api:')) return next
   const name = result.purpose.slice('api:'.length)
-  return withApiEntry(next, name, 'grant' in result.api ? result.api.grant : { refused: result.api.refused, retryAfter: RETRY_AFTER })
+  return withApiEntry(
+    next,
+    name,
+    'grant' in result.api ? result.api.grant : { refused: result.api.refused, retryAfter: RETRY_AFTER },
+  )
 }
 
 /** True when `session` already holds what `result` brought: following it gains nothing, a new spend is due. */
 function alreadyHolds(session: Session, result: Extract<Shared, { kind: 'refreshed' }>): boolean {
   if (result.purpose === 'session') return result.tokens.accessToken === session.accessToken
   const held = session.apiTokens?.[result.purpose.slice('api:'.length)]
-  return result.api !== undefined && 'grant' in result.api && held?.kind === 'token' && held.accessToken === result.api.grant.accessToken
+  return (
+    result.api !== undefined &&
+    'grant' in result.api &&
+    held?.kind === 'token' &&
+    held.accessToken === result.api.grant.accessToken
+  )
 }
 
 /** Spends the refresh token for `purpose`, following spends made for other purposes meanwhile. */
-async function spend(session: Session, purpose: SpendPurpose, store: SessionStore): Promise<{ readonly result: Shared; readonly session: Session }> {
+async function spend(
+  session: Session,
+  purpose: SpendPurpose,
+  store: SessionStore,
+): Promise<{ readonly result: Shared; readonly session: Session }> {
   let current = await withLatestRefreshToken(session, store)
   let after = ''
   for (let hop = 0; hop < MAX_HOPS; hop++) {
@@ -110,7 +132,10 @@ async function spend(session: Session, purpose: SpendPurpose, store: SessionStor
     if (result.purpose === purposeName(purpose) && !held) return { result, session: next }
     // Spent for another purpose, or a result this cookie holds already: the next spend is ours.
     // A rotated refresh token names a flight of its own; one that stayed the same, the next flight after this result.
-    after = result.tokens.refreshToken === current.refreshToken ? `after ${result.purpose} ${result.tokens.accessToken ?? ''} ${after}`.slice(0, 4096) : ''
+    after =
+      result.tokens.refreshToken === current.refreshToken
+        ? `after ${result.purpose} ${result.tokens.accessToken ?? ''} ${after}`.slice(0, 4096)
+        : ''
     current = next
   }
   return { result: { kind: 'failed', reason: 'too many spends of this refresh token at once' }, session: current }
@@ -128,7 +153,10 @@ async function endRefused(session: Session, store: SessionStore): Promise<Refres
   return { kind: 'rejected' }
 }
 
-export async function refreshSession(session: Session, store: SessionStore = getSessionStore()): Promise<RefreshOutcome> {
+export async function refreshSession(
+  session: Session,
+  store: SessionStore = getSessionStore(),
+): Promise<RefreshOutcome> {
   return spendFor(session, { kind: 'session' }, store)
 }
 
@@ -137,7 +165,11 @@ export async function refreshSession(session: Session, store: SessionStore = get
  * with the API's token (or why there is none) in its cache, and `failed` only
  * when nothing could be asked.
  */
-export async function spendFor(session: Session, purpose: SpendPurpose, store: SessionStore = getSessionStore()): Promise<RefreshOutcome> {
+export async function spendFor(
+  session: Session,
+  purpose: SpendPurpose,
+  store: SessionStore = getSessionStore(),
+): Promise<RefreshOutcome> {
   if (!session.refreshToken) return { kind: 'rejected' }
   const { result, session: after } = await spend(session, purpose, store)
   switch (result.kind) {

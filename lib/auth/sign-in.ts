@@ -19,7 +19,12 @@ import type { LoginTransaction } from './transaction-store'
 import { count } from '../telemetry/metrics'
 
 /** A login that starts now at the provider `binding` names, and comes back to `returnTo`. */
-export function newTransaction(returnTo: string, options: AuthorizationOptions, binding: ProviderBinding, dpopKey?: DpopKey): LoginTransaction {
+export function newTransaction(
+  returnTo: string,
+  options: AuthorizationOptions,
+  binding: ProviderBinding,
+  dpopKey?: DpopKey,
+): LoginTransaction {
   return { ...newLoginChallenge(options, dpopKey), ...binding, returnTo, createdAt: nowSeconds() }
 }
 

@@ -61,7 +61,8 @@ export async function endSessions(current: RequestSession, scope: SignOutScope):
     if (state.status === 'signed-out') return 'not-live'
     // The user is (provider, sub): the same sub at another provider is someone else.
     const ref = sessionRef(session)
-    if (scope.kind === 'one') return scope.id && (await getSessionStore().endUserSession(ref, scope.id)) ? 'ended' : 'not-found'
+    if (scope.kind === 'one')
+      return scope.id && (await getSessionStore().endUserSession(ref, scope.id)) ? 'ended' : 'not-found'
     await getSessionStore().endUserSessions(ref, scope.kind === 'others' ? ref.id : undefined)
     return 'ended'
   } catch (error) {
@@ -89,13 +90,18 @@ export async function providerSignOut(session: Session, config: AppConfig, state
   const [, destination] = await Promise.all([
     provider().then(
       // The latest refresh token noted for the session: a mint may have rotated the one its cookie holds.
-      async (p) => revokeTokens(p, await withLatestRefreshToken(session, getSessionStore()), deadline, apiAccessTokens(session)),
+      async (p) =>
+        revokeTokens(p, await withLatestRefreshToken(session, getSessionStore()), deadline, apiAccessTokens(session)),
       () => {},
     ),
     endSessionEndpoint(oidc, provider).then(
       (endpoint) => endpoint && endSessionUrl(oidc, endpoint, session.idToken, state),
       (error: unknown) => {
-        log.warn('auth.end_session_unknown', `signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`, { provider: oidc.id })
+        log.warn(
+          'auth.end_session_unknown',
+          `signed out locally only; the provider's end_session_endpoint is unknown: ${String(error)}`,
+          { provider: oidc.id },
+        )
         return undefined
       },
     ),

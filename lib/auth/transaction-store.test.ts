@@ -15,12 +15,27 @@ vi.mock('iron-session', async (importOriginal) => {
 import { parseSessionConfig, type SessionConfig } from '../config'
 import { cookieOptions, isWellFormedState, MAX_PENDING_TRANSACTIONS } from '../cookies/policy'
 import { nowSeconds } from '../clock'
-import { sealTransaction, staleTransactionCookies, transactionCookieName, openTransaction, type LoginTransaction } from './transaction-store'
+import {
+  sealTransaction,
+  staleTransactionCookies,
+  transactionCookieName,
+  openTransaction,
+  type LoginTransaction,
+} from './transaction-store'
 
-const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
+const config = parseSessionConfig({
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: 't'.repeat(40),
+}) as SessionConfig
 /** Two secrets: a forged cookie used to be tried with each. */
-const rotatedConfig = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: `${'t'.repeat(40)},${'o'.repeat(40)}` }) as SessionConfig
-const httpsConfig = parseSessionConfig({ APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 't'.repeat(40) }) as SessionConfig
+const rotatedConfig = parseSessionConfig({
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: `${'t'.repeat(40)},${'o'.repeat(40)}`,
+}) as SessionConfig
+const httpsConfig = parseSessionConfig({
+  APP_BASE_URL: 'https://app.example.com',
+  SESSION_SECRET: 't'.repeat(40),
+}) as SessionConfig
 
 function transaction(state: string, createdAt = nowSeconds()): LoginTransaction {
   return {
@@ -60,7 +75,14 @@ describe('login transactions', () => {
     expect(isWellFormedState(stateA)).toBe(true)
   })
 
-  it.each([null, '', 'short', 'has space in it and is long enough', 'semi;colon-aaaaaaaaaaaaaaaaaaaa', 'x'.repeat(200)])('refuses %j as a state', (state) => {
+  it.each([
+    null,
+    '',
+    'short',
+    'has space in it and is long enough',
+    'semi;colon-aaaaaaaaaaaaaaaaaaaa',
+    'x'.repeat(200),
+  ])('refuses %j as a state', (state) => {
     expect(isWellFormedState(state)).toBe(false)
   })
 
@@ -92,19 +114,30 @@ describe('login transactions', () => {
     const now = nowSeconds()
     const states = Array.from({ length: MAX_PENDING_TRANSACTIONS + 1 }, (_, i) => String(i).repeat(43))
     const cookies = await Promise.all(
-      states.map(async (state, i) => ({ name: `txn.${state}`, value: await sealTransaction(transaction(state, now - 100 + i), config) })),
+      states.map(async (state, i) => ({
+        name: `txn.${state}`,
+        value: await sealTransaction(transaction(state, now - 100 + i), config),
+      })),
     )
     cookies.push({ name: `txn.${'z'.repeat(43)}`, value: 'garbage' }, { name: 'session', value: 'unrelated' })
 
     const stale = await staleTransactionCookies(cookies, config)
     // The unreadable one, and all but the newest MAX - 1, so the new login makes MAX.
-    expect(stale.sort()).toEqual([`txn.${'z'.repeat(43)}`, ...states.slice(0, states.length - (MAX_PENDING_TRANSACTIONS - 1)).map((s) => `txn.${s}`)].sort())
+    expect(stale.sort()).toEqual(
+      [
+        `txn.${'z'.repeat(43)}`,
+        ...states.slice(0, states.length - (MAX_PENDING_TRANSACTIONS - 1)).map((s) => `txn.${s}`),
+      ].sort(),
+    )
     expect(await staleTransactionCookies(cookies.slice(0, MAX_PENDING_TRANSACTIONS - 1), config)).toEqual([])
   })
 
   it('opens no forged near-empty seal, however many arrive', async () => {
     // 300 cookies named like transactions, each a seal with empty fields: refused by shape, before any crypto.
-    const forged = Array.from({ length: 300 }, (_, i) => ({ name: `txn.${String(i).padStart(43, 'x')}`, value: 'Fe26.2*1*s*i*e**h*d~2' }))
+    const forged = Array.from({ length: 300 }, (_, i) => ({
+      name: `txn.${String(i).padStart(43, 'x')}`,
+      value: 'Fe26.2*1*s*i*e**h*d~2',
+    }))
     const stale = await staleTransactionCookies(forged, rotatedConfig)
     expect(stale).toHaveLength(300)
     expect(unsealCalls.count).toBe(0)

@@ -67,7 +67,11 @@ export function sealTransaction(transaction: LoginTransaction, config: SessionCo
  * Opens a transaction cookie and checks it belongs to `expectedState`. Missing,
  * tampered, expired, or another login's cookie: undefined.
  */
-export async function openTransaction(cookieValue: string | undefined, expectedState: string, config: SessionConfig): Promise<LoginTransaction | undefined> {
+export async function openTransaction(
+  cookieValue: string | undefined,
+  expectedState: string,
+  config: SessionConfig,
+): Promise<LoginTransaction | undefined> {
   const isThisTransaction = (data: unknown): data is LoginTransaction =>
     isTransaction(data) && data.state === expectedState && nowSeconds() - data.createdAt <= TRANSACTION_TTL
   return (await open(cookieValue, config.secrets, TRANSACTION_TTL, isThisTransaction))?.data
@@ -83,7 +87,10 @@ export async function openTransaction(cookieValue: string | undefined, expectedS
  * deleted unopened. Opening costs a key derivation per secret, and a request
  * with 300 forged cookies must not cost 600 of them.
  */
-export async function staleTransactionCookies(cookies: readonly { name: string; value: string }[], config: SessionConfig): Promise<string[]> {
+export async function staleTransactionCookies(
+  cookies: readonly { name: string; value: string }[],
+  config: SessionConfig,
+): Promise<string[]> {
   const prefix = cookieName('transaction', config)
   const pending = cookies.filter((c) => c.name.startsWith(prefix))
   if (pending.length < MAX_PENDING_TRANSACTIONS) return []
@@ -99,7 +106,9 @@ export async function staleTransactionCookies(cookies: readonly { name: string; 
     })),
   )
   const unreadable = [...opened.filter((o) => !o.txn).map((o) => o.name), ...unopened]
-  const readable = opened.filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined).sort((a, b) => b.txn.createdAt - a.txn.createdAt)
+  const readable = opened
+    .filter((o): o is { name: string; txn: LoginTransaction } => o.txn !== undefined)
+    .sort((a, b) => b.txn.createdAt - a.txn.createdAt)
   // Our own abandoned logins first: deleting them is what keeps a real browser under the cap.
   return [...readable.slice(MAX_PENDING_TRANSACTIONS - 1).map((o) => o.name), ...unreadable]
 }
@@ -134,7 +143,11 @@ export class TransactionStore {
     const stale = await staleTransactionCookies(request.getAll(), this.config)
     for (const name of stale.slice(0, MAX_DELETIONS_PER_RESPONSE)) response.set(name, '', gone)
     const sealed = await sealTransaction(transaction, this.config)
-    response.set(transactionCookieName(transaction.state, this.config), sealed, cookieOptions('transaction', this.config))
+    response.set(
+      transactionCookieName(transaction.state, this.config),
+      sealed,
+      cookieOptions('transaction', this.config),
+    )
   }
 
   /**

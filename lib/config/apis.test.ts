@@ -84,8 +84,12 @@ describe('APIS', () => {
   })
 
   it('RFC 8707 wants an absolute URI as the resource; Auth0-style identifiers go with AUDIENCE_PARAM=audience', () => {
-    expect(parse({ APIS: 'orders', API_ORDERS_URL: 'https://api.example.com', API_ORDERS_RESOURCE: 'orders-api' }).problems.join()).toContain(
-      'API_ORDERS_RESOURCE must be an absolute URL',
-    )
+    expect(
+      parse({
+        APIS: 'orders',
+        API_ORDERS_URL: 'https://api.example.com',
+        API_ORDERS_RESOURCE: 'orders-api',
+      }).problems.join(),
+    ).toContain('API_ORDERS_RESOURCE must be an absolute URL')
   })
 })

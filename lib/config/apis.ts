@@ -70,7 +70,9 @@ function parseApiUrl(env: Env, name: string, problems: string[]): URL | undefine
   }
   const url = parseUrl(raw)
   if (!url || url.search || url.hash || url.username || url.password) {
-    problems.push(`${name} must be an http(s) URL without query, fragment or credentials, such as https://api.example.com/orders; got "${raw}".`)
+    problems.push(
+      `${name} must be an http(s) URL without query, fragment or credentials, such as https://api.example.com/orders; got "${raw}".`,
+    )
     return undefined
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
@@ -80,7 +82,12 @@ function parseApiUrl(env: Env, name: string, problems: string[]): URL | undefine
   return url
 }
 
-function parseApi(env: Env, name: string, providerIds: readonly ProviderId[], problems: string[]): ApiConfig | undefined {
+function parseApi(
+  env: Env,
+  name: string,
+  providerIds: readonly ProviderId[],
+  problems: string[],
+): ApiConfig | undefined {
   const v = (setting: ApiSetting) => apiVariable(name, setting)
   const url = parseApiUrl(env, v('URL'), problems)
   const resourceRaw = read(env, v('RESOURCE'))
@@ -92,7 +99,9 @@ function parseApi(env: Env, name: string, providerIds: readonly ProviderId[], pr
   const token = oneOf(env, v('TOKEN'), TOKEN_SOURCES, 'refresh', problems)
   const provider = read(env, v('PROVIDER'))
   if (provider !== undefined && !providerIds.includes(provider)) {
-    problems.push(`${v('PROVIDER')} names "${provider}", which OIDC_PROVIDERS does not list (${providerIds.join(', ')}).`)
+    problems.push(
+      `${v('PROVIDER')} names "${provider}", which OIDC_PROVIDERS does not list (${providerIds.join(', ')}).`,
+    )
   }
   const dpop = read(env, v('DPOP')) === undefined ? true : parseFlag(env, v('DPOP'), problems)
   if (resourceRaw !== undefined && audienceParam === 'resource' && !parseUrl(resourceRaw)) {

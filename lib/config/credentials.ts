@@ -14,7 +14,12 @@ export type ClientCredentials =
   | { readonly method: 'private_key_jwt' }
   | { readonly method: 'none' }
 
-const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']
+const AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+]
 
 export function parseCredentials(env: Env, v: Variable, problems: string[]): ClientCredentials | undefined {
   const secret = read(env, v('CLIENT_SECRET'))
@@ -66,7 +71,9 @@ export function parsePrivateKey(env: Env, v: Variable, problems: string[]): stri
   const key = raw.replace(/\\n/g, '\n')
   if (key.startsWith('-----BEGIN PRIVATE KEY-----')) return key
   if (key.startsWith('-----BEGIN')) {
-    problems.push(`${v('CLIENT_PRIVATE_KEY')} must be PKCS#8 ("-----BEGIN PRIVATE KEY-----"); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem`)
+    problems.push(
+      `${v('CLIENT_PRIVATE_KEY')} must be PKCS#8 ("-----BEGIN PRIVATE KEY-----"); convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem`,
+    )
     return undefined
   }
   try {
@@ -75,6 +82,8 @@ export function parsePrivateKey(env: Env, v: Variable, problems: string[]): stri
   } catch {
     // reported below
   }
-  problems.push(`${v('CLIENT_PRIVATE_KEY')} must be a PKCS#8 PEM or a private JWK (JSON with "kty", "d" and its "kid").`)
+  problems.push(
+    `${v('CLIENT_PRIVATE_KEY')} must be a PKCS#8 PEM or a private JWK (JSON with "kty", "d" and its "kid").`,
+  )
   return undefined
 }

@@ -19,7 +19,14 @@ export { ConfigError, isLoopbackHost } from './env'
 export { type ClientAuthMethod, type ClientCredentials } from './credentials'
 export { DEFAULT_SCOPE, type LogoutStyle, type OidcConfig } from './oidc'
 export { DEFAULT_PROVIDER, PROVIDER_ID, providerVariable, type ProviderId } from './provider-ids'
-export { emailDomain, normalizeDomain, offersChoice, providerById, providerForEmail, type ProvidersConfig } from './providers'
+export {
+  emailDomain,
+  normalizeDomain,
+  offersChoice,
+  providerById,
+  providerForEmail,
+  type ProvidersConfig,
+} from './providers'
 export {
   DEFAULT_ABSOLUTE_TIMEOUT,
   DEFAULT_IDLE_TIMEOUT,
@@ -51,7 +58,8 @@ export function parseConfig(env: Env): AppConfig {
 
   const apiRaw = read(env, 'API_ENDPOINT')
   const apiEndpoint = apiRaw ? parseUrl(apiRaw) : undefined
-  if (apiRaw && !apiEndpoint) problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
+  if (apiRaw && !apiEndpoint)
+    problems.push(`API_ENDPOINT must be an http(s) URL such as https://api.example.com/me; got "${apiRaw}".`)
 
   const apis = parseApis(env, providers ? providers.list.map((p) => p.id) : [], problems)
 

@@ -7,7 +7,13 @@
 import { AUTH_ROUTES, providerRoute } from '../routes'
 import { isLoopbackHost, parseFlag, parseUrl, read, type Env } from './env'
 import { parseCredentials, parsePrivateKey, type ClientCredentials } from './credentials'
-import { DEFAULT_PROVIDER, providerVariable, type ProviderId, type ProviderSetting, type Variable } from './provider-ids'
+import {
+  DEFAULT_PROVIDER,
+  providerVariable,
+  type ProviderId,
+  type ProviderSetting,
+  type Variable,
+} from './provider-ids'
 
 export interface OidcConfig {
   /** The provider's id in OIDC_PROVIDERS (`default` when it is unset): in its routes, its sessions, its store keys. */
@@ -119,13 +125,16 @@ export function parseOidcConfig(
   if (!issuer && !read(env, v('ISSUER'))) {
     problems.push(
       `${v('ISSUER')} is not set. Set it to your provider's issuer URL (discovery is at ${v('ISSUER')}/.well-known/openid-configuration), ` +
-        (id === DEFAULT_PROVIDER ? 'or run `npm run dev` without it to use the embedded local provider.' : `or remove ${id} from OIDC_PROVIDERS.`),
+        (id === DEFAULT_PROVIDER
+          ? 'or run `npm run dev` without it to use the embedded local provider.'
+          : `or remove ${id} from OIDC_PROVIDERS.`),
     )
   }
   const tokenIssuer = parseIssuer(env, v('TOKEN_ISSUER'), allowHttpOptIn, v, problems)
 
   const clientId = read(env, v('CLIENT_ID'))
-  if (!clientId) problems.push(`${v('CLIENT_ID')} is not set. Copy the client ID of the application registered at your provider.`)
+  if (!clientId)
+    problems.push(`${v('CLIENT_ID')} is not set. Copy the client ID of the application registered at your provider.`)
 
   const credentials = parseCredentials(env, v, problems)
   const scope = parseScope(env, v, problems)
@@ -135,16 +144,22 @@ export function parseOidcConfig(
   const dpop = parseFlag(env, v('DPOP'), problems)
   const assertionAudience = read(env, v('CLIENT_ASSERTION_AUDIENCE')) ?? 'issuer'
   if (assertionAudience !== 'issuer' && assertionAudience !== 'token_endpoint') {
-    problems.push(`${v('CLIENT_ASSERTION_AUDIENCE')} must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`)
+    problems.push(
+      `${v('CLIENT_ASSERTION_AUDIENCE')} must be "issuer" (the default) or "token_endpoint"; got "${assertionAudience}".`,
+    )
   }
   if (useRequestObject && !read(env, v('CLIENT_PRIVATE_KEY'))) {
-    problems.push(`${v('USE_REQUEST_OBJECT')}=true signs request objects with the client's key: set ${v('CLIENT_PRIVATE_KEY')} too.`)
+    problems.push(
+      `${v('USE_REQUEST_OBJECT')}=true signs request objects with the client's key: set ${v('CLIENT_PRIVATE_KEY')} too.`,
+    )
   }
 
   const endSessionRaw = read(env, v('END_SESSION_ENDPOINT'))
   const endSessionEndpoint = endSessionRaw ? parseUrl(endSessionRaw) : undefined
   if (endSessionRaw && !endSessionEndpoint) {
-    problems.push(`${v('END_SESSION_ENDPOINT')} must be an http(s) URL such as https://auth.example.com/logout; got "${endSessionRaw}".`)
+    problems.push(
+      `${v('END_SESSION_ENDPOINT')} must be an http(s) URL such as https://auth.example.com/logout; got "${endSessionRaw}".`,
+    )
   }
   const styleRaw = read(env, v('LOGOUT_STYLE'))
   if (styleRaw && styleRaw !== 'standard' && styleRaw !== 'cognito') {
@@ -174,7 +189,9 @@ export function parseOidcConfig(
     postLogoutRedirectUri: new URL('/', appBaseUrl).href,
     endSessionEndpoint,
     // Amazon Cognito's /logout takes client_id and logout_uri; its issuers live on cognito-idp.<region>.amazonaws.com.
-    logoutStyle: (styleRaw as LogoutStyle | undefined) ?? (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname) ? 'cognito' : 'standard'),
+    logoutStyle:
+      (styleRaw as LogoutStyle | undefined) ??
+      (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname) ? 'cognito' : 'standard'),
     dpop,
   }
 }

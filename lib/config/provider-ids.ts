@@ -50,7 +50,10 @@ export function providerVariable(id: ProviderId, setting: ProviderSetting): stri
  * The global variables a provider's prefix must not reach into: provider
  * `token` would read OIDC_TOKEN_ISSUER, the default provider's setting, as its own ISSUER.
  */
-const GLOBAL_VARIABLES = [...APP_WIDE, ...PROVIDER_SETTINGS.map((setting) => providerVariable(DEFAULT_PROVIDER, setting))]
+const GLOBAL_VARIABLES = [
+  ...APP_WIDE,
+  ...PROVIDER_SETTINGS.map((setting) => providerVariable(DEFAULT_PROVIDER, setting)),
+]
 
 /** Why `id` cannot name a provider, or undefined when it can. */
 export function providerIdProblem(id: string): string | undefined {
@@ -73,5 +76,7 @@ export function providerIdProblem(id: string): string | undefined {
 export function listedProviderIds(env: Readonly<Record<string, string | undefined>>): ProviderId[] {
   const raw = env.OIDC_PROVIDERS?.trim()
   if (!raw) return [DEFAULT_PROVIDER]
-  return [...new Set(raw.split(',').map((id) => id.trim()))].filter((id) => id !== '' && providerIdProblem(id) === undefined)
+  return [...new Set(raw.split(',').map((id) => id.trim()))].filter(
+    (id) => id !== '' && providerIdProblem(id) === undefined,
+  )
 }

@@ -5,7 +5,11 @@ import { normalizeDomain } from './providers'
 
 const base = { APP_BASE_URL: 'https://app.example.com', SESSION_SECRET: 'x'.repeat(32) }
 const defaultProvider = { OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'shh' }
-const partner = { OIDC_PARTNER_ISSUER: 'https://partner.okta.example', OIDC_PARTNER_CLIENT_ID: 'p-app', OIDC_PARTNER_CLIENT_SECRET: 'p-shh' }
+const partner = {
+  OIDC_PARTNER_ISSUER: 'https://partner.okta.example',
+  OIDC_PARTNER_CLIENT_ID: 'p-app',
+  OIDC_PARTNER_CLIENT_SECRET: 'p-shh',
+}
 
 const problemsOf = configProblems
 
@@ -34,14 +38,25 @@ describe('several providers', () => {
     const { providers } = parseConfig(env)
     expect(providers.list.map((p) => p.id)).toEqual(['partner', 'default'])
     const p = providerById(providers, 'partner')!
-    expect(p).toMatchObject({ clientId: 'p-app', credentials: { method: 'client_secret_basic', secret: 'p-shh' }, name: 'Partner (Okta)', usePar: true })
+    expect(p).toMatchObject({
+      clientId: 'p-app',
+      credentials: { method: 'client_secret_basic', secret: 'p-shh' },
+      name: 'Partner (Okta)',
+      usePar: true,
+    })
     expect(p.redirectUri).toBe('https://app.example.com/auth/callback/partner')
     expect(providerById(providers, 'default')!.usePar).toBe(false)
     expect(p.variable('CLIENT_SECRET')).toBe('OIDC_PARTNER_CLIENT_SECRET')
   })
 
   it('names the prefixed variable in every problem of a provider', () => {
-    const problems = problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,partner', OIDC_PARTNER_CLIENT_ID: 'p', OIDC_PARTNER_SCOPE: 'email' })
+    const problems = problemsOf({
+      ...base,
+      ...defaultProvider,
+      OIDC_PROVIDERS: 'default,partner',
+      OIDC_PARTNER_CLIENT_ID: 'p',
+      OIDC_PARTNER_SCOPE: 'email',
+    })
     expect(problems).toEqual([
       expect.stringMatching(/^OIDC_PARTNER_ISSUER is not set.*or remove partner from OIDC_PROVIDERS/),
       expect.stringMatching(/^OIDC_PARTNER_SCOPE must include "openid"/),
@@ -49,12 +64,22 @@ describe('several providers', () => {
   })
 
   it('refuses malformed, repeated and reserved ids, naming what collides', () => {
-    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,Partner' })[0]).toMatch(/"Partner", which is not a provider id/)
-    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,my_idp' })[0]).toMatch(/"my_idp", which is not a provider id/)
-    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,a2345678901234567' })[0]).toMatch(/not a provider id/)
-    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,default' })[0]).toMatch(/lists "default" twice/)
+    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,Partner' })[0]).toMatch(
+      /"Partner", which is not a provider id/,
+    )
+    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,my_idp' })[0]).toMatch(
+      /"my_idp", which is not a provider id/,
+    )
+    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,a2345678901234567' })[0]).toMatch(
+      /not a provider id/,
+    )
+    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,default' })[0]).toMatch(
+      /lists "default" twice/,
+    )
     // Provider `token` would read OIDC_TOKEN_ISSUER, the default provider's setting, as its issuer.
-    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,token' })[0]).toMatch(/"token", a reserved id.*OIDC_TOKEN_ISSUER/)
+    expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: 'default,token' })[0]).toMatch(
+      /"token", a reserved id.*OIDC_TOKEN_ISSUER/,
+    )
     for (const id of ['client', 'end', 'use', 'logout', 'allow', 'auth']) {
       expect(problemsOf({ ...base, ...defaultProvider, OIDC_PROVIDERS: `default,${id}` })[0]).toMatch(/a reserved id/)
     }
@@ -65,7 +90,9 @@ describe('several providers', () => {
     expect(problemsOf({ ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'partner' })).toEqual([
       expect.stringMatching(/OIDC_ISSUER is set, but OIDC_PROVIDERS does not list "default"/),
     ])
-    expect(parseConfig({ ...base, ...partner, OIDC_PROVIDERS: 'partner' }).providers.list.map((p) => p.id)).toEqual(['partner'])
+    expect(parseConfig({ ...base, ...partner, OIDC_PROVIDERS: 'partner' }).providers.list.map((p) => p.id)).toEqual([
+      'partner',
+    ])
   })
 
   it('routes an e-mail address by the exact domain, whatever its case or script, never by suffix', () => {
@@ -101,7 +128,9 @@ describe('several providers', () => {
       OIDC_DOMAINS: 'example.com',
       OIDC_PARTNER_DOMAINS: 'EXAMPLE.com.',
     }
-    expect(problemsOf(env)).toEqual([expect.stringMatching(/example\.com is in both OIDC_DOMAINS and OIDC_PARTNER_DOMAINS/)])
+    expect(problemsOf(env)).toEqual([
+      expect.stringMatching(/example\.com is in both OIDC_DOMAINS and OIDC_PARTNER_DOMAINS/),
+    ])
     expect(problemsOf({ ...env, OIDC_PARTNER_DOMAINS: 'https://partner.example/' })[0]).toMatch(
       /OIDC_PARTNER_DOMAINS lists "https:\/\/partner.example\/", which is not a domain/,
     )
@@ -121,7 +150,9 @@ describe('several providers', () => {
       ['domain_hint', 'contoso.com'],
       ['kc_idp_hint', 'saml'],
     ])
-    expect(problemsOf({ ...env, OIDC_PARTNER_AUTH_PARAMS: 'redirect_uri=https://evil.test' })[0]).toMatch(/OIDC_PARTNER_AUTH_PARAMS sets "redirect_uri"/)
+    expect(problemsOf({ ...env, OIDC_PARTNER_AUTH_PARAMS: 'redirect_uri=https://evil.test' })[0]).toMatch(
+      /OIDC_PARTNER_AUTH_PARAMS sets "redirect_uri"/,
+    )
     expect(problemsOf({ ...env, OIDC_PARTNER_AUTH_PARAMS: 'state=x' })[0]).toMatch(/sets "state"/)
   })
 
@@ -134,7 +165,11 @@ describe('several providers', () => {
       OIDC_PARTNER_END_SESSION_ENDPOINT: 'https://logout.partner.example/end',
     }
     const { session } = parseConfig(env)
-    expect(session.providerOrigins).toEqual(['https://login.example.com', 'https://partner.okta.example', 'https://logout.partner.example'])
+    expect(session.providerOrigins).toEqual([
+      'https://login.example.com',
+      'https://partner.okta.example',
+      'https://logout.partner.example',
+    ])
     expect(session.providerIds).toEqual(['default', 'partner'])
   })
 })

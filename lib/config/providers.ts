@@ -84,7 +84,9 @@ function parseDomains(env: Env, id: ProviderId, problems: string[]): string[] {
   for (const raw of (read(env, name) ?? '').split(',').filter((d) => d.trim())) {
     const domain = normalizeDomain(raw)
     if (domain === undefined)
-      problems.push(`${name} lists "${raw.trim()}", which is not a domain: give bare domains, comma-separated, e.g. contoso.com,contoso.co.uk.`)
+      problems.push(
+        `${name} lists "${raw.trim()}", which is not a domain: give bare domains, comma-separated, e.g. contoso.com,contoso.co.uk.`,
+      )
     else if (!domains.includes(domain)) domains.push(domain)
   }
   return domains
@@ -98,9 +100,13 @@ function parseAuthParams(env: Env, id: ProviderId, problems: string[]): [string,
   const params: [string, string][] = []
   for (const [key, value] of new URLSearchParams(raw)) {
     if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(key) || value.length > 512 || CONTROL.test(value)) {
-      problems.push(`${name} has a malformed parameter "${key}": write it as a query string, e.g. domain_hint=contoso.com&prompt=select_account.`)
+      problems.push(
+        `${name} has a malformed parameter "${key}": write it as a query string, e.g. domain_hint=contoso.com&prompt=select_account.`,
+      )
     } else if (PROTOCOL_PARAMETERS.has(key)) {
-      problems.push(`${name} sets "${key}", which the login sets itself; remove it (the scope has its own variable, ${providerVariable(id, 'SCOPE')}).`)
+      problems.push(
+        `${name} sets "${key}", which the login sets itself; remove it (the scope has its own variable, ${providerVariable(id, 'SCOPE')}).`,
+      )
     } else {
       params.push([key, value])
     }
@@ -138,7 +144,9 @@ function parseIds(env: Env, problems: string[]): ProviderId[] {
     else ids.push(id)
   }
   if (ids.length === 0 && !problems.some((p) => p.startsWith('OIDC_PROVIDERS'))) {
-    problems.push('OIDC_PROVIDERS is set but lists no provider: list ids in button order, e.g. OIDC_PROVIDERS=default,partner, or leave it unset.')
+    problems.push(
+      'OIDC_PROVIDERS is set but lists no provider: list ids in button order, e.g. OIDC_PROVIDERS=default,partner, or leave it unset.',
+    )
   }
   // The unprefixed variables configure `default`: set while it is not listed, they would be ignored without a word.
   if (ids.length > 0 && !ids.includes(DEFAULT_PROVIDER) && read(env, 'OIDC_ISSUER')) {
@@ -167,7 +175,13 @@ export function parseProviders(env: Env, appBaseUrl: URL | undefined, problems: 
     }
     const name = parseName(env, id, problems)
     const authParams = parseAuthParams(env, id, problems)
-    const config = parseOidcConfig(env, id, appBaseUrl, name === undefined ? undefined : { name, domains, authParams }, problems)
+    const config = parseOidcConfig(
+      env,
+      id,
+      appBaseUrl,
+      name === undefined ? undefined : { name, domains, authParams },
+      problems,
+    )
     if (config) configs.push(config)
     else complete = false
   }

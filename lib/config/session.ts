@@ -47,7 +47,9 @@ export const MAX_SECRETS = ORDINALS.length
 function parseAppBaseUrl(env: Env, problems: string[]): URL | undefined {
   const raw = read(env, 'APP_BASE_URL')
   if (!raw) {
-    problems.push('APP_BASE_URL is not set. Set it to the public origin of this app, e.g. APP_BASE_URL=http://localhost:3000')
+    problems.push(
+      'APP_BASE_URL is not set. Set it to the public origin of this app, e.g. APP_BASE_URL=http://localhost:3000',
+    )
     return undefined
   }
   const url = parseUrl(raw)
@@ -73,12 +75,16 @@ function parseSecrets(env: Env, problems: string[]): readonly [string, ...string
   const raw = env.SESSION_SECRET
   const generate = 'Generate one with: openssl rand -base64 32'
   if (!raw?.trim()) {
-    problems.push(`SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters. ${generate}`)
+    problems.push(
+      `SESSION_SECRET is not set. It seals the session cookie and must be at least ${MIN_SECRET_LENGTH} random characters. ${generate}`,
+    )
     return undefined
   }
   const secrets = raw.split(',').map((secret) => secret.trim())
   if (secrets.length > MAX_SECRETS) {
-    problems.push(`SESSION_SECRET holds ${secrets.length} secrets; keep at most ${MAX_SECRETS} (newest first) and drop the oldest.`)
+    problems.push(
+      `SESSION_SECRET holds ${secrets.length} secrets; keep at most ${MAX_SECRETS} (newest first) and drop the oldest.`,
+    )
     return undefined
   }
   const bad = secrets.findIndex((secret) => secret.length < MIN_SECRET_LENGTH)
@@ -95,7 +101,10 @@ function parseSecrets(env: Env, problems: string[]): readonly [string, ...string
 
 /** The origins of the provider URLs a form is redirected to; malformed ones are the OIDC part's to report. */
 function providerOrigins(env: Env): string[] {
-  const names = listedProviderIds(env).flatMap((id) => [providerVariable(id, 'ISSUER'), providerVariable(id, 'END_SESSION_ENDPOINT')])
+  const names = listedProviderIds(env).flatMap((id) => [
+    providerVariable(id, 'ISSUER'),
+    providerVariable(id, 'END_SESSION_ENDPOINT'),
+  ])
   const origins = names.map((name) => {
     const raw = read(env, name)
     return raw ? parseUrl(raw)?.origin : undefined

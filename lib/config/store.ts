@@ -69,7 +69,8 @@ export function parseStoreConfig(env: Env, problems: string[]): StoreConfig {
   if (sentinels) return parseSentinels(env, sentinels, allowPlaintext, problems) ?? embedded
   const raw = read(env, 'REDIS_URL')
   if (!raw) return embedded
-  const example = 'such as redis://localhost:6379, rediss://user:password@redis.example.com:6380 or redis://localhost:6379/2'
+  const example =
+    'such as redis://localhost:6379, rediss://user:password@redis.example.com:6380 or redis://localhost:6379/2'
   let url: URL | undefined
   try {
     url = new URL(raw)
@@ -81,7 +82,9 @@ export function parseStoreConfig(env: Env, problems: string[]): StoreConfig {
     return embedded
   }
   if (!/^\/?(\d+)?$/.test(url.pathname) || url.search || url.hash) {
-    problems.push(`REDIS_URL may name a database number after the host and nothing else (${example}); got "${redact(raw)}".`)
+    problems.push(
+      `REDIS_URL may name a database number after the host and nothing else (${example}); got "${redact(raw)}".`,
+    )
     return embedded
   }
   if (url.protocol === 'redis:' && !isLoopbackHost(url.hostname) && !allowPlaintext) {
@@ -105,7 +108,14 @@ function plaintextProblem(what: string): string {
  * list leads to are reached with them), and plain redis:// off this machine
  * needs REDIS_ALLOW_PLAINTEXT. Undefined when it cannot be used, the reason in `problems`.
  */
-function parseServerList(name: string, noun: string, raw: string, example: string, allowPlaintext: boolean, problems: string[]): URL[] | undefined {
+function parseServerList(
+  name: string,
+  noun: string,
+  raw: string,
+  example: string,
+  allowPlaintext: boolean,
+  problems: string[],
+): URL[] | undefined {
   const servers: URL[] = []
   for (const entry of raw.split(',').map((part) => part.trim())) {
     let url: URL | undefined
@@ -123,14 +133,20 @@ function parseServerList(name: string, noun: string, raw: string, example: strin
       url.search ||
       url.hash
     ) {
-      problems.push(`${name} lists ${noun} as host:port or redis:// and rediss:// URLs with a port and nothing after it (${example}); got "${redact(entry)}".`)
+      problems.push(
+        `${name} lists ${noun} as host:port or redis:// and rediss:// URLs with a port and nothing after it (${example}); got "${redact(entry)}".`,
+      )
       return undefined
     }
     servers.push(url)
   }
   const [first] = servers
   if (!first) return undefined
-  if (servers.some((url) => url.protocol !== first.protocol || url.username !== first.username || url.password !== first.password)) {
+  if (
+    servers.some(
+      (url) => url.protocol !== first.protocol || url.username !== first.username || url.password !== first.password,
+    )
+  ) {
     problems.push(
       `${name}: every one of its ${noun} must use the same scheme (redis:// or rediss://) and the same user and password; the servers they lead to are reached with them.`,
     )
@@ -149,7 +165,8 @@ function parseServerList(name: string, noun: string, raw: string, example: strin
  * Every node the client then finds is reached with the seeds' scheme and credentials.
  */
 function parseCluster(raw: string, allowPlaintext: boolean, problems: string[]): StoreConfig | undefined {
-  const example = 'such as 10.0.0.1:6379,10.0.0.2:6379 or rediss://default:password@node-1.example.com:6380,rediss://default:password@node-2.example.com:6380'
+  const example =
+    'such as 10.0.0.1:6379,10.0.0.2:6379 or rediss://default:password@node-1.example.com:6380,rediss://default:password@node-2.example.com:6380'
   const seeds = parseServerList('REDIS_CLUSTER_NODES', 'nodes', raw, example, allowPlaintext, problems)
   return seeds && { kind: 'redis', topology: 'cluster', url: seeds[0]!, seeds }
 }
@@ -162,7 +179,8 @@ function parseCluster(raw: string, allowPlaintext: boolean, problems: string[]):
  * their own (`requirepass` in sentinel.conf) take REDIS_SENTINEL_PASSWORD.
  */
 function parseSentinels(env: Env, raw: string, allowPlaintext: boolean, problems: string[]): StoreConfig | undefined {
-  const example = 'such as 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379 or rediss://default:password@sentinel-1.example.com:26380,…'
+  const example =
+    'such as 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379 or rediss://default:password@sentinel-1.example.com:26380,…'
   const sentinels = parseServerList('REDIS_SENTINELS', 'Sentinels', raw, example, allowPlaintext, problems)
   const name = read(env, 'REDIS_SENTINEL_NAME')
   if (!name) {
@@ -172,7 +190,16 @@ function parseSentinels(env: Env, raw: string, allowPlaintext: boolean, problems
     return undefined
   }
   const sentinelPassword = read(env, 'REDIS_SENTINEL_PASSWORD')
-  return sentinels && { kind: 'redis', topology: 'sentinel', url: sentinels[0]!, sentinels, name, ...(sentinelPassword ? { sentinelPassword } : {}) }
+  return (
+    sentinels && {
+      kind: 'redis',
+      topology: 'sentinel',
+      url: sentinels[0]!,
+      sentinels,
+      name,
+      ...(sentinelPassword ? { sentinelPassword } : {}),
+    }
+  )
 }
 
 /** A Redis URL as it may be printed or logged: without its password. */

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { parseSessionConfig, type SessionConfig } from '../config'
 import { MAX_COOKIES_AS_SENT, ownCookieHeader } from './header'
 
-const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 'c'.repeat(40) }, []) as SessionConfig
-const seal = (n: number) => `Fe26.2**${'a'.repeat(64)}*${'b'.repeat(22)}*payload${n}**${'c'.repeat(64)}*${'d'.repeat(43)}~2`
+const config = parseSessionConfig(
+  { APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 'c'.repeat(40) },
+  [],
+) as SessionConfig
+const seal = (n: number) =>
+  `Fe26.2**${'a'.repeat(64)}*${'b'.repeat(22)}*payload${n}**${'c'.repeat(64)}*${'d'.repeat(43)}~2`
 const state = (n: number) => String(n).padStart(43, 's')
 
 describe('the Cookie header passed to our handlers', () => {

@@ -13,7 +13,14 @@
  * middleware runs it, on either runtime.
  */
 import { isPlausibleSeal } from '../seal'
-import { COOKIES, cookieName, isWellFormedState, MAX_DELETIONS_PER_RESPONSE, MAX_PENDING_TRANSACTIONS, type CookieSite } from './policy'
+import {
+  COOKIES,
+  cookieName,
+  isWellFormedState,
+  MAX_DELETIONS_PER_RESPONSE,
+  MAX_PENDING_TRANSACTIONS,
+  type CookieSite,
+} from './policy'
 
 /** More cookies than this and the header is cut down; fewer cost next to nothing, and pass as they are. */
 export const MAX_COOKIES_AS_SENT = 32
@@ -53,10 +60,18 @@ export function ownCookieHeader(header: string | null, site: CookieSite): string
     if (name.startsWith(prefix)) {
       const looksOurs = isWellFormedState(name.slice(prefix.length)) && isPlausibleSeal(pair.slice(eq + 1))
       ;(looksOurs ? plausible : implausible).push(pair)
-    } else if (isSessionCookie(name) || name === COOKIES.logoutState.name.http || name === COOKIES.logoutState.name.https) {
+    } else if (
+      isSessionCookie(name) ||
+      name === COOKIES.logoutState.name.http ||
+      name === COOKIES.logoutState.name.https
+    ) {
       kept.push(pair)
     }
   }
   // Browsers send older cookies first (RFC 6265 §5.4): the newest plausible ones are last.
-  return [...kept, ...implausible.slice(0, MAX_DELETIONS_PER_RESPONSE), ...plausible.slice(-MAX_PENDING_TRANSACTIONS)].join('; ')
+  return [
+    ...kept,
+    ...implausible.slice(0, MAX_DELETIONS_PER_RESPONSE),
+    ...plausible.slice(-MAX_PENDING_TRANSACTIONS),
+  ].join('; ')
 }

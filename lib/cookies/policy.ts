@@ -66,9 +66,17 @@ export const COOKIES = {
    * verifier and nonce. `__Host-` requires Path=/, so on https it travels with
    * every request for its ten minutes.
    */
-  transaction: { name: { http: 'txn.', https: '__Host-txn.' }, path: { http: '/auth', https: '/' }, maxAge: TEN_MINUTES },
+  transaction: {
+    name: { http: 'txn.', https: '__Host-txn.' },
+    path: { http: '/auth', https: '/' },
+    maxAge: TEN_MINUTES,
+  },
   /** The `state` of a sign-out at the provider (lib/auth/logout-state.ts), long enough to sign out there however slowly. */
-  logoutState: { name: { http: 'logout-state', https: '__Host-logout-state' }, path: { http: '/', https: '/' }, maxAge: TEN_MINUTES },
+  logoutState: {
+    name: { http: 'logout-state', https: '__Host-logout-state' },
+    path: { http: '/', https: '/' },
+    maxAge: TEN_MINUTES,
+  },
 } as const satisfies Record<string, CookiePolicy>
 
 export type CookieKind = keyof typeof COOKIES
@@ -79,7 +87,11 @@ export function cookieName(kind: CookieKind, site: CookieSite): string {
 }
 
 /** The cookie's attributes on this site; `maxAge` 0 deletes it. */
-export function cookieOptions(kind: CookieKind, site: CookieSite, maxAge: number = COOKIES[kind].maxAge ?? 0): CookieOptions {
+export function cookieOptions(
+  kind: CookieKind,
+  site: CookieSite,
+  maxAge: number = COOKIES[kind].maxAge ?? 0,
+): CookieOptions {
   const { path } = COOKIES[kind]
   return {
     httpOnly: true,

@@ -38,7 +38,11 @@ export async function apiSession(): Promise<ApiSession | { readonly refusal: Nex
  * tokens). Middleware never does this: only here, after the store said the
  * session is live, so a session ended elsewhere never gets a fresh cookie.
  */
-export async function keepApiSession(response: NextResponse, current: ApiSession, session: Session = current.session): Promise<void> {
+export async function keepApiSession(
+  response: NextResponse,
+  current: ApiSession,
+  session: Session = current.session,
+): Promise<void> {
   if (!current.resealDue && session === current.session) return
   await saveSessionCookie(response.cookies, touched(session), getConfig().session, await cookies())
 }

@@ -5,7 +5,10 @@
  */
 
 /** Up to `cap` bytes of `stream`; `cut` when it held more. */
-async function readUpTo(stream: ReadableStream<Uint8Array> | null, cap: number): Promise<{ bytes: Uint8Array; cut: boolean }> {
+async function readUpTo(
+  stream: ReadableStream<Uint8Array> | null,
+  cap: number,
+): Promise<{ bytes: Uint8Array; cut: boolean }> {
   if (!stream) return { bytes: new Uint8Array(0), cut: false }
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []

@@ -34,7 +34,9 @@ export function contentSecurityPolicy(
     // 'strict-dynamic' lets the nonce'd bootstrap load Next's chunks. Next's development runtime
     // (HMR, Fast Refresh, the overlay) evaluates code and injects scripts and styles without the
     // nonce, and reloads the page in a loop under this policy: `next dev` gets a relaxed one.
-    options.development ? "script-src 'self' 'unsafe-inline' 'unsafe-eval'" : `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    options.development
+      ? "script-src 'self' 'unsafe-inline' 'unsafe-eval'"
+      : `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
     options.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data: https:${localImages}`,
     "font-src 'self'",
@@ -52,7 +54,12 @@ export function contentSecurityPolicy(
  * `form-action` to a form's redirects too).
  */
 function lockedDown(providerOrigins: readonly string[] = []): string[] {
-  return ["object-src 'none'", "base-uri 'none'", ["form-action 'self'", ...providerOrigins].join(' '), "frame-ancestors 'none'"]
+  return [
+    "object-src 'none'",
+    "base-uri 'none'",
+    ["form-action 'self'", ...providerOrigins].join(' '),
+    "frame-ancestors 'none'",
+  ]
 }
 
 export function anonymousContentSecurityPolicy(options: { development: boolean }): string {

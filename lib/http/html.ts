@@ -34,7 +34,13 @@ const STYLE = `
 /** A link, or a button that POSTs a form to our own origin (with its hidden fields). */
 export type PageAction =
   | { readonly kind: 'link'; readonly href: string; readonly label: string; readonly primary?: boolean }
-  | { readonly kind: 'post'; readonly action: string; readonly label: string; readonly fields?: Readonly<Record<string, string>>; readonly primary?: boolean }
+  | {
+      readonly kind: 'post'
+      readonly action: string
+      readonly label: string
+      readonly fields?: Readonly<Record<string, string>>
+      readonly primary?: boolean
+    }
 
 export interface PageContent {
   /** The small line above the title, e.g. "Sign-in failed · 400". */
@@ -51,7 +57,8 @@ export interface PageContent {
 
 function actionHtml(action: PageAction): string {
   const cls = action.primary ? 'primary' : 'secondary'
-  if (action.kind === 'link') return `<a class="${cls}" href="${escapeHtml(action.href)}">${escapeHtml(action.label)}</a>`
+  if (action.kind === 'link')
+    return `<a class="${cls}" href="${escapeHtml(action.href)}">${escapeHtml(action.label)}</a>`
   const fields = Object.entries(action.fields ?? {})
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('')
@@ -61,7 +68,9 @@ function actionHtml(action: PageAction): string {
 /** One small self-contained page. `nonce` is the nonce of this response's CSP, without which the inline style would be blocked. */
 export function pageHtml(content: PageContent, nonce: string): string {
   const data = content.data ? ` data-${escapeHtml(content.data[0])}="${escapeHtml(content.data[1])}"` : ''
-  const paragraphs = content.paragraphs.map((p) => `<p${p.id ? ` id="${escapeHtml(p.id)}"` : ''}>${escapeHtml(p.text)}</p>`).join('\n    ')
+  const paragraphs = content.paragraphs
+    .map((p) => `<p${p.id ? ` id="${escapeHtml(p.id)}"` : ''}>${escapeHtml(p.text)}</p>`)
+    .join('\n    ')
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -41,21 +41,35 @@ export function redirectTo(url: URL): NextResponse {
 function asLoginError(error: unknown): LoginError {
   if (error instanceof LoginError) return error
   if (error instanceof ConfigError) {
-    return new LoginError('misconfigured', 'This app is missing part of its configuration. The server log says what to fix.', {
-      cause: error,
-    })
+    return new LoginError(
+      'misconfigured',
+      'This app is missing part of its configuration. The server log says what to fix.',
+      {
+        cause: error,
+      },
+    )
   }
   if (isStoreUnavailable(error)) {
-    return new LoginError('store_unavailable', 'You signed in at the provider, but this app cannot record sessions right now. Please try again in a moment.', {
-      cause: error,
-    })
+    return new LoginError(
+      'store_unavailable',
+      'You signed in at the provider, but this app cannot record sessions right now. Please try again in a moment.',
+      {
+        cause: error,
+      },
+    )
   }
   if (error instanceof SessionTooLargeError) {
-    return new LoginError('bad_provider_response', 'The provider issued more data than fits in a session cookie, so the session could not be stored.', {
-      cause: error,
-    })
+    return new LoginError(
+      'bad_provider_response',
+      'The provider issued more data than fits in a session cookie, so the session could not be stored.',
+      {
+        cause: error,
+      },
+    )
   }
-  return new LoginError('bad_provider_response', 'Something unexpected went wrong while signing you in.', { cause: error })
+  return new LoginError('bad_provider_response', 'Something unexpected went wrong while signing you in.', {
+    cause: error,
+  })
 }
 
 /**
@@ -86,7 +100,10 @@ export function sessionsUnavailable(returnTo: string): NextResponse {
       kicker: 'Temporarily unavailable · 503',
       title: 'Sessions cannot be checked right now',
       paragraphs: [
-        { text: 'This app cannot reach its session store at the moment, so it cannot tell whether you are still signed in.', id: 'unavailable-detail' },
+        {
+          text: 'This app cannot reach its session store at the moment, so it cannot tell whether you are still signed in.',
+          id: 'unavailable-detail',
+        },
         { text: 'Nothing is lost: try again in a few seconds. Public pages keep working meanwhile.' },
       ],
       actions: [
@@ -120,7 +137,9 @@ export function crossSiteRefused(): NextResponse {
     {
       kicker: 'Refused · 403',
       title: 'This request did not come from this app',
-      paragraphs: [{ text: 'Another site tried to act on your session here. Nothing was changed.', id: 'refused-detail' }],
+      paragraphs: [
+        { text: 'Another site tried to act on your session here. Nothing was changed.', id: 'refused-detail' },
+      ],
       actions: [{ kind: 'link', href: '/', label: 'Go to the home page', primary: true }],
       data: ['error-kind', 'cross_site'],
     },

@@ -12,7 +12,13 @@ describe('isSameOriginRequest', () => {
   })
 
   it('refuses another site, a sibling subdomain, another port or scheme, and an opaque origin', () => {
-    for (const origin of ['https://evil.example', 'https://other.app.example.com', 'https://app.example.com:8443', 'http://app.example.com', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'https://other.app.example.com',
+      'https://app.example.com:8443',
+      'http://app.example.com',
+      'null',
+    ]) {
       expect(check({ origin }), origin).toBe(false)
     }
     expect(check({ 'sec-fetch-site': 'cross-site' })).toBe(false)

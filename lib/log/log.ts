@@ -50,7 +50,14 @@ async function requestId(): Promise<string | undefined> {
 }
 
 /** One JSON line: the record's own keys first, then the fields, never overriding them. */
-export function jsonLine(level: LogLevel, event: string, message: string, fields: LogFields, id: string | undefined, now = new Date()): string {
+export function jsonLine(
+  level: LogLevel,
+  event: string,
+  message: string,
+  fields: LogFields,
+  id: string | undefined,
+  now = new Date(),
+): string {
   const record: Record<string, unknown> = { time: now.toISOString(), level, event, message }
   for (const [name, value] of Object.entries(fields)) if (value !== undefined && !(name in record)) record[name] = value
   if (id !== undefined) record.request_id = id

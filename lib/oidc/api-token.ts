@@ -82,7 +82,11 @@ export function audienceProblem(accessToken: string, api: ApiConfig, provider: D
 }
 
 /** Why a token the provider bound (or not) cannot be used for `api`, if it cannot. */
-function bindingProblem(response: oauth.TokenEndpointResponse, provider: DiscoveredProvider, api: ApiConfig): string | undefined {
+function bindingProblem(
+  response: oauth.TokenEndpointResponse,
+  provider: DiscoveredProvider,
+  api: ApiConfig,
+): string | undefined {
   if (!bindsTokens(provider, api)) return undefined
   try {
     requireBoundToken(response, provider.config)
@@ -93,9 +97,14 @@ function bindingProblem(response: oauth.TokenEndpointResponse, provider: Discove
 }
 
 /** A grant, or why the answer must not be used (the refresh token it rotated is kept all the same). */
-export type ApiGrantResult = { readonly ok: true; readonly grant: ApiGrant } | { readonly ok: false; readonly reason: string }
+export type ApiGrantResult =
+  { readonly ok: true; readonly grant: ApiGrant } | { readonly ok: false; readonly reason: string }
 
-function grantFrom(response: oauth.TokenEndpointResponse, api: ApiConfig, provider: DiscoveredProvider): ApiGrantResult {
+function grantFrom(
+  response: oauth.TokenEndpointResponse,
+  api: ApiConfig,
+  provider: DiscoveredProvider,
+): ApiGrantResult {
   const problem = bindingProblem(response, provider, api) ?? audienceProblem(response.access_token, api, provider)
   if (problem) return { ok: false, reason: problem }
   return {
@@ -119,7 +128,12 @@ export async function mintWithRefreshToken(
   current: RefreshableTokens,
   api: ApiConfig,
 ): Promise<{ readonly tokens: TokenSet; readonly result: ApiGrantResult }> {
-  const { response, idToken } = await refreshGrant(provider, current, audienceParameters(api), bindsTokens(provider, api))
+  const { response, idToken } = await refreshGrant(
+    provider,
+    current,
+    audienceParameters(api),
+    bindsTokens(provider, api),
+  )
   const refreshToken = response.refresh_token ?? current.refreshToken
   const tokens: TokenSet = { ...current, idToken, ...(refreshToken !== undefined ? { refreshToken } : {}) }
   return { tokens, result: grantFrom(response, api, provider) }
@@ -129,7 +143,12 @@ export async function mintWithRefreshToken(
  * RFC 8693 token exchange at the session's own provider: the session's own
  * access token as the subject, nothing else, for a token of `api`'s.
  */
-export async function exchangeToken(provider: DiscoveredProvider, accessToken: string, dpopKey: DpopKey | undefined, api: ApiConfig): Promise<ApiGrantResult> {
+export async function exchangeToken(
+  provider: DiscoveredProvider,
+  accessToken: string,
+  dpopKey: DpopKey | undefined,
+  api: ApiConfig,
+): Promise<ApiGrantResult> {
   const { as, client, clientAuth, http } = provider
   const bound = bindsTokens(provider, api)
   const DPoP = bound && dpopKey ? await dpopHandle(client, dpopKey) : undefined
@@ -142,7 +161,10 @@ export async function exchangeToken(provider: DiscoveredProvider, accessToken: s
   let response: oauth.TokenEndpointResponse
   try {
     response = await withNonceRetry(async () => {
-      const answer = await oauth.genericTokenEndpointRequest(as, client, clientAuth, TOKEN_EXCHANGE, parameters, { ...http, ...(DPoP ? { DPoP } : {}) })
+      const answer = await oauth.genericTokenEndpointRequest(as, client, clientAuth, TOKEN_EXCHANGE, parameters, {
+        ...http,
+        ...(DPoP ? { DPoP } : {}),
+      })
       return oauth.processGenericTokenEndpointResponse(as, client, answer)
     })
   } catch (error) {

@@ -32,7 +32,16 @@ describe('authorization request options', () => {
   })
 
   it('drops everything else, including protocol parameters that are ours to set', () => {
-    expect(options({ redirect_uri: 'https://evil.example', response_type: 'token', scope: 'admin', state: 'x', nonce: 'y', foo: 'bar' })).toEqual({})
+    expect(
+      options({
+        redirect_uri: 'https://evil.example',
+        response_type: 'token',
+        scope: 'admin',
+        state: 'x',
+        nonce: 'y',
+        foo: 'bar',
+      }),
+    ).toEqual({})
   })
 
   it.each([

@@ -33,7 +33,9 @@ function claimsRequest(value: string | null): string | undefined {
     const parsed: unknown = JSON.parse(value)
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
     const keys = Object.keys(parsed)
-    return keys.length > 0 && keys.every((k) => k === 'userinfo' || k === 'id_token') ? JSON.stringify(parsed) : undefined
+    return keys.length > 0 && keys.every((k) => k === 'userinfo' || k === 'id_token')
+      ? JSON.stringify(parsed)
+      : undefined
   } catch {
     return undefined
   }

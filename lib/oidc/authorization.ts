@@ -87,7 +87,10 @@ export async function authorizationUrl(
       async () => {
         const DPoP = challenge.dpopKey ? await dpopHandle(client, challenge.dpopKey) : undefined
         return withNonceRetry(async () => {
-          const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, { ...http, ...(DPoP ? { DPoP } : {}) })
+          const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, request, {
+            ...http,
+            ...(DPoP ? { DPoP } : {}),
+          })
           return oauth.processPushedAuthorizationResponse(as, client, response)
         })
       },

@@ -24,10 +24,22 @@ async function downloadKeySet(p: DiscoveredProvider): Promise<oauth.JWKS> {
     throw new LoginError('misconfigured', `The provider's jwks_uri ${url.href} is not https.`)
   }
   try {
-    const response = await fetch(url, { headers: { accept: 'application/jwk-set+json, application/json' }, redirect: 'manual', signal: p.http.signal() })
-    if (!response.ok) throw new oauth.OperationProcessingError(`key set answered ${response.status}`, { code: oauth.RESPONSE_IS_NOT_CONFORM, cause: response })
+    const response = await fetch(url, {
+      headers: { accept: 'application/jwk-set+json, application/json' },
+      redirect: 'manual',
+      signal: p.http.signal(),
+    })
+    if (!response.ok)
+      throw new oauth.OperationProcessingError(`key set answered ${response.status}`, {
+        code: oauth.RESPONSE_IS_NOT_CONFORM,
+        cause: response,
+      })
     const body = (await response.json()) as oauth.JWKS
-    if (!Array.isArray(body?.keys)) throw new oauth.OperationProcessingError('key set has no "keys" array', { code: oauth.INVALID_RESPONSE, cause: response })
+    if (!Array.isArray(body?.keys))
+      throw new oauth.OperationProcessingError('key set has no "keys" array', {
+        code: oauth.INVALID_RESPONSE,
+        cause: response,
+      })
     p.keys.keep(body)
     return body
   } catch (error) {

@@ -14,10 +14,14 @@ import { step, type DiscoveredProvider } from './provider'
 import { tokenSetFrom, type TokenSet } from './token-set'
 
 /** Userinfo claims the ID token does not already carry with the same value: only those are stored. */
-function extraClaims(idTokenClaims: oauth.IDToken, userinfo: oauth.UserInfoResponse | undefined): Record<string, Claim> {
+function extraClaims(
+  idTokenClaims: oauth.IDToken,
+  userinfo: oauth.UserInfoResponse | undefined,
+): Record<string, Claim> {
   const extra: Record<string, Claim> = {}
   for (const [name, value] of Object.entries(userinfo ?? {})) {
-    if (value !== undefined && JSON.stringify(idTokenClaims[name]) !== JSON.stringify(value)) extra[name] = value as Claim
+    if (value !== undefined && JSON.stringify(idTokenClaims[name]) !== JSON.stringify(value))
+      extra[name] = value as Claim
   }
   return extra
 }
@@ -55,10 +59,18 @@ export async function completeLogin(
     'token',
     () =>
       withNonceRetry(async () => {
-        const tokenResponse = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, challenge.codeVerifier, {
-          ...http,
-          ...(DPoP ? { DPoP } : {}),
-        })
+        const tokenResponse = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          params,
+          config.redirectUri,
+          challenge.codeVerifier,
+          {
+            ...http,
+            ...(DPoP ? { DPoP } : {}),
+          },
+        )
         const asForToken = await issuerForTokenResponse(as, tokenResponse)
         const tokens = await oauth.processAuthorizationCodeResponse(asForToken, client, tokenResponse, {
           expectedNonce: challenge.nonce,
@@ -82,7 +94,10 @@ export async function completeLogin(
   if (as.userinfo_endpoint) {
     userinfo = await step('userinfo', async () => {
       return withNonceRetry(async () => {
-        const response = await oauth.userInfoRequest(as, client, tokens.access_token, { ...http, ...(DPoP ? { DPoP } : {}) })
+        const response = await oauth.userInfoRequest(as, client, tokens.access_token, {
+          ...http,
+          ...(DPoP ? { DPoP } : {}),
+        })
         return oauth.processUserInfoResponse(as, client, idTokenClaims.sub, response)
       })
     })

@@ -9,7 +9,10 @@ import type { OidcConfig } from '../config'
 import { clientPrivateKey } from './client-key'
 
 /** How this client authenticates at the token, PAR and revocation endpoints of `as`. */
-export async function clientAuthentication(config: OidcConfig, as: oauth.AuthorizationServer): Promise<oauth.ClientAuth> {
+export async function clientAuthentication(
+  config: OidcConfig,
+  as: oauth.AuthorizationServer,
+): Promise<oauth.ClientAuth> {
   const { credentials } = config
   switch (credentials.method) {
     case 'client_secret_basic':

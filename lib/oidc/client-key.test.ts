@@ -7,7 +7,8 @@ import { clientAuthentication } from './client-auth'
 
 /** RFC 7638 §3: the required public members, in lexicographic order, no spaces, SHA-256, base64url. */
 function thumbprint(jwk: Record<string, string>): string {
-  const members = jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x']
+  const members =
+    jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x']
   const canonical = `{${members.map((m) => `${JSON.stringify(m)}:${JSON.stringify(jwk[m])}`).join(',')}}`
   return createHash('sha256').update(canonical).digest('base64url')
 }
@@ -20,7 +21,10 @@ function decodeJwt(jwt: string): { header: Record<string, unknown>; payload: Rec
   return { header: header!, payload: payload! }
 }
 
-const as: oauth.AuthorizationServer = { issuer: 'https://op.example.com', token_endpoint: 'https://op.example.com/oauth2/token' }
+const as: oauth.AuthorizationServer = {
+  issuer: 'https://op.example.com',
+  token_endpoint: 'https://op.example.com/oauth2/token',
+}
 const client: oauth.Client = { client_id: 'app' }
 
 /** The client assertion this app would send to `as`, by running its real client authentication. */
@@ -66,14 +70,19 @@ describe('the client key', () => {
 })
 
 describe('the client assertion audience', () => {
-  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString()
 
   it('is the issuer by default', async () => {
     expect((await assertion({ OIDC_CLIENT_PRIVATE_KEY: pem })).payload.aud).toBe(as.issuer)
   })
 
   it('is the token endpoint with OIDC_CLIENT_ASSERTION_AUDIENCE=token_endpoint', async () => {
-    const { payload } = await assertion({ OIDC_CLIENT_PRIVATE_KEY: pem, OIDC_CLIENT_ASSERTION_AUDIENCE: 'token_endpoint' })
+    const { payload } = await assertion({
+      OIDC_CLIENT_PRIVATE_KEY: pem,
+      OIDC_CLIENT_ASSERTION_AUDIENCE: 'token_endpoint',
+    })
     expect(payload.aud).toBe(as.token_endpoint)
   })
 

@@ -24,12 +24,15 @@ function importParams(jwk: Jwk): RsaHashedImportParams | EcKeyImportParams | Alg
     case 'RSA':
       return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
     case 'EC':
-      if (jwk.crv === 'P-256' || jwk.crv === 'P-384' || jwk.crv === 'P-521') return { name: 'ECDSA', namedCurve: jwk.crv }
+      if (jwk.crv === 'P-256' || jwk.crv === 'P-384' || jwk.crv === 'P-521')
+        return { name: 'ECDSA', namedCurve: jwk.crv }
       break
     case 'OKP':
       if (jwk.crv === 'Ed25519') return { name: 'Ed25519' }
   }
-  throw new Error(`OIDC_CLIENT_PRIVATE_KEY is a ${jwk.kty} key${jwk.crv ? ` on ${jwk.crv}` : ''}, which cannot sign: use RSA, EC P-256/384/521 or Ed25519.`)
+  throw new Error(
+    `OIDC_CLIENT_PRIVATE_KEY is a ${jwk.kty} key${jwk.crv ? ` on ${jwk.crv}` : ''}, which cannot sign: use RSA, EC P-256/384/521 or Ed25519.`,
+  )
 }
 
 /** The imported key, and whether its `kid` was derived (a PEM) rather than named (a JWK). */
@@ -39,7 +42,9 @@ export interface ClientKey {
 }
 
 async function importKey(source: string): Promise<ClientKey> {
-  const jwk: Jwk = source.startsWith('-----BEGIN') ? createPrivateKey(source).export({ format: 'jwk' }) : (JSON.parse(source) as Jwk)
+  const jwk: Jwk = source.startsWith('-----BEGIN')
+    ? createPrivateKey(source).export({ format: 'jwk' })
+    : (JSON.parse(source) as Jwk)
   const { kid: named, ...material } = jwk
   const key = await crypto.subtle.importKey('jwk', material, importParams(jwk), false, ['sign'])
   if (named) return { key: { key, kid: named }, kidDerived: false }

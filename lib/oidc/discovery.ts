@@ -53,7 +53,8 @@ export async function discoveredMetadata(config: OidcConfig, http: HttpOptions):
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
       // Entra ID's multi-tenant endpoints name an issuer template; accepted where our issuer fits it.
       const body = (error.cause as { body?: oauth.AuthorizationServer } | undefined)?.body
-      if (!body || !isTenantTemplate(body.issuer) || !fitsTemplate(body.issuer, config.expectedIssuer.href)) throw issuerMismatch(config, error)
+      if (!body || !isTenantTemplate(body.issuer) || !fitsTemplate(body.issuer, config.expectedIssuer.href))
+        throw issuerMismatch(config, error)
       as = body
     } else {
       throw providerFailure('discovery', error)

@@ -82,8 +82,14 @@ describe('providerFailure', () => {
 
   it('reads a bare 403 from the token or PAR endpoint as refused client authentication, and names the settings', async () => {
     const bare = () => new Response(null, { status: 403 })
-    const token = providerFailure('token', await oauth.processAuthorizationCodeResponse(as, client, bare()).catch((e: unknown) => e))
-    const par = providerFailure('par', await oauth.processPushedAuthorizationResponse(as, client, bare()).catch((e: unknown) => e))
+    const token = providerFailure(
+      'token',
+      await oauth.processAuthorizationCodeResponse(as, client, bare()).catch((e: unknown) => e),
+    )
+    const par = providerFailure(
+      'par',
+      await oauth.processPushedAuthorizationResponse(as, client, bare()).catch((e: unknown) => e),
+    )
     for (const error of [token, par]) {
       expect(error.kind).toBe('misconfigured')
       expect(loginErrorTitle(error)).not.toMatch(/cannot trust/)
@@ -96,9 +102,15 @@ describe('providerFailure', () => {
   it('names what applies to private_key_jwt when its assertion is refused: the kid as the start-up log prints it, and the assertion audience', async () => {
     const bare = () => new Response(null, { status: 403 })
     const client403 = await oauth.processAuthorizationCodeResponse(as, client, bare()).catch((e: unknown) => e)
-    const error = providerFailure('token', client403, { method: 'private_key_jwt', keyId: 'Xo3-thumbprint', assertionAudience: 'issuer' })
+    const error = providerFailure('token', client403, {
+      method: 'private_key_jwt',
+      keyId: 'Xo3-thumbprint',
+      assertionAudience: 'issuer',
+    })
     expect(error.detail).toMatch(/rejected this app's client credentials \(HTTP 403/)
-    expect(error.detail).toMatch(/OIDC_CLIENT_PRIVATE_KEY under the kid "Xo3-thumbprint" \(as the start-up log prints it\)/)
+    expect(error.detail).toMatch(
+      /OIDC_CLIENT_PRIVATE_KEY under the kid "Xo3-thumbprint" \(as the start-up log prints it\)/,
+    )
     expect(error.detail).toMatch(/OIDC_CLIENT_ASSERTION_AUDIENCE \(now "issuer"/)
     expect(error.detail).not.toMatch(/OIDC_CLIENT_SECRET/)
   })
@@ -106,12 +118,22 @@ describe('providerFailure', () => {
   it('says a step-up failed because the sign-in was too old, and what to check, not that validation failed', async () => {
     const now = Math.floor(Date.now() / 1000)
     const idToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(
-      JSON.stringify({ iss: as.issuer, aud: client.client_id, sub: 'u', iat: now, exp: now + 300, nonce: 'n', auth_time: now - 3600 }),
+      JSON.stringify({
+        iss: as.issuer,
+        aud: client.client_id,
+        sub: 'u',
+        iat: now,
+        exp: now + 300,
+        nonce: 'n',
+        auth_time: now - 3600,
+      }),
     ).toString('base64url')}.c2ln`
     const response = new Response(JSON.stringify({ access_token: 'a', token_type: 'bearer', id_token: idToken }), {
       headers: { 'content-type': 'application/json' },
     })
-    const thrown = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 }).catch((e: unknown) => e)
+    const thrown = await oauth
+      .processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n', maxAge: 300 })
+      .catch((e: unknown) => e)
     const error = providerFailure('token', thrown)
     expect(error.kind).toBe('insufficient_authentication')
     expect(loginErrorStatus(error)).toBe(403)
@@ -121,15 +143,24 @@ describe('providerFailure', () => {
   })
 
   it('answers 502 for a provider error or a malformed answer', async () => {
-    expect(loginErrorStatus(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })))).toBe(502)
-    const notJson = await oauth.processAuthorizationCodeResponse(as, client, new Response('<html>oops</html>', { status: 200 })).catch((e: unknown) => e)
+    expect(loginErrorStatus(providerFailure('token', await tokenEndpointError(500, { error: 'server_error' })))).toBe(
+      502,
+    )
+    const notJson = await oauth
+      .processAuthorizationCodeResponse(as, client, new Response('<html>oops</html>', { status: 200 }))
+      .catch((e: unknown) => e)
     expect(loginErrorStatus(providerFailure('token', notJson))).toBe(502)
   })
 })
 
 describe('callbackFailure', () => {
   it("reports the provider's own error, for a login this browser started", () => {
-    const params = new URLSearchParams({ error: 'access_denied', error_description: 'User said no', state: 's', iss: as.issuer })
+    const params = new URLSearchParams({
+      error: 'access_denied',
+      error_description: 'User said no',
+      state: 's',
+      iss: as.issuer,
+    })
     const error = callbackFailure(authResponseError(params))
     expect(loginErrorStatus(error)).toBe(400)
     expect(error.providerError).toEqual({ error: 'access_denied', description: 'User said no' })

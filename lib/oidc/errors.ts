@@ -38,7 +38,11 @@ export class LoginError extends Error {
   /** The provider's own `error` / `error_description`, shown only for a login this browser started. */
   readonly providerError?: { error: string; description?: string | undefined } | undefined
 
-  constructor(kind: LoginErrorKind, detail: string, options?: { cause?: unknown; providerError?: { error: string; description?: string | undefined } }) {
+  constructor(
+    kind: LoginErrorKind,
+    detail: string,
+    options?: { cause?: unknown; providerError?: { error: string; description?: string | undefined } },
+  ) {
     super(`${kind}: ${detail}`, { cause: options?.cause })
     this.name = 'LoginError'
     this.kind = kind
@@ -107,7 +111,11 @@ function credentialSettings(client: ClientAuthContext | undefined): string {
 }
 
 function rejectedCredentials(code: string, cause: unknown, client: ClientAuthContext | undefined): LoginError {
-  return new LoginError('misconfigured', `The provider rejected this app's client credentials (${code}). ${credentialSettings(client)}`, { cause })
+  return new LoginError(
+    'misconfigured',
+    `The provider rejected this app's client credentials (${code}). ${credentialSettings(client)}`,
+    { cause },
+  )
 }
 
 /**
@@ -116,7 +124,8 @@ function rejectedCredentials(code: string, cause: unknown, client: ClientAuthCon
  * again (OIDC Core §3.1.2.1 max_age, §3.1.3.7 (13)).
  */
 function staleAuthentication(authTime: unknown, now: unknown): LoginError {
-  const minutes = typeof authTime === 'number' && typeof now === 'number' ? Math.max(1, Math.round((now - authTime) / 60)) : undefined
+  const minutes =
+    typeof authTime === 'number' && typeof now === 'number' ? Math.max(1, Math.round((now - authTime) / 60)) : undefined
   return new LoginError(
     'insufficient_authentication',
     `This page needs a recent sign-in, but the provider did not ask you to sign in again: it says you last signed in ` +
@@ -130,9 +139,13 @@ export function providerFailure(step: ProviderStep, error: unknown, client?: Cli
   if (error instanceof LoginError) return error
   const where = STEP_NAME[step]
   if (isTimeout(error)) {
-    return new LoginError('provider_timeout', `The provider did not answer in time (${where}). Please try again in a moment.`, {
-      cause: error,
-    })
+    return new LoginError(
+      'provider_timeout',
+      `The provider did not answer in time (${where}). Please try again in a moment.`,
+      {
+        cause: error,
+      },
+    )
   }
   if (isNetworkFailure(error)) {
     const code = ((error as Error).cause as { code?: unknown } | undefined)?.code
@@ -144,40 +157,65 @@ export function providerFailure(step: ProviderStep, error: unknown, client?: Cli
         { cause: error },
       )
     }
-    return new LoginError('provider_unreachable', `We could not connect to the provider (${where}). Please try again in a moment.`, {
-      cause: error,
-    })
+    return new LoginError(
+      'provider_unreachable',
+      `We could not connect to the provider (${where}). Please try again in a moment.`,
+      {
+        cause: error,
+      },
+    )
   }
   if (error instanceof oauth.ResponseBodyError) {
     if (error.status >= 500) {
-      return new LoginError('bad_provider_response', `The provider reported an internal error (${where}, HTTP ${error.status}).`, {
-        cause: error,
-      })
+      return new LoginError(
+        'bad_provider_response',
+        `The provider reported an internal error (${where}, HTTP ${error.status}).`,
+        {
+          cause: error,
+        },
+      )
     }
     if (error.error === 'invalid_grant') {
-      return new LoginError('invalid_grant', 'The provider refused this sign-in code: it was already used or has expired. Please sign in again.', {
-        cause: error,
-      })
+      return new LoginError(
+        'invalid_grant',
+        'The provider refused this sign-in code: it was already used or has expired. Please sign in again.',
+        {
+          cause: error,
+        },
+      )
     }
-    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') return rejectedCredentials(error.error, error, client)
-    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (${quoted(error.error)}).`, {
-      cause: error,
-      providerError: { error: error.error, description: error.error_description },
-    })
+    if (error.error === 'invalid_client' || error.error === 'unauthorized_client')
+      return rejectedCredentials(error.error, error, client)
+    return new LoginError(
+      'bad_provider_response',
+      `The provider refused the request to ${where} (${quoted(error.error)}).`,
+      {
+        cause: error,
+        providerError: { error: error.error, description: error.error_description },
+      },
+    )
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     // At the token endpoint a 401 means our client authentication failed (RFC 6749 §5.2).
     if (step === 'token' && error.status === 401) return rejectedCredentials('invalid_client', error, client)
-    return new LoginError('bad_provider_response', `The provider refused the request to ${where} (HTTP ${error.status}).`, {
-      cause: error,
-    })
+    return new LoginError(
+      'bad_provider_response',
+      `The provider refused the request to ${where} (HTTP ${error.status}).`,
+      {
+        cause: error,
+      },
+    )
   }
   if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_TIMESTAMP_CHECK) {
     const cause = error.cause as { claim?: unknown; claims?: { auth_time?: unknown }; now?: unknown } | undefined
     if (cause?.claim === 'auth_time') return staleAuthentication(cause.claims?.auth_time, cause.now)
   }
   // A bare 401 or 403 (no JSON error body) from the token or PAR endpoint still refuses our client authentication (RFC 6749 §5.2).
-  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response && (step === 'token' || step === 'par')) {
+  if (
+    error instanceof oauth.OperationProcessingError &&
+    error.cause instanceof Response &&
+    (step === 'token' || step === 'par')
+  ) {
     const { status } = error.cause
     if (status === 401 || status === 403) return rejectedCredentials(`HTTP ${status} from ${where}`, error, client)
   }
@@ -192,31 +230,48 @@ export function providerFailure(step: ProviderStep, error: unknown, client?: Cli
         { cause: error },
       )
     }
-    return new LoginError('bad_provider_response', `The provider answered with an unexpected status (${where}${status ? `, HTTP ${status}` : ''}).`, {
-      cause: error,
-    })
+    return new LoginError(
+      'bad_provider_response',
+      `The provider answered with an unexpected status (${where}${status ? `, HTTP ${status}` : ''}).`,
+      {
+        cause: error,
+      },
+    )
   }
-  return new LoginError('bad_provider_response', `The provider's answer failed validation (${where}).`, { cause: error })
+  return new LoginError('bad_provider_response', `The provider's answer failed validation (${where}).`, {
+    cause: error,
+  })
 }
 
 /** Turns a failure to validate the authorization response (our callback's query) into a LoginError. */
 export function callbackFailure(error: unknown): LoginError {
   if (error instanceof oauth.AuthorizationResponseError) {
-    return new LoginError('provider_denied', 'The identity provider answered with an error instead of signing you in.', {
-      cause: error,
-      providerError: { error: error.error, description: error.error_description },
-    })
+    return new LoginError(
+      'provider_denied',
+      'The identity provider answered with an error instead of signing you in.',
+      {
+        cause: error,
+        providerError: { error: error.error, description: error.error_description },
+      },
+    )
   }
-  return new LoginError('invalid_request', 'The response from the identity provider did not match a sign-in started here. Please sign in again.', {
-    cause: error,
-  })
+  return new LoginError(
+    'invalid_request',
+    'The response from the identity provider did not match a sign-in started here. Please sign in again.',
+    {
+      cause: error,
+    },
+  )
 }
 
 /** One log line, without tokens or codes: the kind, our words, and the library's reason. */
 export function describeForLog(error: LoginError): string {
   // Class names are minified in a production build; oauth4webapi's error codes are not.
   const code = error.cause instanceof Error ? (error.cause as { code?: unknown }).code : undefined
-  const cause = error.cause instanceof Error ? ` (${typeof code === 'string' ? code : error.cause.name}: ${quoted(error.cause.message, 300)})` : ''
+  const cause =
+    error.cause instanceof Error
+      ? ` (${typeof code === 'string' ? code : error.cause.name}: ${quoted(error.cause.message, 300)})`
+      : ''
   const provider = error.providerError ? ` [provider error=${quoted(error.providerError.error)}]` : ''
   return `login failed: ${error.kind}: ${error.detail}${provider}${cause}`
 }

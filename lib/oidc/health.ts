@@ -22,9 +22,20 @@ const FRESH_MS = 5_000
 export type ProviderHealth =
   | { readonly issuer: string; readonly discovery: 'reachable' }
   /** No answer: refused, reset, a TLS failure, or too slow. */
-  | { readonly issuer: string; readonly discovery: 'unreachable'; readonly reason: 'provider_unreachable' | 'provider_timeout'; readonly url: string }
+  | {
+      readonly issuer: string
+      readonly discovery: 'unreachable'
+      readonly reason: 'provider_unreachable' | 'provider_timeout'
+      readonly url: string
+    }
   /** It answered, but not with a discovery document: `status` is its HTTP status (0: not JSON). */
-  | { readonly issuer: string; readonly discovery: 'error'; readonly reason: 'bad_provider_response'; readonly status: number; readonly url: string }
+  | {
+      readonly issuer: string
+      readonly discovery: 'error'
+      readonly reason: 'bad_provider_response'
+      readonly status: number
+      readonly url: string
+    }
 
 interface Probe {
   readonly at: number
@@ -55,7 +66,12 @@ async function probe(config: OidcConfig): Promise<ProviderHealth> {
       redirect: 'manual',
     })
   } catch (error) {
-    return { issuer, discovery: 'unreachable', reason: isTimeout(error) ? 'provider_timeout' : 'provider_unreachable', url: url.href }
+    return {
+      issuer,
+      discovery: 'unreachable',
+      reason: isTimeout(error) ? 'provider_timeout' : 'provider_unreachable',
+      url: url.href,
+    }
   }
   try {
     if (response.status !== 200) {

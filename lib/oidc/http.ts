@@ -56,7 +56,13 @@ function tracedFetch(providerId: string, send: ProviderFetch): ProviderFetch {
     const method = (init as { method?: string }).method ?? 'GET'
     return inSpan(
       `oidc.${endpoint}`,
-      { 'oidc.provider': providerId, 'oidc.endpoint': endpoint, 'http.request.method': method, 'url.full': address, 'server.address': target.hostname },
+      {
+        'oidc.provider': providerId,
+        'oidc.endpoint': endpoint,
+        'http.request.method': method,
+        'url.full': address,
+        'server.address': target.hostname,
+      },
       () => send(url, init),
       (response) => (response.ok ? 'ok' : `http_${response.status}`),
       SpanKind.CLIENT,

@@ -28,9 +28,15 @@ function provider(): Promise<DiscoveredProvider> {
 }
 
 /** A token endpoint answer with an ID token signed by `key`, already through oauth4webapi's claims checks (as lib/oidc/callback.ts does first). */
-async function processedResponse(p: DiscoveredProvider, key: Awaited<ReturnType<typeof signingKey>>): Promise<Response> {
+async function processedResponse(
+  p: DiscoveredProvider,
+  key: Awaited<ReturnType<typeof signingKey>>,
+): Promise<Response> {
   const response = await signedTokenResponse(key, keySet.issuer)
-  await oauth.processAuthorizationCodeResponse(p.as, p.client, response, { expectedNonce: oauth.expectNoNonce, requireIdToken: true })
+  await oauth.processAuthorizationCodeResponse(p.as, p.client, response, {
+    expectedNonce: oauth.expectNoNonce,
+    requireIdToken: true,
+  })
   return response
 }
 
@@ -110,17 +116,22 @@ describe('a refreshed ID token (§12.2)', () => {
 
 describe("Entra ID's issuer template", () => {
   const template: oauth.AuthorizationServer = { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }
-  const answer = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+  const answer = (body: unknown) =>
+    new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
   const tid = '9188040d-6c67-4c5b-b112-36a304b66dad'
 
   it('resolves to the tenant the token names, and leaves the response readable', async () => {
     const response = answer({ id_token: unsignedJwt({ tid }) })
-    expect((await issuerForTokenResponse(template, response)).issuer).toBe(`https://login.microsoftonline.com/${tid}/v2.0`)
+    expect((await issuerForTokenResponse(template, response)).issuer).toBe(
+      `https://login.microsoftonline.com/${tid}/v2.0`,
+    )
     expect(await response.json()).toHaveProperty('id_token')
   })
 
   it('refuses a token that names no tenant; leaves a plain issuer alone', async () => {
-    await expect(issuerForTokenResponse(template, answer({ id_token: unsignedJwt({ sub: 'x' }) }))).rejects.toThrow(/names no tenant/)
+    await expect(issuerForTokenResponse(template, answer({ id_token: unsignedJwt({ sub: 'x' }) }))).rejects.toThrow(
+      /names no tenant/,
+    )
     const plain: oauth.AuthorizationServer = { issuer: 'https://op.example' }
     expect(await issuerForTokenResponse(plain, answer({ id_token: unsignedJwt({ tid }) }))).toBe(plain)
   })

@@ -32,7 +32,9 @@ export async function verifyIdTokenSignature(provider: DiscoveredProvider, token
   const { as, http, keys } = provider
   // A copy of `as` each time, so oauth4webapi's per-object cache defers to ours (lib/oidc/key-set.ts).
   const verify = () =>
-    oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...http, [oauth.jwksCache]: keys.options() }).finally(() => keys.noteDownload())
+    oauth
+      .validateApplicationLevelSignature({ ...as }, tokenResponse, { ...http, [oauth.jwksCache]: keys.options() })
+      .finally(() => keys.noteDownload())
   try {
     await verify()
   } catch (error) {
@@ -62,7 +64,8 @@ export function checkAcr(claims: oauth.IDToken, acrValues: string | undefined): 
 
 /** A refreshed ID token must be about the same user (§12.2). */
 export function checkSameSubject(claims: oauth.IDToken, previousIdToken: string): void {
-  if (claims.sub !== decodeJwt(previousIdToken).claims.sub) throw new LoginError('bad_provider_response', 'A refreshed ID token was about another user.')
+  if (claims.sub !== decodeJwt(previousIdToken).claims.sub)
+    throw new LoginError('bad_provider_response', 'A refreshed ID token was about another user.')
 }
 
 /**
@@ -71,7 +74,10 @@ export function checkSameSubject(claims: oauth.IDToken, previousIdToken: string)
  * token's `tid` (read before validation; the `iss` check then holds the token to it).
  * Only `issuer` differs, and only for the claims check: signatures use the cached metadata.
  */
-export async function issuerForTokenResponse(as: oauth.AuthorizationServer, response: Response): Promise<oauth.AuthorizationServer> {
+export async function issuerForTokenResponse(
+  as: oauth.AuthorizationServer,
+  response: Response,
+): Promise<oauth.AuthorizationServer> {
   if (!isTenantTemplate(as.issuer)) return as
   let tid: unknown
   try {
@@ -81,6 +87,10 @@ export async function issuerForTokenResponse(as: oauth.AuthorizationServer, resp
     return as // not JSON: the response check that follows reports it
   }
   const issuer = issuerForTenant(as.issuer, tid)
-  if (!issuer) throw new LoginError('bad_provider_response', "The provider's ID token names no tenant (tid), which its issuer template requires.")
+  if (!issuer)
+    throw new LoginError(
+      'bad_provider_response',
+      "The provider's ID token names no tenant (tid), which its issuer template requires.",
+    )
   return { ...as, issuer }
 }

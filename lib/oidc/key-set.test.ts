@@ -18,9 +18,15 @@ const tokenResponse = (key: Awaited<ReturnType<typeof signingKey>>) => signedTok
 async function verify(cache: KeySetCache, response: Response): Promise<void> {
   const as: oauth.AuthorizationServer = { issuer: keySet.issuer, jwks_uri: `${keySet.issuer}/jwks` }
   // oauth4webapi verifies signatures only of a token response it has processed (claims first).
-  await oauth.processAuthorizationCodeResponse(as, { client_id: 'app' }, response, { expectedNonce: oauth.expectNoNonce, requireIdToken: true })
+  await oauth.processAuthorizationCodeResponse(as, { client_id: 'app' }, response, {
+    expectedNonce: oauth.expectNoNonce,
+    requireIdToken: true,
+  })
   try {
-    await oauth.validateApplicationLevelSignature({ ...as }, response, { [oauth.allowInsecureRequests]: true, [oauth.jwksCache]: cache.options() })
+    await oauth.validateApplicationLevelSignature({ ...as }, response, {
+      [oauth.allowInsecureRequests]: true,
+      [oauth.jwksCache]: cache.options(),
+    })
   } finally {
     cache.noteDownload()
   }

@@ -4,7 +4,13 @@
  */
 import * as jose from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError, MAX_LOGOUT_TOKEN_AGE, validateLogoutToken, type LogoutTokenRules } from './logout-token'
+import {
+  BACKCHANNEL_LOGOUT_EVENT,
+  LogoutTokenError,
+  MAX_LOGOUT_TOKEN_AGE,
+  validateLogoutToken,
+  type LogoutTokenRules,
+} from './logout-token'
 
 const ISSUER = 'https://op.example'
 const CLIENT = 'our-client'
@@ -39,7 +45,11 @@ const validClaims = () => ({
   events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
 })
 
-function sign(claims: Record<string, unknown>, header: jose.JWTHeaderParameters = { alg: 'RS256', kid: 'k1', typ: 'logout+jwt' }, signingKey = key) {
+function sign(
+  claims: Record<string, unknown>,
+  header: jose.JWTHeaderParameters = { alg: 'RS256', kid: 'k1', typ: 'logout+jwt' },
+  signingKey = key,
+) {
   return new jose.SignJWT(claims).setProtectedHeader(header).sign(signingKey)
 }
 
@@ -51,7 +61,12 @@ async function refusal(token: string | Promise<string>): Promise<string> {
 
 describe('validateLogoutToken', () => {
   it('accepts a valid token and returns what decides which sessions end', async () => {
-    expect(await validateLogoutToken(await sign(validClaims()), rules)).toEqual({ jti: 'jti-1', iat: now, sub: 'user-1', sid: 'provider-session-1' })
+    expect(await validateLogoutToken(await sign(validClaims()), rules)).toEqual({
+      jti: 'jti-1',
+      iat: now,
+      sub: 'user-1',
+      sid: 'provider-session-1',
+    })
   })
 
   it('accepts the shapes providers send: no typ, a generic JWT typ, aud as an array, only sid, only sub', async () => {
@@ -74,7 +89,15 @@ describe('validateLogoutToken', () => {
     expect(await refusal(`${h}.${p}.${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`)).toMatch(/signature/)
     expect(await refusal(sign(validClaims(), { alg: 'RS256', kid: 'k1' }, otherKey))).toMatch(/signature/)
     expect(await refusal(new jose.UnsecuredJWT(validClaims()).encode())).toMatch(/"none"/)
-    expect(await refusal(sign(validClaims(), { alg: 'HS256', kid: 'k1' }, new TextEncoder().encode('x'.repeat(32)) as unknown as CryptoKey))).toMatch(/"HS256"/)
+    expect(
+      await refusal(
+        sign(
+          validClaims(),
+          { alg: 'HS256', kid: 'k1' },
+          new TextEncoder().encode('x'.repeat(32)) as unknown as CryptoKey,
+        ),
+      ),
+    ).toMatch(/"HS256"/)
     const rs384 = await jose.importJWK(await jose.exportJWK(key), 'RS384')
     expect(await refusal(sign(validClaims(), { alg: 'RS384', kid: 'k1' }, rs384 as CryptoKey))).toMatch(/"RS384"/)
   })
@@ -101,7 +124,9 @@ describe('validateLogoutToken', () => {
   it('refuses a token without the back-channel logout event, or with it in the wrong shape', async () => {
     const { events: _events, ...noEvents } = validClaims()
     expect(await refusal(sign(noEvents))).toMatch(/events/)
-    expect(await refusal(sign({ ...validClaims(), events: { 'http://schemas.openid.net/event/other': {} } }))).toMatch(/events/)
+    expect(await refusal(sign({ ...validClaims(), events: { 'http://schemas.openid.net/event/other': {} } }))).toMatch(
+      /events/,
+    )
     expect(await refusal(sign({ ...validClaims(), events: { [BACKCHANNEL_LOGOUT_EVENT]: 'yes' } }))).toMatch(/events/)
     expect(await refusal(sign({ ...validClaims(), events: [BACKCHANNEL_LOGOUT_EVENT] }))).toMatch(/events/)
   })
@@ -121,7 +146,9 @@ describe('validateLogoutToken', () => {
 describe('untrusted header values in the refusal (which the log and the provider both read)', () => {
   /** A token whose header says anything at all: refused before any signature is checked. */
   const forged = (header: Record<string, unknown>) =>
-    [JSON.stringify(header), JSON.stringify(validClaims())].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln'
+    [JSON.stringify(header), JSON.stringify(validClaims())]
+      .map((part) => Buffer.from(part).toString('base64url'))
+      .join('.') + '.c2ln'
 
   it('quotes and escapes a typ or alg that would forge a log line or drive a terminal, and caps its length', async () => {
     const forgedLine = '\n[auth] back-channel logout: ended the sessions of a user'

@@ -67,7 +67,8 @@ function isObject(value: unknown): value is Record<string, Claim> {
 function optionalString(claims: jose.JWTPayload, name: 'sub' | 'sid'): string | undefined {
   const value = claims[name]
   if (value === undefined) return undefined
-  if (typeof value !== 'string' || value.length === 0 || value.length > 255) throw new LogoutTokenError(`The logout token's "${name}" is not a usable string.`)
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255)
+    throw new LogoutTokenError(`The logout token's "${name}" is not a usable string.`)
   return value
 }
 
@@ -79,26 +80,34 @@ function checkHeader(token: string, rules: LogoutTokenRules): void {
   } catch (error) {
     throw new LogoutTokenError('The logout token is not a JWT.', { cause: error })
   }
-  if (token.split('.').length !== 3) throw new LogoutTokenError('The logout token is encrypted or malformed; only signed logout tokens are accepted.')
+  if (token.split('.').length !== 3)
+    throw new LogoutTokenError('The logout token is encrypted or malformed; only signed logout tokens are accepted.')
   if (header.typ !== undefined && !ACCEPTED_TYPES.has(String(header.typ).toLowerCase())) {
     throw new LogoutTokenError(`The token's type ${quoted(header.typ)} is not a logout token's.`)
   }
   // §2.4: signed like ID tokens; never `none`, never a shared-secret HMAC, only what the provider advertises.
   const alg = String(header.alg)
   if (alg === 'none' || alg.startsWith('HS') || !rules.algorithms.includes(alg)) {
-    throw new LogoutTokenError(`The logout token is signed with ${quoted(alg)}, which this provider does not use for its tokens.`)
+    throw new LogoutTokenError(
+      `The logout token is signed with ${quoted(alg)}, which this provider does not use for its tokens.`,
+    )
   }
 }
 
 /** §2.6 step 3 and §2.4: the claims every logout token must (and must not) carry. */
 function checkClaims(claims: jose.JWTPayload, rules: LogoutTokenRules, now: number): LogoutClaims {
-  if (!rules.issuer(claims.iss, claims)) throw new LogoutTokenError(`The logout token's issuer ${quoted(claims.iss)} is not this app's provider.`)
+  if (!rules.issuer(claims.iss, claims))
+    throw new LogoutTokenError(`The logout token's issuer ${quoted(claims.iss)} is not this app's provider.`)
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-  if (!audiences.includes(rules.clientId)) throw new LogoutTokenError('The logout token is not addressed to this app (aud).')
+  if (!audiences.includes(rules.clientId))
+    throw new LogoutTokenError('The logout token is not addressed to this app (aud).')
   if (typeof claims.iat !== 'number') throw new LogoutTokenError('The logout token has no "iat".')
-  if (claims.iat > now + rules.clockTolerance) throw new LogoutTokenError('The logout token says it was issued in the future.')
-  if (claims.iat < now - MAX_LOGOUT_TOKEN_AGE - rules.clockTolerance) throw new LogoutTokenError('The logout token is too old.')
-  if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > 255) throw new LogoutTokenError('The logout token has no usable "jti".')
+  if (claims.iat > now + rules.clockTolerance)
+    throw new LogoutTokenError('The logout token says it was issued in the future.')
+  if (claims.iat < now - MAX_LOGOUT_TOKEN_AGE - rules.clockTolerance)
+    throw new LogoutTokenError('The logout token is too old.')
+  if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > 255)
+    throw new LogoutTokenError('The logout token has no usable "jti".')
   // §2.4: `events` holds the back-channel logout member, and its value is a JSON object.
   const events = (claims as { events?: unknown }).events
   if (!isObject(events) || !isObject(events[BACKCHANNEL_LOGOUT_EVENT])) {
@@ -108,7 +117,8 @@ function checkClaims(claims: jose.JWTPayload, rules: LogoutTokenRules, now: numb
   if ('nonce' in claims) throw new LogoutTokenError('The logout token carries a "nonce", as only ID tokens do.')
   const sub = optionalString(claims, 'sub')
   const sid = optionalString(claims, 'sid')
-  if (sub === undefined && sid === undefined) throw new LogoutTokenError('The logout token names neither a session ("sid") nor a user ("sub").')
+  if (sub === undefined && sid === undefined)
+    throw new LogoutTokenError('The logout token names neither a session ("sid") nor a user ("sub").')
   return { jti: claims.jti, iat: claims.iat, sub, sid }
 }
 
@@ -126,13 +136,18 @@ export async function validateLogoutToken(token: string, rules: LogoutTokenRules
     }))
   } catch (error) {
     if (error instanceof jose.errors.JWKSNoMatchingKey) throw error
-    if (error instanceof jose.errors.JWTExpired) throw new LogoutTokenError('The logout token has expired.', { cause: error })
+    if (error instanceof jose.errors.JWTExpired)
+      throw new LogoutTokenError('The logout token has expired.', { cause: error })
     if (error instanceof jose.errors.JWTClaimValidationFailed)
       throw new LogoutTokenError(`The logout token's "${error.claim}" is not valid now.`, { cause: error })
     if (error instanceof jose.errors.JWSSignatureVerificationFailed) {
-      throw new LogoutTokenError("The logout token's signature does not verify with the provider's keys.", { cause: error })
+      throw new LogoutTokenError("The logout token's signature does not verify with the provider's keys.", {
+        cause: error,
+      })
     }
-    throw new LogoutTokenError('The logout token could not be verified (malformed, or no usable key).', { cause: error })
+    throw new LogoutTokenError('The logout token could not be verified (malformed, or no usable key).', {
+      cause: error,
+    })
   }
   return checkClaims(payload, rules, now)
 }

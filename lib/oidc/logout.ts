@@ -29,13 +29,20 @@ export function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): P
  * SIGN_OUT_BUDGET_MS). Never throws: signing out here must not depend on the
  * provider answering.
  */
-export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSet, deadline: AbortSignal, apiTokens: readonly string[] = []): Promise<void> {
+export async function revokeTokens(
+  provider: DiscoveredProvider,
+  tokens: TokenSet,
+  deadline: AbortSignal,
+  apiTokens: readonly string[] = [],
+): Promise<void> {
   const { as, client, clientAuth, http } = provider
   if (!as.revocation_endpoint) return
   const revocable: [string | undefined, string][] = [
     [tokens.refreshToken, 'refresh_token'],
     [tokens.accessToken, 'access_token'],
-    ...apiTokens.filter((token) => token !== tokens.accessToken).map((token): [string, string] => [token, 'access_token']),
+    ...apiTokens
+      .filter((token) => token !== tokens.accessToken)
+      .map((token): [string, string] => [token, 'access_token']),
   ]
   await Promise.all(
     revocable.map(async ([token, hint]) => {
@@ -48,9 +55,13 @@ export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSe
         })
         await oauth.processRevocationResponse(response)
       } catch (error) {
-        log.warn('auth.revocation_failed', `could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`, {
-          provider: provider.config.id,
-        })
+        log.warn(
+          'auth.revocation_failed',
+          `could not revoke the ${hint} at sign-out: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            provider: provider.config.id,
+          },
+        )
       }
     }),
   )
@@ -61,7 +72,10 @@ export async function revokeTokens(provider: DiscoveredProvider, tokens: TokenSe
  * discovery needed), otherwise discovery's, or undefined when the provider has
  * none (Google: sign-out is local only).
  */
-export async function endSessionEndpoint(config: OidcConfig, provider: () => Promise<DiscoveredProvider>): Promise<URL | undefined> {
+export async function endSessionEndpoint(
+  config: OidcConfig,
+  provider: () => Promise<DiscoveredProvider>,
+): Promise<URL | undefined> {
   if (config.endSessionEndpoint) return config.endSessionEndpoint
   const discovered = (await provider()).as.end_session_endpoint
   return discovered ? new URL(discovered) : undefined

@@ -26,7 +26,13 @@ export interface ProviderBinding {
 
 /** 128 bits of SHA-256 over what identifies the provider and our client there. */
 export function providerFingerprint(p: DiscoveredProvider): string {
-  const parts = [p.as.issuer, p.config.clientId, p.as.authorization_endpoint ?? '', p.as.token_endpoint ?? '', p.config.redirectUri]
+  const parts = [
+    p.as.issuer,
+    p.config.clientId,
+    p.as.authorization_endpoint ?? '',
+    p.as.token_endpoint ?? '',
+    p.config.redirectUri,
+  ]
   return createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16).toString('base64url')
 }
 

@@ -59,11 +59,20 @@ export async function discoverProvider(config: OidcConfig): Promise<DiscoveredPr
     clientAuth = await clientAuthentication(config, as)
     if (config.credentials.method === 'private_key_jwt') keyId = (await clientPrivateKey(config.privateKey!)).kid
   } catch (error) {
-    throw new LoginError('misconfigured', `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    })
+    throw new LoginError(
+      'misconfigured',
+      `This app's private key could not be used: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
-  const authContext = { method: config.credentials.method, assertionAudience: config.assertionAudience, keyId, variable: config.variable }
+  const authContext = {
+    method: config.credentials.method,
+    assertionAudience: config.assertionAudience,
+    keyId,
+    variable: config.variable,
+  }
   return { config, as, client, clientAuth, authContext, http, keys: new KeySetCache() }
 }
 
@@ -121,6 +130,7 @@ export async function step<T>(name: ProviderStep, run: () => Promise<T>, client?
  */
 export function configuredProvider(id: string): OidcConfig {
   const config = providerById(getConfig().providers, id)
-  if (!config) throw new LoginError('misconfigured', `The identity provider "${id}" is no longer configured (OIDC_PROVIDERS).`)
+  if (!config)
+    throw new LoginError('misconfigured', `The identity provider "${id}" is no longer configured (OIDC_PROVIDERS).`)
   return config
 }

@@ -69,7 +69,10 @@ export async function refreshGrant(
         additionalParameters: parameters,
         ...(DPoP ? { DPoP } : {}),
       })
-      return { response, tokens: await oauth.processRefreshTokenResponse(await issuerForTokenResponse(as, response), client, response) }
+      return {
+        response,
+        tokens: await oauth.processRefreshTokenResponse(await issuerForTokenResponse(as, response), client, response),
+      }
     }))
   } catch (error) {
     if (isRefusal(error)) throw new RefreshRejectedError(error)

@@ -21,7 +21,9 @@ export function fitsTemplate(template: string, configured: string): boolean {
   const [before, after] = template.split(PLACEHOLDER) as [string, string]
   // Only the end of the whole URL may differ by a slash.
   const withoutTrailingSlash = (url: string) => url.replace(/\/$/, '')
-  return new RegExp(`^${escape(before)}[\\w.-]+${escape(withoutTrailingSlash(after))}$`).test(withoutTrailingSlash(configured))
+  return new RegExp(`^${escape(before)}[\\w.-]+${escape(withoutTrailingSlash(after))}$`).test(
+    withoutTrailingSlash(configured),
+  )
 }
 
 /** The issuer a token with this `tid` must name, or undefined when the tid is not a plausible tenant id. */

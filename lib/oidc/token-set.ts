@@ -52,7 +52,12 @@ function refreshTime(expiresAt: number, lifetime: number): number {
  * provider that does not rotate refresh tokens sends none back, so the one we
  * have is kept, and so is the granted scope when the answer omits it (RFC 6749 §5.1).
  */
-export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, idToken: string, claims: Readonly<Record<string, Claim>>, previous?: TokenSet): TokenSet {
+export function tokenSetFrom(
+  tokens: oauth.TokenEndpointResponse,
+  idToken: string,
+  claims: Readonly<Record<string, Claim>>,
+  previous?: TokenSet,
+): TokenSet {
   const now = nowSeconds()
   const expiresAt = tokens.expires_in !== undefined ? now + tokens.expires_in : undefined
   const refreshToken = tokens.refresh_token ?? previous?.refreshToken
@@ -63,7 +68,9 @@ export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, idToken: strin
     accessToken: tokens.access_token,
     ...(expiresAt !== undefined ? { accessTokenExpiresAt: expiresAt } : {}),
     ...(refreshToken !== undefined ? { refreshToken } : {}),
-    ...(refreshToken !== undefined && expiresAt !== undefined ? { refreshAt: refreshTime(expiresAt, tokens.expires_in!) } : {}),
+    ...(refreshToken !== undefined && expiresAt !== undefined
+      ? { refreshAt: refreshTime(expiresAt, tokens.expires_in!) }
+      : {}),
     ...(scope !== undefined ? { scope } : {}),
   }
 }

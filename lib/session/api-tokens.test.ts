@@ -13,7 +13,10 @@ import { MAX_SEALED_SESSION, openSession, sealSession } from './sealed'
 import { newSessionId, withApiEntry, type Session } from './session'
 import { nowSeconds } from '../clock'
 
-const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 'a'.repeat(40) }) as SessionConfig
+const config = parseSessionConfig({
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: 'a'.repeat(40),
+}) as SessionConfig
 
 /** A JWT access token for one API, with a random part as real ones have (jti, signature): ~900 bytes that compress badly. */
 function apiJwt(audience: string): string {
@@ -56,12 +59,34 @@ describe('per-API tokens in the cookie', () => {
   it('come back as they went in: tokens, expiry, scope, binding; failures with their reason', async () => {
     const now = nowSeconds()
     const token = apiJwt('https://orders.example')
-    let value = withApiEntry(session(), 'orders', { accessToken: token, expiresAt: now + 300, scope: 'orders:read', dpop: true }, now)
-    value = withApiEntry(value, 'reports', { refused: 'The provider issued a token for "x", not for reports.', retryAfter: 30 }, now)
+    let value = withApiEntry(
+      session(),
+      'orders',
+      { accessToken: token, expiresAt: now + 300, scope: 'orders:read', dpop: true },
+      now,
+    )
+    value = withApiEntry(
+      value,
+      'reports',
+      { refused: 'The provider issued a token for "x", not for reports.', retryAfter: 30 },
+      now,
+    )
     const opened = await roundTrip(value)
     expect(opened.apiTokens).toEqual<ApiTokens>({
-      orders: { kind: 'token', accessToken: token, expiresAt: now + 300, scope: 'orders:read', dpop: true, usedAt: now },
-      reports: { kind: 'failed', retryAt: now + 30, reason: 'The provider issued a token for "x", not for reports.', usedAt: now },
+      orders: {
+        kind: 'token',
+        accessToken: token,
+        expiresAt: now + 300,
+        scope: 'orders:read',
+        dpop: true,
+        usedAt: now,
+      },
+      reports: {
+        kind: 'failed',
+        retryAt: now + 30,
+        reason: 'The provider issued a token for "x", not for reports.',
+        usedAt: now,
+      },
     })
     expect(isUsable(opened.apiTokens!.orders, now)).toBe(true)
     // Within 30 s of its expiry a token is not sent: it could expire on the way.
@@ -73,7 +98,12 @@ describe('per-API tokens in the cookie', () => {
     let value = session()
     // 30 APIs, each used a second after the one before: api0 is the least recently used.
     for (let i = 0; i < 30; i++) {
-      value = withApiEntry(value, `api${i}`, { accessToken: apiJwt(`https://api${i}.example`), expiresAt: start + 300, scope: 'read', dpop: false }, start + i)
+      value = withApiEntry(
+        value,
+        `api${i}`,
+        { accessToken: apiJwt(`https://api${i}.example`), expiresAt: start + 300, scope: 'read', dpop: false },
+        start + i,
+      )
     }
     const sealed = await sealSession(value, config)
     expect(sealed.length).toBeLessThanOrEqual(MAX_SEALED_SESSION)
@@ -88,12 +118,26 @@ describe('per-API tokens in the cookie', () => {
     const expected = Array.from({ length: 30 }, (_, i) => `api${i}`).slice(30 - kept.length)
     expect(kept.sort()).toEqual(expected.sort())
     for (const name of kept)
-      expect((opened.apiTokens![name] as { accessToken: string }).accessToken).toBe((value.apiTokens![name] as { accessToken: string }).accessToken)
+      expect((opened.apiTokens![name] as { accessToken: string }).accessToken).toBe(
+        (value.apiTokens![name] as { accessToken: string }).accessToken,
+      )
   })
 
   it('a malformed cache is no session at all, rather than a session with a guessed cache', async () => {
     const sealed = await sealSession(
-      { ...session(), apiTokens: { orders: { kind: 'token', accessToken: '', expiresAt: undefined, scope: undefined, dpop: false, usedAt: Number.NaN } } },
+      {
+        ...session(),
+        apiTokens: {
+          orders: {
+            kind: 'token',
+            accessToken: '',
+            expiresAt: undefined,
+            scope: undefined,
+            dpop: false,
+            usedAt: Number.NaN,
+          },
+        },
+      },
       config,
     )
     // NaN is sealed as null: not a number, so the whole session is refused.

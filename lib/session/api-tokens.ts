@@ -48,14 +48,22 @@ export function isUsable(entry: ApiTokenEntry | undefined, now: number): entry i
 }
 
 /** The compact wire form of one entry: arrays, the token packed like the session's own (./codec.ts). */
-type WireEntry = readonly ['t', unknown, number | null, string | null, 0 | 1, number] | readonly ['f', number, string, number]
+type WireEntry =
+  readonly ['t', unknown, number | null, string | null, 0 | 1, number] | readonly ['f', number, string, number]
 
 export function apiTokensToWire(tokens: ApiTokens): Record<string, WireEntry> {
   const wire: Record<string, WireEntry> = {}
   for (const [name, entry] of Object.entries(tokens)) {
     wire[name] =
       entry.kind === 'token'
-        ? ['t', packToken(entry.accessToken), entry.expiresAt ?? null, entry.scope ?? null, entry.dpop ? 1 : 0, entry.usedAt]
+        ? [
+            't',
+            packToken(entry.accessToken),
+            entry.expiresAt ?? null,
+            entry.scope ?? null,
+            entry.dpop ? 1 : 0,
+            entry.usedAt,
+          ]
         : ['f', entry.retryAt, entry.reason, entry.usedAt]
   }
   return wire
@@ -67,8 +75,16 @@ function entryFromWire(value: unknown): ApiTokenEntry | undefined {
     const [, packed, expiresAt, scope, dpop, usedAt] = value as unknown[]
     const accessToken = unpackToken(packed)
     if (accessToken === undefined || typeof usedAt !== 'number' || (dpop !== 0 && dpop !== 1)) return undefined
-    if ((expiresAt !== null && typeof expiresAt !== 'number') || (scope !== null && typeof scope !== 'string')) return undefined
-    return { kind: 'token', accessToken, expiresAt: expiresAt ?? undefined, scope: scope ?? undefined, dpop: dpop === 1, usedAt }
+    if ((expiresAt !== null && typeof expiresAt !== 'number') || (scope !== null && typeof scope !== 'string'))
+      return undefined
+    return {
+      kind: 'token',
+      accessToken,
+      expiresAt: expiresAt ?? undefined,
+      scope: scope ?? undefined,
+      dpop: dpop === 1,
+      usedAt,
+    }
   }
   if (value[0] === 'f' && value.length === 4) {
     const [, retryAt, reason, usedAt] = value as unknown[]

@@ -9,7 +9,20 @@ import type { Session } from './session'
 export type UserClaims = { readonly sub: string } & Readonly<Record<string, Claim>>
 
 /** Claims that describe the token rather than the user: not shown as the user's. */
-const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'azp', 'jti', 'sid'])
+const PROTOCOL_CLAIMS = new Set([
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'azp',
+  'jti',
+  'sid',
+])
 
 /** A request's session is one object, shown by the header, the page and more: its user is read once. */
 const users = new WeakMap<Session, UserClaims>()

@@ -29,7 +29,13 @@ describe('token packing', () => {
 
 describe('compression', () => {
   it('round-trips a record, tokens included, into a base64url string smaller than its JSON', async () => {
-    const record = { idToken: JWT, accessToken: JWT.replace('alice', 'bob'), refreshToken: 'opaque', n: 1, claims: { groups: Array(50).fill('admins') } }
+    const record = {
+      idToken: JWT,
+      accessToken: JWT.replace('alice', 'bob'),
+      refreshToken: 'opaque',
+      n: 1,
+      claims: { groups: Array(50).fill('admins') },
+    }
     const text = compress(record, TOKEN_FIELDS)
     expect(text).toMatch(/^[\w-]+$/)
     expect(text.length).toBeLessThan(JSON.stringify(record).length / 2)

@@ -49,7 +49,8 @@ export function packToken(token: string): PackedToken {
 
 export function unpackToken(packed: unknown): string | undefined {
   if (typeof packed === 'string') return packed
-  if (!Array.isArray(packed) || packed.length !== 3 || !packed.every((part) => typeof part === 'string')) return undefined
+  if (!Array.isArray(packed) || packed.length !== 3 || !packed.every((part) => typeof part === 'string'))
+    return undefined
   const [header, payload, signature] = packed as [string, string, string]
   return `${base64UrlEncode(utf8.encode(header))}.${base64UrlEncode(utf8.encode(payload))}.${signature}`
 }

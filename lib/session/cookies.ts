@@ -40,7 +40,13 @@ export function readSessionCookie(cookies: CookieReader, config: SessionConfig):
  * browser actually holds are deleted: middleware rewrites the cookie every
  * minute of activity, and needs no deletions for chunks that were never there.
  */
-export function writeSessionCookie(cookies: CookieWriter, sealed: string, expiresAt: number, config: SessionConfig, present?: CookieReader): void {
+export function writeSessionCookie(
+  cookies: CookieWriter,
+  sealed: string,
+  expiresAt: number,
+  config: SessionConfig,
+  present?: CookieReader,
+): void {
   const options = cookieOptions('session', config, expiresAt - nowSeconds())
   const gone = cookieOptions('session', config, 0)
   const remove = (name: string) => {
@@ -60,7 +66,12 @@ export function writeSessionCookie(cookies: CookieWriter, sealed: string, expire
 }
 
 /** Seals `session` and writes it, as writeSessionCookie does. */
-export async function saveSessionCookie(cookies: CookieWriter, session: Session, config: SessionConfig, present?: CookieReader): Promise<void> {
+export async function saveSessionCookie(
+  cookies: CookieWriter,
+  session: Session,
+  config: SessionConfig,
+  present?: CookieReader,
+): Promise<void> {
   writeSessionCookie(cookies, await sealSession(session, config), session.expiresAt, config, present)
 }
 

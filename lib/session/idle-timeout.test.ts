@@ -41,7 +41,8 @@ afterAll(() => {
 const ID_TOKEN = unsignedJwt({ sub: 'user-1', name: 'Alice Adams' })
 
 /** Every session cookie a response sets (deletions have an empty value). */
-const sessionCookiesSet = (response: Response) => response.headers.getSetCookie().filter((header) => /^session(\.\d)?=/.test(header))
+const sessionCookiesSet = (response: Response) =>
+  response.headers.getSetCookie().filter((header) => /^session(\.\d)?=/.test(header))
 
 /**
  * One visit to a private page, as the browser makes it: through middleware,
@@ -57,7 +58,11 @@ async function visit(cookie: string): Promise<{ signedIn: boolean; cookie: strin
   if (new URL(location).pathname !== '/auth/refresh') return { signedIn: false, cookie, set }
   const detour = await refreshRoute(request(location))
   const back = new URL(detour.headers.get('location')!)
-  return { signedIn: back.pathname === '/profile', cookie: detour.cookies.get('session')?.value || cookie, set: [...set, ...sessionCookiesSet(detour)] }
+  return {
+    signedIn: back.pathname === '/profile',
+    cookie: detour.cookies.get('session')?.value || cookie,
+    set: [...set, ...sessionCookiesSet(detour)],
+  }
 }
 
 describe('idle timeout', () => {
@@ -69,7 +74,15 @@ describe('idle timeout', () => {
     expect(config.idleTimeout).toBe(60)
     const now = start / 1000
     let cookie = await sealSession(
-      { provider: 'default', id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      {
+        provider: 'default',
+        id: newSessionId(),
+        idToken: ID_TOKEN,
+        claims: {},
+        createdAt: now,
+        expiresAt: now + config.absoluteTimeout,
+        lastSeenAt: now,
+      },
       config,
     )
     for (let t = 20; t <= 120; t += 20) {
@@ -89,7 +102,15 @@ describe('idle timeout', () => {
     const config = getConfig().session
     const now = start / 1000
     const cookie = await sealSession(
-      { provider: 'default', id: newSessionId(), idToken: ID_TOKEN, claims: {}, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now },
+      {
+        provider: 'default',
+        id: newSessionId(),
+        idToken: ID_TOKEN,
+        claims: {},
+        createdAt: now,
+        expiresAt: now + config.absoluteTimeout,
+        lastSeenAt: now,
+      },
       config,
     )
     vi.setSystemTime(start + 1000)

@@ -17,7 +17,9 @@ export class SessionTooLargeError extends Error {
   readonly bytes: number
 
   constructor(bytes: number) {
-    super(`The session would take ${bytes} bytes of cookies, more than a browser and Node's default header limit allow.`)
+    super(
+      `The session would take ${bytes} bytes of cookies, more than a browser and Node's default header limit allow.`,
+    )
     this.name = 'SessionTooLargeError'
     this.bytes = bytes
   }

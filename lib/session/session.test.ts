@@ -13,9 +13,15 @@ async function unsealSession(sealed: string | undefined, config: SessionConfig):
   return (await openSession(sealed, config))?.session ?? null
 }
 
-const config = parseSessionConfig({ APP_BASE_URL: 'http://localhost:3000', SESSION_SECRET: 's'.repeat(40) }) as SessionConfig
+const config = parseSessionConfig({
+  APP_BASE_URL: 'http://localhost:3000',
+  SESSION_SECRET: 's'.repeat(40),
+}) as SessionConfig
 /** An unsigned token of the right shape: these tests are about cookies, not signatures. */
-const ID_TOKEN = unsignedJwt({ sub: 'user-1', name: 'Alice Adams', iss: 'https://op.example', aud: 'app' }, { alg: 'RS256', kid: 'k' })
+const ID_TOKEN = unsignedJwt(
+  { sub: 'user-1', name: 'Alice Adams', iss: 'https://op.example', aud: 'app' },
+  { alg: 'RS256', kid: 'k' },
+)
 const otherConfig: SessionConfig = { ...config, secrets: ['o'.repeat(40)] }
 
 function session(overrides: Partial<Session> = {}): Session {
@@ -148,7 +154,10 @@ describe('session cookies', () => {
     expect(wire).toMatchObject({ v: 2, provider: 'partner' })
     // The default provider's sessions stay v1 without a provider, as older releases wrote and read them.
     const atDefault = await sealSession(session(), several)
-    const defaultWire = decompress((await unsealData<{ z: string }>(atDefault, { password: config.secrets[0] })).z, TOKEN_FIELDS)
+    const defaultWire = decompress(
+      (await unsealData<{ z: string }>(atDefault, { password: config.secrets[0] })).z,
+      TOKEN_FIELDS,
+    )
     expect(defaultWire).toMatchObject({ v: 1 })
     expect(defaultWire).not.toHaveProperty('provider')
   })
@@ -178,7 +187,9 @@ describe('session cookies', () => {
     expect(await unsealSession(await seal(''), config)).toBeNull()
     // A deflate bomb: 16 MB of zeros in a few kilobytes.
     const bomb = new Uint8Array(
-      await new Response(new Blob([new Uint8Array(16 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer(),
+      await new Response(
+        new Blob([new Uint8Array(16 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+      ).arrayBuffer(),
     )
     expect(await unsealSession(await seal(Buffer.from(bomb).toString('base64url')), config)).toBeNull()
   })
@@ -203,11 +214,23 @@ describe('remembered sessions', () => {
 describe('session size', () => {
   /** A signed-looking JWT: the size of an RS256 signature, claims as given. */
   const jwt = (claims: object) =>
-    unsignedJwt(claims, { alg: 'RS256', kid: 'k1', typ: 'JWT' }, Buffer.from(crypto.getRandomValues(new Uint8Array(256))).toString('base64url'))
+    unsignedJwt(
+      claims,
+      { alg: 'RS256', kid: 'k1', typ: 'JWT' },
+      Buffer.from(crypto.getRandomValues(new Uint8Array(256))).toString('base64url'),
+    )
   const now = nowSeconds()
-  const base = { iss: 'https://identity.oraclecloud.com/', sub: 'alice', aud: 'app', iat: now, exp: now + 3600, name: 'Alice Adams' }
+  const base = {
+    iss: 'https://identity.oraclecloud.com/',
+    sub: 'alice',
+    aud: 'app',
+    iat: now,
+    exp: now + 3600,
+    name: 'Alice Adams',
+  }
   /** About 3 KB of Oracle-style group claims, with random ids that do not compress away. */
-  const groups = () => Array.from({ length: 48 }, (_, i) => ({ id: crypto.randomUUID().replace(/-/g, ''), name: `app-role-${i}` }))
+  const groups = () =>
+    Array.from({ length: 48 }, (_, i) => ({ id: crypto.randomUUID().replace(/-/g, ''), name: `app-role-${i}` }))
 
   it('fits ordinary tokens in one cookie', async () => {
     const sealed = await sealSession(session({ idToken: jwt(base), refreshToken: 'r'.repeat(43) }), config)

@@ -48,7 +48,14 @@ export function newSessionId(): string {
 
 /** A session that begins now, with the tokens of a completed login at `provider`. */
 export function newSession(tokens: TokenSet, provider: ProviderId, config: SessionConfig, now = nowSeconds()): Session {
-  return { id: newSessionId(), provider, ...tokens, createdAt: now, expiresAt: now + config.absoluteTimeout, lastSeenAt: now }
+  return {
+    id: newSessionId(),
+    provider,
+    ...tokens,
+    createdAt: now,
+    expiresAt: now + config.absoluteTimeout,
+    lastSeenAt: now,
+  }
 }
 
 /** The same session with refreshed tokens: its id and its clock stay. */
@@ -58,13 +65,20 @@ export function withTokens(session: Session, tokens: TokenSet): Session {
 
 /** What a mint for one API came to: its token, or why there is none (tried again after `retryAfter` seconds). */
 export type ApiMint =
-  | { readonly accessToken: string; readonly expiresAt: number | undefined; readonly scope: string | undefined; readonly dpop: boolean }
+  | {
+      readonly accessToken: string
+      readonly expiresAt: number | undefined
+      readonly scope: string | undefined
+      readonly dpop: boolean
+    }
   | { readonly refused: string; readonly retryAfter: number }
 
 /** The same session with `mint` in its API token cache under `name`. */
 export function withApiEntry(session: Session, name: string, mint: ApiMint, now = nowSeconds()): Session {
   const entry: ApiTokenEntry =
-    'refused' in mint ? { kind: 'failed', retryAt: now + mint.retryAfter, reason: mint.refused, usedAt: now } : { kind: 'token', ...mint, usedAt: now }
+    'refused' in mint
+      ? { kind: 'failed', retryAt: now + mint.retryAfter, reason: mint.refused, usedAt: now }
+      : { kind: 'token', ...mint, usedAt: now }
   return { ...session, apiTokens: { ...session.apiTokens, [name]: entry } }
 }
 
@@ -93,7 +107,8 @@ function isOptional(value: unknown, type: 'string' | 'number'): boolean {
  */
 export function sessionToWire(session: Session): Record<string, unknown> {
   const { provider, apiTokens, ...rest } = session
-  const withApis = apiTokens && Object.keys(apiTokens).length > 0 ? { ...rest, apiTokens: apiTokensToWire(apiTokens) } : rest
+  const withApis =
+    apiTokens && Object.keys(apiTokens).length > 0 ? { ...rest, apiTokens: apiTokensToWire(apiTokens) } : rest
   return provider === DEFAULT_PROVIDER ? { v: 1, ...withApis } : { v: 2, provider, ...withApis }
 }
 
@@ -104,8 +119,10 @@ export function sessionToWire(session: Session): Record<string, unknown> {
  */
 export function sessionFromWire(value: unknown): Session | undefined {
   if (!isRecord(value)) return undefined
-  const provider = value.v === 1 && value.provider === undefined ? DEFAULT_PROVIDER : value.v === 2 ? value.provider : undefined
-  if (typeof provider !== 'string' || !PROVIDER_ID.test(provider) || (value.v === 2 && provider === DEFAULT_PROVIDER)) return undefined
+  const provider =
+    value.v === 1 && value.provider === undefined ? DEFAULT_PROVIDER : value.v === 2 ? value.provider : undefined
+  if (typeof provider !== 'string' || !PROVIDER_ID.test(provider) || (value.v === 2 && provider === DEFAULT_PROVIDER))
+    return undefined
   if (!hasSessionFields(value)) return undefined
   const { v: _version, apiTokens: wireApiTokens, ...rest } = value
   const apiTokens = wireApiTokens === undefined ? undefined : apiTokensFromWire(wireApiTokens)

@@ -39,7 +39,9 @@ function metricInterval(): number {
 export function startTelemetry(options: TelemetryOptions = {}): { readonly shutdown: () => Promise<void> } {
   const level = sdkLogLevel()
   if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), level)
-  const resource = resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME?.trim() || 'nextjs-oidc-login' })
+  const resource = resourceFromAttributes({
+    'service.name': process.env.OTEL_SERVICE_NAME?.trim() || 'nextjs-oidc-login',
+  })
   const tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [...(options.spanProcessors ?? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })])],
@@ -47,7 +49,12 @@ export function startTelemetry(options: TelemetryOptions = {}): { readonly shutd
   const meterProvider = new MeterProvider({
     resource,
     readers: [
-      ...(options.metricReaders ?? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: metricInterval() })]),
+      ...(options.metricReaders ?? [
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter(),
+          exportIntervalMillis: metricInterval(),
+        }),
+      ]),
     ],
   })
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())

@@ -6,7 +6,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics'
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace'
 import { NextRequest, type NextResponse } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,7 +22,10 @@ import { startTelemetry } from './setup'
 const spans = new InMemorySpanExporter()
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
 const metricReader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 })
-const telemetry = startTelemetry({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })], metricReaders: [metricReader] })
+const telemetry = startTelemetry({
+  spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+  metricReaders: [metricReader],
+})
 
 let app: Server
 let idp: LocalIdp
@@ -82,10 +89,17 @@ describe('OpenTelemetry, one sign-in', () => {
     for (const name of ['oidc.discovery', 'oidc.token', 'oidc.jwks', 'oidc.userinfo']) {
       const span = finished.find((s) => s.name === name)
       expect(span, `${name} among ${names.join(', ')}`).toBeDefined()
-      expect(attributesOf(span!)).toMatchObject({ 'oidc.provider': 'default', outcome: 'ok', 'server.address': '127.0.0.1' })
+      expect(attributesOf(span!)).toMatchObject({
+        'oidc.provider': 'default',
+        outcome: 'ok',
+        'server.address': '127.0.0.1',
+      })
     }
     expect(finished.find((s) => s.name === 'oidc.token')!.attributes['http.request.method']).toBe('POST')
-    expect(finished.find((s) => s.name === 'session_store.begin')?.attributes).toMatchObject({ 'session_store.kind': 'memory', outcome: 'ok' })
+    expect(finished.find((s) => s.name === 'session_store.begin')?.attributes).toMatchObject({
+      'session_store.kind': 'memory',
+      outcome: 'ok',
+    })
 
     // Nothing secret in any attribute: no token (a JWT, or the refresh token's words), no code, no client secret, no query.
     for (const span of finished) {

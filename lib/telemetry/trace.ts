@@ -56,7 +56,9 @@ export async function inSpan<T>(
 }
 
 function outcomeOfError(error: unknown): Outcome {
-  return error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError') ? 'unreachable' : 'error'
+  return error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError')
+    ? 'unreachable'
+    : 'error'
 }
 
 /** A code where the error has one (oauth4webapi's, Node's), else its class: never its message, which may quote a provider. */
@@ -74,7 +76,10 @@ export function tracedMethods<T extends object>(target: T, prefix: string, attri
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver)
       if (typeof value !== 'function' || typeof property !== 'string') return value
-      return (...args: unknown[]) => inSpan(`${prefix}.${property}`, attributes, async () => (value as (...a: unknown[]) => unknown).apply(object, args))
+      return (...args: unknown[]) =>
+        inSpan(`${prefix}.${property}`, attributes, async () =>
+          (value as (...a: unknown[]) => unknown).apply(object, args),
+        )
     },
   })
 }

@@ -15,7 +15,16 @@ export function narrowRedisUser(redisUrl: URL, commands: readonly string[]): { r
   const admin = createClient({ url: redisUrl.href })
   beforeAll(async () => {
     await admin.connect()
-    await admin.sendCommand(['ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '+@connection', ...commands.map((c) => `+${c}`)])
+    await admin.sendCommand([
+      'ACL',
+      'SETUSER',
+      user,
+      'on',
+      `>${password}`,
+      '~*',
+      '+@connection',
+      ...commands.map((c) => `+${c}`),
+    ])
   })
   afterAll(async () => {
     await admin.sendCommand(['ACL', 'DELUSER', user])

@@ -29,5 +29,7 @@ export async function signedTokenResponse(key: { privateKey: CryptoKey; jwk: JWK
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(key.privateKey)
-  return new Response(JSON.stringify({ access_token: 'at', token_type: 'Bearer', id_token: idToken }), { headers: { 'content-type': 'application/json' } })
+  return new Response(JSON.stringify({ access_token: 'at', token_type: 'Bearer', id_token: idToken }), {
+    headers: { 'content-type': 'application/json' },
+  })
 }

@@ -25,7 +25,14 @@ import { sessionSize, type SessionSize } from './session-size.ts'
 import { ACCESS_TOKEN_TTL, BENCH_SESSION_SECRET, HOST } from './settings.ts'
 import { percentile } from './stats.ts'
 
-export const API_BENCH = { idpPort: 4705, apiPorts: [4706, 4707, 4708], bearerPort: 3305, dpopPort: 3306, warmup: 30, calls: 300 } as const
+export const API_BENCH = {
+  idpPort: 4705,
+  apiPorts: [4706, 4707, 4708],
+  bearerPort: 3305,
+  dpopPort: 3306,
+  warmup: 30,
+  calls: 300,
+} as const
 const API_NAMES = ['orders', 'reports', 'ledger'] as const
 
 /** Milliseconds, p50 and p99. */
@@ -40,7 +47,11 @@ export interface ApiCallCosts {
   /** GET /api/me on each app: a private API route that calls nothing, the floor of any proxied call. */
   readonly privateRoute: { readonly bearer: Latency; readonly dpop: Latency }
   /** The session cookie right after sign-in, and holding the three APIs' tokens. */
-  readonly cookie: { readonly signedIn: SessionSize; readonly threeApis: SessionSize; readonly dpopThreeApis: SessionSize }
+  readonly cookie: {
+    readonly signedIn: SessionSize
+    readonly threeApis: SessionSize
+    readonly dpopThreeApis: SessionSize
+  }
 }
 
 function latency(samples: readonly number[]): Latency {
@@ -74,7 +85,9 @@ async function heldFor(jar: CookieJar, baseUrl: string, api: string): Promise<{ 
   const packed = session.apiTokens?.[api]?.[1]
   if (!packed) throw new Error(`The session holds no token for ${api}.`)
   const token =
-    typeof packed === 'string' ? packed : `${Buffer.from(packed[0]).toString('base64url')}.${Buffer.from(packed[1]).toString('base64url')}.${packed[2]}`
+    typeof packed === 'string'
+      ? packed
+      : `${Buffer.from(packed[0]).toString('base64url')}.${Buffer.from(packed[1]).toString('base64url')}.${packed[2]}`
   return { token, ...(session.dpopKey ? { key: session.dpopKey } : {}) }
 }
 
@@ -91,9 +104,12 @@ async function directCaller(url: URL, token: string, key: JsonWebKey | undefined
   if (!key) return () => fetch(url, { headers: { authorization: `Bearer ${token}` } })
   const ec = { name: 'ECDSA', namedCurve: 'P-256' } as const
   const privateKey = await crypto.subtle.importKey('jwk', key, ec, false, ['sign'])
-  const publicKey = await crypto.subtle.importKey('jwk', { kty: key.kty, crv: key.crv, x: key.x, y: key.y }, ec, true, ['verify'])
+  const publicKey = await crypto.subtle.importKey('jwk', { kty: key.kty, crv: key.crv, x: key.x, y: key.y }, ec, true, [
+    'verify',
+  ])
   const DPoP = oauth.DPoP({}, { privateKey, publicKey })
-  return () => oauth.protectedResourceRequest(token, 'GET', url, undefined, null, { DPoP, [oauth.allowInsecureRequests]: true })
+  return () =>
+    oauth.protectedResourceRequest(token, 'GET', url, undefined, null, { DPoP, [oauth.allowInsecureRequests]: true })
 }
 
 /** Signs in, calls each API once (minting its token), and measures a few hundred calls of orders. */
@@ -105,7 +121,8 @@ async function measureApp(app: AppServer, orders: DemoResourceServer) {
     const response = await fetch(url, { headers: { cookie: jar.header(url) ?? '' } })
     jar.store(url, response)
     const body = (await response.json()) as { status?: number }
-    if (response.status !== 200 || body.status !== 200) throw new Error(`Calling ${api} through ${app.name} answered ${response.status}/${body.status}.`)
+    if (response.status !== 200 || body.status !== 200)
+      throw new Error(`Calling ${api} through ${app.name} answered ${response.status}/${body.status}.`)
   }
   const threeApis = sessionSize(jar, app.baseUrl)
   const held = await heldFor(jar, app.baseUrl, 'orders')
@@ -122,7 +139,9 @@ export async function apiCallCosts(progress: (message: string) => void): Promise
   const bearerBase = appBaseUrl(API_BENCH.bearerPort)
   const dpopBase = appBaseUrl(API_BENCH.dpopPort)
   const apis = await Promise.all(
-    API_BENCH.apiPorts.map((port, i) => startDemoResourceServer({ port, name: API_NAMES[i]!, issuer: `http://${HOST}:${API_BENCH.idpPort}` })),
+    API_BENCH.apiPorts.map((port, i) =>
+      startDemoResourceServer({ port, name: API_NAMES[i]!, issuer: `http://${HOST}:${API_BENCH.idpPort}` }),
+    ),
   )
   const closeApis = once(async () => void (await Promise.all(apis.map((api) => api.close()))))
   onCleanup('demo APIs', closeApis)

@@ -9,7 +9,15 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../../idp/local-client.ts'
 import { stopper } from '../stop-child.ts'
-import { BENCH_SESSION_SECRET, BENCH_STORE_DIR, HOST, START_POLL_MS, START_TIMEOUT_MS, STANDALONE_SERVER, STOP_GRACE_MS } from './settings.ts'
+import {
+  BENCH_SESSION_SECRET,
+  BENCH_STORE_DIR,
+  HOST,
+  START_POLL_MS,
+  START_TIMEOUT_MS,
+  STANDALONE_SERVER,
+  STOP_GRACE_MS,
+} from './settings.ts'
 
 /** The log is for diagnosis; the last 256 KB are plenty. */
 const MAX_LOG_CHARS = 256 * 1024
@@ -85,7 +93,8 @@ async function answers(url: string): Promise<number | undefined> {
 /** Refuses to start where something already listens: we would measure a stranger. */
 async function ensurePortFree(baseUrl: string): Promise<void> {
   const status = await answers(`${baseUrl}/`)
-  if (status !== undefined) throw new Error(`Something already answers at ${baseUrl} (status ${status}); stop it and run the benchmark again.`)
+  if (status !== undefined)
+    throw new Error(`Something already answers at ${baseUrl} (status ${status}); stop it and run the benchmark again.`)
 }
 
 function captureOutput(child: ChildProcess): () => string {
@@ -99,7 +108,11 @@ function captureOutput(child: ChildProcess): () => string {
 }
 
 /** Polls until the server answers, the process exits, or the time is up. */
-async function waitForFirstAnswer(child: ChildProcess, url: string, spawnedAt: number): Promise<{ ms: number; status: number }> {
+async function waitForFirstAnswer(
+  child: ChildProcess,
+  url: string,
+  spawnedAt: number,
+): Promise<{ ms: number; status: number }> {
   const attempts = Math.ceil(START_TIMEOUT_MS / START_POLL_MS)
   for (let i = 0; i < attempts; i++) {
     const status = await answers(url)
@@ -117,16 +130,23 @@ async function waitForFirstAnswer(child: ChildProcess, url: string, spawnedAt: n
  * Starts the server and resolves once it answers. `register` receives the stop
  * function at once, so an interrupt during start-up still stops the process.
  */
-export async function startAppServer(options: AppOptions, register: (stop: () => Promise<void>) => void): Promise<AppServer> {
+export async function startAppServer(
+  options: AppOptions,
+  register: (stop: () => Promise<void>) => void,
+): Promise<AppServer> {
   const baseUrl = appBaseUrl(options.port)
   await ensurePortFree(baseUrl)
   const spawnedAt = performance.now()
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where a budget is missed, this says why).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const child = spawn(process.execPath, [...profile, ...(options.nodeFlags ?? []), options.server ?? STANDALONE_SERVER], {
-    env: serverEnv(options),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...profile, ...(options.nodeFlags ?? []), options.server ?? STANDALONE_SERVER],
+    {
+      env: serverEnv(options),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const log = captureOutput(child)
   const stop = stopper(child, STOP_GRACE_MS)
   register(stop)

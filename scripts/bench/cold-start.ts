@@ -35,7 +35,9 @@ export async function measureColdStart(appServer: string, progress: (message: st
   for (let round = 0; round < COLD_START.rounds; round++) {
     app.push(await timeOne('cold start', appServer))
     bare.push(await timeOne('bare app', COLD_START.bareServer))
-    progress(`cold start ${round + 1}/${COLD_START.rounds}: app ${app.at(-1)!.toFixed(0)} ms, bare ${bare.at(-1)!.toFixed(0)} ms`)
+    progress(
+      `cold start ${round + 1}/${COLD_START.rounds}: app ${app.at(-1)!.toFixed(0)} ms, bare ${bare.at(-1)!.toFixed(0)} ms`,
+    )
   }
   const [appMs, bareMs] = [median(app), median(bare)]
   return { appMs, bareMs, ratio: appMs / bareMs, rounds: COLD_START.rounds }

@@ -19,7 +19,10 @@ export interface ForgedCookieCost {
 /** The budget: a login start with a forged pile costs at most this many times a normal one. */
 export const FORGED_COOKIE_BUDGET = 3
 
-const forgedHeader = Array.from({ length: FORGED.cookies }, (_, i) => `txn.${String(i).padStart(16, 'x')}=Fe26.2*1*s*i*e**h*d~2`).join('; ')
+const forgedHeader = Array.from(
+  { length: FORGED.cookies },
+  (_, i) => `txn.${String(i).padStart(16, 'x')}=Fe26.2*1*s*i*e**h*d~2`,
+).join('; ')
 
 async function timeLoginStart(baseUrl: string, cookie: string | undefined): Promise<number> {
   const started = performance.now()

@@ -27,7 +27,8 @@ export async function resolve(specifier, context, next) {
     return await next(local, context)
   } catch (error) {
     // A package subpath without an exports map (next/headers): Node's ESM wants its file's extension.
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && !local.startsWith('.') && local.includes('/')) return next(`${local}.js`, context)
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && !local.startsWith('.') && local.includes('/'))
+      return next(`${local}.js`, context)
     throw error
   }
 }

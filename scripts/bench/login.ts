@@ -113,7 +113,10 @@ export async function signIn(baseUrl: string, user: DemoUser = alice): Promise<L
     if (page.url.origin === app.origin && page.url.pathname === '/profile' && page.response.status === 200) {
       const ms = performance.now() - started
       if (seen.loginForm !== 1 || seen.consent !== 1 || seen.callback !== 1) {
-        throw new LoginFailed(`expected one login form, one consent and one callback; saw ${JSON.stringify(seen)}`, trail)
+        throw new LoginFailed(
+          `expected one login form, one consent and one callback; saw ${JSON.stringify(seen)}`,
+          trail,
+        )
       }
       return { ms, jar }
     }
@@ -121,5 +124,8 @@ export async function signIn(baseUrl: string, user: DemoUser = alice): Promise<L
     if (step?.form?.has('username')) seen.loginForm++
     else if (step?.form) seen.consent++
   }
-  throw new LoginFailed(step ? `no private page within ${MAX_STEPS} steps` : 'the flow stopped on a page the browser cannot act on', trail)
+  throw new LoginFailed(
+    step ? `no private page within ${MAX_STEPS} steps` : 'the flow stopped on a page the browser cannot act on',
+    trail,
+  )
 }

@@ -46,5 +46,12 @@ export async function measureMemory(pair: Pair): Promise<MemoryProfile> {
     clearInterval(sampler)
   }
   await sleep(MEMORY.settleSeconds * 1000)
-  return { connections: MEMORY.connections, seconds: MEMORY.seconds, beforeMb, peakMb: Math.max(peakMb, rssMb(pid)), afterMb: rssMb(pid), rps }
+  return {
+    connections: MEMORY.connections,
+    seconds: MEMORY.seconds,
+    beforeMb,
+    peakMb: Math.max(peakMb, rssMb(pid)),
+    afterMb: rssMb(pid),
+    rps,
+  }
 }

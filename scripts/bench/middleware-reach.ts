@@ -13,7 +13,8 @@ export interface Reach {
 async function ranFor(url: string, cookie?: string): Promise<boolean> {
   const response = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' })
   await response.arrayBuffer()
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status} while checking where middleware runs.`)
+  if (response.status !== 200)
+    throw new Error(`GET ${url} answered ${response.status} while checking where middleware runs.`)
   return /'nonce-/.test(response.headers.get('content-security-policy') ?? '')
 }
 

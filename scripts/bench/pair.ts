@@ -30,7 +30,16 @@ export async function startPair(
   onCleanup(`${name} provider`, closeProvider)
   let stopApp: () => Promise<void> = async () => {}
   const app = await startAppServer(
-    { name, port: appPort, issuer: provider.idp.issuer, apiEndpoint: provider.idp.apiEndpoint, redisUrl, server, nodeFlags, env },
+    {
+      name,
+      port: appPort,
+      issuer: provider.idp.issuer,
+      apiEndpoint: provider.idp.apiEndpoint,
+      redisUrl,
+      server,
+      nodeFlags,
+      env,
+    },
     (stop) => {
       stopApp = once(stop)
       onCleanup(`${name} app server`, stopApp)

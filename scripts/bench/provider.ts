@@ -34,7 +34,9 @@ export function countsBetween(before: EndpointCounts, after: EndpointCounts): En
 
 /** The provider's own endpoint paths, read from its discovery document (not guessed). */
 async function endpointPaths(issuer: string): Promise<Map<string, Endpoint>> {
-  const response = await fetch(`${issuer}/.well-known/openid-configuration`, { headers: { 'user-agent': BROWSER_USER_AGENT } })
+  const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+    headers: { 'user-agent': BROWSER_USER_AGENT },
+  })
   if (!response.ok) throw new Error(`The local provider's discovery answered ${response.status}.`)
   const meta = (await response.json()) as Record<string, unknown>
   const paths = new Map<string, Endpoint>([['/.well-known/openid-configuration', 'discovery']])
@@ -53,7 +55,11 @@ async function endpointPaths(issuer: string): Promise<Map<string, Endpoint>> {
   return paths
 }
 
-export async function startCountingProvider(port: number, appBaseUrl: string, bigTokens: boolean): Promise<CountingProvider> {
+export async function startCountingProvider(
+  port: number,
+  appBaseUrl: string,
+  bigTokens: boolean,
+): Promise<CountingProvider> {
   const counts = zeroCounts()
   const others: string[] = []
   // Filled from the provider's discovery right after it starts; the app is not running yet, so nothing is missed.

@@ -86,9 +86,19 @@ interface Budget {
 const TARGETS: ReadonlyArray<{ target: Target; label: string; path: string; cookie: string }> = [
   { target: 'private', label: 'private page', path: '/profile', cookie: 'session' },
   { target: 'bare', label: 'bare twin: no middleware, no session check', path: '/bench/bare.html', cookie: 'session' },
-  { target: 'twin', label: 'twin: middleware for the nonce, no session check', path: '/bench/profile', cookie: 'session' },
+  {
+    target: 'twin',
+    label: 'twin: middleware for the nonce, no session check',
+    path: '/bench/profile',
+    cookie: 'session',
+  },
   { target: 'public', label: 'public page', path: '/', cookie: 'none' },
-  { target: 'publicBare', label: 'bare public page (where nothing else reaches)', path: '/bench/home.html', cookie: 'none' },
+  {
+    target: 'publicBare',
+    label: 'bare public page (where nothing else reaches)',
+    path: '/bench/home.html',
+    cookie: 'none',
+  },
   { target: 'publicSignedIn', label: 'public page, signed in (nonce-only middleware)', path: '/', cookie: 'session' },
   { target: 'api', label: 'JSON API', path: '/api/me', cookie: 'session' },
 ]
@@ -241,7 +251,10 @@ function memorySection(r: Results): string {
     `Resident memory (RSS) of a fresh server process: after start-up and one sign-in; the peak while ${m.connections} ` +
       `connections load \`/profile\` for ${m.seconds} s (${int(m.rps)} req/s); and ${MEMORY.settleSeconds} s after the load ends.`,
     '',
-    table(['before', 'peak under load', 'after'], [[`${int(m.beforeMb)} MB`, `${int(m.peakMb)} MB`, `${int(m.afterMb)} MB`]]),
+    table(
+      ['before', 'peak under load', 'after'],
+      [[`${int(m.beforeMb)} MB`, `${int(m.peakMb)} MB`, `${int(m.afterMb)} MB`]],
+    ),
   ].join('\n')
 }
 
@@ -249,7 +262,12 @@ function runtimeSection(c: RuntimeComparison | undefined): string {
   if (!c) return ''
   const row = (runtime: Runtime) => {
     const s = c.summary[runtime]
-    return [RUNTIME_NAMES[runtime], int(s.privateRps), int(s.bareRps), `**${ratio(s.ratio)}** (${ratio(s.min)}–${ratio(s.max)})`]
+    return [
+      RUNTIME_NAMES[runtime],
+      int(s.privateRps),
+      int(s.bareRps),
+      `**${ratio(s.ratio)}** (${ratio(s.min)}–${ratio(s.max)})`,
+    ]
   }
   return [
     '## Middleware runtimes side by side',
@@ -299,7 +317,9 @@ function providerSection(r: Results): string {
   ]
   const notes: string[] = []
   if (r.logins.startup.discovery > 0 && r.logins.perLogin[0]!.discovery > 0) {
-    notes.push('The app fetched discovery at start-up and again at its first login: the start-up lookup did not warm the cache the login uses.')
+    notes.push(
+      'The app fetched discovery at start-up and again at its first login: the start-up lookup did not warm the cache the login uses.',
+    )
   }
   if (r.otherPaths.length > 0) notes.push(`Counted as other: ${r.otherPaths.map((p) => `\`${p}\``).join(', ')}.`)
   const others = notes.map((n) => `\n\n${n}`).join('')
@@ -315,7 +335,13 @@ function providerSection(r: Results): string {
 }
 
 function sessionSection(r: Results): string {
-  const row = (label: string, s: SessionSize) => [label, String(s.count), int(s.sessionBytes), int(s.largestCookieBytes), int(s.headerBytes)]
+  const row = (label: string, s: SessionSize) => [
+    label,
+    String(s.count),
+    int(s.sessionBytes),
+    int(s.largestCookieBytes),
+    int(s.headerBytes),
+  ]
   return [
     '## Session cookie',
     '',
@@ -352,7 +378,14 @@ function storeSection(r: Results): string {
     '',
     table(
       ['run', 'in-process req/s', 'Redis req/s', 'Redis/in-process', 'Redis bare twin req/s', 'Redis/bare twin'],
-      c.rounds.map((x) => [String(x.run + 1), int(x.inProcess), int(x.redis), ratio(x.ratio), int(x.redisBare), ratio(x.redis / x.redisBare)]),
+      c.rounds.map((x) => [
+        String(x.run + 1),
+        int(x.inProcess),
+        int(x.redis),
+        ratio(x.ratio),
+        int(x.redisBare),
+        ratio(x.redis / x.redisBare),
+      ]),
     ),
     '',
     `Redis memory: \`used_memory\` before and after ${m.sessions} sign-ins (each a live session, and a provider session of its own): ` +
@@ -368,7 +401,14 @@ function buildSection(r: Results): string {
     '',
     table(
       ['files', 'raw bytes', 'gzip bytes (level 9, per file, summed)', 'contains oauth4webapi'],
-      [[String(mw.files), int(mw.rawBytes), int(mw.gzipBytes), mw.oidcClientMarkers.length > 0 ? `yes (${mw.oidcClientMarkers.join(', ')})` : 'no']],
+      [
+        [
+          String(mw.files),
+          int(mw.rawBytes),
+          int(mw.gzipBytes),
+          mw.oidcClientMarkers.length > 0 ? `yes (${mw.oidcClientMarkers.join(', ')})` : 'no',
+        ],
+      ],
     ),
     '',
     '## Server start',
@@ -411,14 +451,30 @@ export function budgets(r: Results): Budget[] {
       pass: r.coldStart.ratio <= COLD_START_BUDGET,
     },
     { budget: 'later logins: 1 token request each', measured: describeCounts(later, 'token'), pass: all('token', 1) },
-    { budget: 'later logins: 1 userinfo request each', measured: describeCounts(later, 'userinfo'), pass: all('userinfo', 1) },
+    {
+      budget: 'later logins: 1 userinfo request each',
+      measured: describeCounts(later, 'userinfo'),
+      pass: all('userinfo', 1),
+    },
     { budget: 'later logins: no discovery', measured: describeCounts(later, 'discovery'), pass: all('discovery', 0) },
     { budget: 'later logins: no jwks', measured: describeCounts(later, 'jwks'), pass: all('jwks', 0) },
-    { budget: 'later logins: nothing else', measured: extra ? 'none' : 'revocation or other requests seen', pass: extra },
+    {
+      budget: 'later logins: nothing else',
+      measured: extra ? 'none' : 'revocation or other requests seen',
+      pass: extra,
+    },
     { budget: 'normal session: ≤ 1 cookie', measured: String(normal.count), pass: normal.count <= 1 },
     { budget: 'normal session: < 4096 bytes', measured: int(normal.sessionBytes), pass: normal.sessionBytes < 4096 },
-    { budget: 'big session: whole Cookie header < 8192 bytes', measured: int(big.headerBytes), pass: big.headerBytes < 8192 },
-    { budget: 'big session: whole Cookie header ≤ 16384 bytes', measured: int(big.headerBytes), pass: big.headerBytes <= 16384 },
+    {
+      budget: 'big session: whole Cookie header < 8192 bytes',
+      measured: int(big.headerBytes),
+      pass: big.headerBytes < 8192,
+    },
+    {
+      budget: 'big session: whole Cookie header ≤ 16384 bytes',
+      measured: int(big.headerBytes),
+      pass: big.headerBytes <= 16384,
+    },
     { budget: 'private/twin req/s ≥ 0.90 (the session check)', measured: ratio(x.twin), pass: x.twin >= 0.9 },
     {
       budget: `private page with the Redis store / its bare twin req/s ≥ ${ratio(PRIVATE_BARE_BUDGET)}`,
@@ -437,7 +493,8 @@ export function budgets(r: Results): Budget[] {
     })),
     {
       budget: 'middleware bundle without oauth4webapi',
-      measured: r.middleware.oidcClientMarkers.length > 0 ? `found ${r.middleware.oidcClientMarkers.join(', ')}` : 'not found',
+      measured:
+        r.middleware.oidcClientMarkers.length > 0 ? `found ${r.middleware.oidcClientMarkers.join(', ')}` : 'not found',
       pass: r.middleware.oidcClientMarkers.length === 0,
     },
     ...apiCallBudgets(r.apiCalls),

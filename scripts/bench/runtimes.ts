@@ -42,7 +42,9 @@ export interface RuntimeRound {
 export interface RuntimeComparison {
   readonly rounds: readonly RuntimeRound[]
   /** Per runtime: median private req/s, bare req/s, and the median of the per-round ratios with their range. */
-  readonly summary: Readonly<Record<Runtime, { privateRps: number; bareRps: number; ratio: number; min: number; max: number }>>
+  readonly summary: Readonly<
+    Record<Runtime, { privateRps: number; bareRps: number; ratio: number; min: number; max: number }>
+  >
 }
 
 const RUNTIME_LINE = /^ {2}runtime: 'nodejs',\n/m
@@ -94,8 +96,16 @@ export function buildOtherRuntime(progress: (message: string) => void): { runtim
   writeFileSync(join(dir, 'middleware.ts'), otherRuntimeSource(readFileSync('middleware.ts', 'utf8')))
   linkTree(join(root, 'node_modules'), join(dir, 'node_modules'))
   const env = { ...process.env, BENCH_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' }
-  execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] })
-  execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts', BENCH_DIST_DIR], { cwd: dir, env, stdio: 'inherit' })
+  execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  execFileSync(process.execPath, ['--experimental-strip-types', 'scripts/prepare-standalone.ts', BENCH_DIST_DIR], {
+    cwd: dir,
+    env,
+    stdio: 'inherit',
+  })
   return { runtime: other, server: join(dir, STANDALONE_SERVER) }
 }
 
@@ -107,7 +117,9 @@ async function cookieFor(pair: Pair): Promise<string> {
 async function measureRound(pair: Pair, cookie: string, privateFirst: boolean, seconds: number) {
   const rps: Record<'private' | 'bare', number> = { private: 0, bare: 0 }
   for (const target of privateFirst ? (['private', 'bare'] as const) : (['bare', 'private'] as const)) {
-    rps[target] = (await loadRound(target, pair.app.baseUrl, target === 'private' ? '/profile' : '/bench/bare.html', cookie, seconds)).rps
+    rps[target] = (
+      await loadRound(target, pair.app.baseUrl, target === 'private' ? '/profile' : '/bench/bare.html', cookie, seconds)
+    ).rps
   }
   return rps
 }
@@ -116,7 +128,8 @@ export async function compareRuntimes(progress: (message: string) => void): Prom
   const built = buildOtherRuntime(progress)
   const ours = await startPair('normal')
   const theirs = await startPair('otherRuntime', undefined, built.server)
-  const servers: Record<Runtime, Pair> = built.runtime === 'edge' ? { nodejs: ours, edge: theirs } : { nodejs: theirs, edge: ours }
+  const servers: Record<Runtime, Pair> =
+    built.runtime === 'edge' ? { nodejs: ours, edge: theirs } : { nodejs: theirs, edge: ours }
   const rounds: RuntimeRound[] = []
   try {
     for (const pair of [ours, theirs]) await measureRound(pair, await cookieFor(pair), true, LOAD.warmupSeconds)

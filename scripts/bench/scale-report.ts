@@ -66,6 +66,10 @@ export function telemetryBudgets(t: TelemetryCost): Budget[] {
       measured: t.ratio.toFixed(2),
       pass: t.ratio >= TELEMETRY_BUDGET,
     },
-    { budget: 'OpenTelemetry on: spans and counters reach the collector', measured: `${int(t.exports)} exports`, pass: t.exports > 0 },
+    {
+      budget: 'OpenTelemetry on: spans and counters reach the collector',
+      measured: `${int(t.exports)} exports`,
+      pass: t.exports > 0,
+    },
   ]
 }

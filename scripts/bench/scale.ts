@@ -49,7 +49,11 @@ export interface ScalePoint {
 export interface ScaleResult {
   readonly points: readonly ScalePoint[]
   readonly fillSeconds: number
-  readonly embedded: { readonly sessions: number; readonly fileBytesPerSession: number; readonly heapBytesPerSession: number }
+  readonly embedded: {
+    readonly sessions: number
+    readonly fileBytesPerSession: number
+    readonly heapBytesPerSession: number
+  }
 }
 
 const names = storeNames([BENCH_SESSION_SECRET])
@@ -91,7 +95,12 @@ function sessionCursor(from: number, count: number, now: number) {
 }
 
 /** Writes them through `begin`, `parallel` at a time; returns the next free user number. */
-async function fill(store: { begin(ref: SessionRef, device: string): Promise<void> }, from: number, count: number, parallel: number): Promise<number> {
+async function fill(
+  store: { begin(ref: SessionRef, device: string): Promise<void> },
+  from: number,
+  count: number,
+  parallel: number,
+): Promise<number> {
   const cursor = sessionCursor(from, count, Math.floor(Date.now() / 1000))
   const worker = async () => {
     for (let session = cursor.next(); session; session = cursor.next()) await store.begin(session, 'Firefox on Linux')
@@ -172,16 +181,38 @@ export async function measureScale(progress: (message: string) => void): Promise
       const heavy = `scale-heavy-${size}`
       const signOutEverywhereMs = await timed(3, async (i) => {
         const sub = `${heavy}-${i}`
-        const many = Array.from({ length: 1000 }, (_, n) => ({ ...sessionOf(0, n, now), id: `hv${i}x${n}`.padEnd(22, 'q'), sub, sid: undefined }))
-        for (let k = 0; k < many.length; k += 100) await Promise.all(many.slice(k, k + 100).map((s) => store.begin(s, 'Firefox on Linux')))
+        const many = Array.from({ length: 1000 }, (_, n) => ({
+          ...sessionOf(0, n, now),
+          id: `hv${i}x${n}`.padEnd(22, 'q'),
+          sub,
+          sid: undefined,
+        }))
+        for (let k = 0; k < many.length; k += 100)
+          await Promise.all(many.slice(k, k + 100).map((s) => store.begin(s, 'Firefox on Linux')))
         return () => store.endUserSessions({ provider: 'default', sub })
       })
       // Users this size's fill made, still signed in: every tenth has ten sessions, the next one has one.
       const tens = Array.from({ length: SCALE.operations }, (_, i) => Math.ceil(firstUser / 10) * 10 + i * 10)
-      const backchannelSidMs = await timed(SCALE.operations, async (i) => () => store.endProviderSession('default', `scale-sid-${tens[i]! + 1}-0`))
-      const backchannelSubMs = await timed(SCALE.operations, async (i) => () => store.endUserSessions({ provider: 'default', sub: `scale-user-${tens[i]!}` }))
+      const backchannelSidMs = await timed(
+        SCALE.operations,
+        async (i) => () => store.endProviderSession('default', `scale-sid-${tens[i]! + 1}-0`),
+      )
+      const backchannelSubMs = await timed(
+        SCALE.operations,
+        async (i) => () => store.endUserSessions({ provider: 'default', sub: `scale-user-${tens[i]!}` }),
+      )
       const relative = points.length === 0 ? 1 : ratio / points[0]!.ratio
-      points.push({ sessions: size, rps, ratio, relative, bytesPerSession, parts, signOutEverywhereMs, backchannelSidMs, backchannelSubMs })
+      points.push({
+        sessions: size,
+        rps,
+        ratio,
+        relative,
+        bytesPerSession,
+        parts,
+        signOutEverywhereMs,
+        backchannelSidMs,
+        backchannelSubMs,
+      })
       progress(
         `scale ${size.toLocaleString('en')}: /profile ${rps.toFixed(0)} req/s (${relative.toFixed(2)}), ${bytesPerSession.toFixed(0)} B/session, ` +
           `everywhere(1,000) ${signOutEverywhereMs.toFixed(1)} ms, by sid ${backchannelSidMs.toFixed(2)} ms, by sub ${backchannelSubMs.toFixed(2)} ms`,
@@ -203,7 +234,9 @@ async function sampledParts(raw: RedisClientType, prefix: string): Promise<Scale
     const { keys } = await raw.scan('0', { MATCH: `${prefix}${kind}:*`, COUNT: 2000 })
     const sample = keys.slice(0, 200)
     if (sample.length === 0) return 0
-    const bytes = await Promise.all(sample.map(async (key) => ((await raw.memoryUsage(key)) ?? 0) / (await perSession(key))))
+    const bytes = await Promise.all(
+      sample.map(async (key) => ((await raw.memoryUsage(key)) ?? 0) / (await perSession(key))),
+    )
     return bytes.reduce((a, b) => a + b, 0) / sample.length
   }
   return {

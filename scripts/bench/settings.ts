@@ -96,7 +96,12 @@ export const TOUCH_INTERVAL_S = 60
  * spawned in turn `rounds` times each on `port`, timed from spawn to the first 200 of `/`.
  */
 const bareDir = join(tmpdir(), 'nextjs-oidc-login-bench-bare-app')
-export const COLD_START = { rounds: 9, port: 3307, bareDir, bareServer: join(bareDir, '.next/standalone/server.js') } as const
+export const COLD_START = {
+  rounds: 9,
+  port: 3307,
+  bareDir,
+  bareServer: join(bareDir, '.next/standalone/server.js'),
+} as const
 
 /**
  * What OpenTelemetry costs the private page (scripts/bench/telemetry-cost.ts): a

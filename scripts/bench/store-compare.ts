@@ -67,9 +67,19 @@ export async function compareStores(redisUrl: string, onRound: (round: StoreRoun
           const rps = { inProcess: 0, redis: 0 }
           for (const which of order) {
             const pair = which === 'redis' ? withRedis : inProcess
-            rps[which] = (await loadRound('private', pair.app.baseUrl, '/profile', cookies[which], STORE_COMPARE.roundSeconds)).rps
+            rps[which] = (
+              await loadRound('private', pair.app.baseUrl, '/profile', cookies[which], STORE_COMPARE.roundSeconds)
+            ).rps
           }
-          const redisBare = (await loadRound('bare', withRedis.app.baseUrl, '/bench/bare.html', cookies.redis, STORE_COMPARE.roundSeconds)).rps
+          const redisBare = (
+            await loadRound(
+              'bare',
+              withRedis.app.baseUrl,
+              '/bench/bare.html',
+              cookies.redis,
+              STORE_COMPARE.roundSeconds,
+            )
+          ).rps
           const round = { run, ...rps, ratio: rps.redis / rps.inProcess, redisBare }
           rounds.push(round)
           onRound(round)

@@ -29,7 +29,11 @@ export async function storeMemory(redisUrl: string, pair: Pair, count: number): 
     const [memoryBefore, keysBefore] = [usedMemory(await client.info('memory')), await client.dbSize()]
     for (let i = 0; i < count; i++) await signIn(pair.app.baseUrl)
     const [memoryAfter, keysAfter] = [usedMemory(await client.info('memory')), await client.dbSize()]
-    return { sessions: count, bytesPerSession: (memoryAfter - memoryBefore) / count, keysPerSession: (keysAfter - keysBefore) / count }
+    return {
+      sessions: count,
+      bytesPerSession: (memoryAfter - memoryBefore) / count,
+      keysPerSession: (keysAfter - keysBefore) / count,
+    }
   } finally {
     client.destroy()
   }

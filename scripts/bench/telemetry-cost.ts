@@ -38,7 +38,10 @@ export async function telemetryCost(onRound: (round: { off: number; on: number }
     })
   })
   await new Promise<void>((resolve) => sink.listen(TELEMETRY_COMPARE.sinkPort, HOST, resolve))
-  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${HOST}:${TELEMETRY_COMPARE.sinkPort}`, OTEL_METRIC_EXPORT_INTERVAL: '5000' }
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://${HOST}:${TELEMETRY_COMPARE.sinkPort}`,
+    OTEL_METRIC_EXPORT_INTERVAL: '5000',
+  }
   const rounds: { off: number; on: number }[] = []
   try {
     for (let run = 0; run < TELEMETRY_COMPARE.runs; run++) {
@@ -51,7 +54,9 @@ export async function telemetryCost(onRound: (round: { off: number; on: number }
           const rps = { off: 0, on: 0 }
           for (const which of order) {
             const pair = which === 'on' ? on : off
-            rps[which] = (await loadRound('private', pair.app.baseUrl, '/profile', cookies[which], TELEMETRY_COMPARE.roundSeconds)).rps
+            rps[which] = (
+              await loadRound('private', pair.app.baseUrl, '/profile', cookies[which], TELEMETRY_COMPARE.roundSeconds)
+            ).rps
           }
           rounds.push(rps)
           onRound(rps)
@@ -64,5 +69,10 @@ export async function telemetryCost(onRound: (round: { off: number; on: number }
   } finally {
     await new Promise((resolve) => sink.close(resolve))
   }
-  return { ratio: median(rounds.map((r) => r.on / r.off)), offRps: median(rounds.map((r) => r.off)), onRps: median(rounds.map((r) => r.on)), exports }
+  return {
+    ratio: median(rounds.map((r) => r.on / r.off)),
+    offRps: median(rounds.map((r) => r.off)),
+    onRps: median(rounds.map((r) => r.on)),
+    exports,
+  }
 }

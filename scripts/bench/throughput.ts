@@ -61,10 +61,13 @@ async function expectNoRewrite(pair: Pair, cookie: string, since: number): Promi
   const age = (performance.now() - since) / 1000
   const response = await fetch(`${pair.app.baseUrl}/profile`, { headers: { cookie }, redirect: 'manual' })
   await response.arrayBuffer()
-  if (response.status !== 200) throw new LoadFailed(`GET /profile answered ${response.status} after a cycle: the session was lost.`)
+  if (response.status !== 200)
+    throw new LoadFailed(`GET /profile answered ${response.status} after a cycle: the session was lost.`)
   const rewritten = response.headers.getSetCookie().some((c) => c.startsWith('session'))
   if (rewritten || age >= TOUCH_INTERVAL_S) {
-    throw new LoadFailed(`The session cookie was due for a rewrite ${age.toFixed(0)} s into a cycle; shorten the rounds.`)
+    throw new LoadFailed(
+      `The session cookie was due for a rewrite ${age.toFixed(0)} s into a cycle; shorten the rounds.`,
+    )
   }
 }
 

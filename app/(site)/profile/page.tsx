@@ -10,11 +10,16 @@ function notice(query: Record<string, string | string[] | undefined>): ProfileNo
   if (query.signed_out === 'one') return { kind: 'signed-out-one' }
   if (query.signed_out === 'none') return { kind: 'signed-out-none' }
   if (query.refresh === 'failed') return { kind: 'refresh-failed' }
-  const at = typeof query.refreshed === 'string' && /^\d{10}$/.test(query.refreshed) ? Number(query.refreshed) : undefined
+  const at =
+    typeof query.refreshed === 'string' && /^\d{10}$/.test(query.refreshed) ? Number(query.refreshed) : undefined
   return at !== undefined ? { kind: 'refreshed', at } : undefined
 }
 
-export default async function ProfilePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ProfilePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>
+}) {
   // Middleware already turned away a cookie that does not open; this also catches a session ended elsewhere.
   const session = await requireSession('/profile')
   return <ProfileView session={session} notice={notice(await searchParams)} />

@@ -16,7 +16,11 @@ export const metadata: Metadata = { title: 'Sign in' }
  * provider claims comes back here with the same words whatever it was, so the
  * page says nothing about which organizations are set up.
  */
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>
+}) {
   const { providers, session } = getConfig()
   if (!offersChoice(providers)) notFound()
   const query = new URLSearchParams()
@@ -31,10 +35,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md space-y-8" data-testid="sign-in">
       <div className="space-y-2">
         <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
-        <p className="text-slate-600">Choose how you sign in, or enter your work e-mail address and we will take you to your organization.</p>
+        <p className="text-slate-600">
+          Choose how you sign in, or enter your work e-mail address and we will take you to your organization.
+        </p>
       </div>
       {unmatched && (
-        <p role="status" data-testid="no-match" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+        <p
+          role="status"
+          data-testid="no-match"
+          className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        >
           That address does not lead to a sign-in of its own here. Choose how to sign in below.
         </p>
       )}

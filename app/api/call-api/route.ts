@@ -24,12 +24,20 @@ const noStore = { 'cache-control': 'no-store' }
 const MAX_BODY = 16 * 1024
 
 function failure(status: number, error: string, description: string) {
-  return NextResponse.json({ status: null, body: null, error, error_description: description }, { status, headers: noStore })
+  return NextResponse.json(
+    { status: null, body: null, error, error_description: description },
+    { status, headers: noStore },
+  )
 }
 
 async function callNamed(api: ApiConfig, signedIn: ApiSession) {
   const { session: config } = getConfig()
-  const request = { method: 'GET', target: api.url, headers: new Headers({ accept: 'application/json' }), body: undefined }
+  const request = {
+    method: 'GET',
+    target: api.url,
+    headers: new Headers({ accept: 'application/json' }),
+    body: undefined,
+  }
   const call = await callNamedApi(signedIn.session, api, request)
   if (call.kind === 'signed-out') {
     const response = unauthorizedJson()
@@ -51,7 +59,12 @@ async function callNamed(api: ApiConfig, signedIn: ApiSession) {
     const entry = call.session.apiTokens?.[api.name]
     const token =
       api.token === 'login'
-        ? { source: 'login', expires_at: call.session.accessTokenExpiresAt ?? null, scope: call.session.scope ?? null, dpop: Boolean(call.session.dpopKey) }
+        ? {
+            source: 'login',
+            expires_at: call.session.accessTokenExpiresAt ?? null,
+            scope: call.session.scope ?? null,
+            dpop: Boolean(call.session.dpopKey),
+          }
         : entry?.kind === 'token'
           ? { source: api.token, expires_at: entry.expiresAt ?? null, scope: entry.scope ?? null, dpop: entry.dpop }
           : null
@@ -83,7 +96,10 @@ export async function GET(request: NextRequest) {
   const { result, session } = call
   const response = result.ok
     ? NextResponse.json({ status: result.status, body: result.body }, { headers: noStore })
-    : NextResponse.json({ status: null, body: null, error: 'api_unreachable', error_description: result.reason }, { status: 502, headers: noStore })
+    : NextResponse.json(
+        { status: null, body: null, error: 'api_unreachable', error_description: result.reason },
+        { status: 502, headers: noStore },
+      )
   await keepApiSession(response, signedIn, session)
   return response
 }

@@ -49,10 +49,16 @@ export async function POST(request: NextRequest) {
   }
 
   const logoutState = newLogoutState()
-  const destination = ending === 'ended' && session ? await providerSignOut(session, config, logoutState) : new URL('/', appBaseUrl)
+  const destination =
+    ending === 'ended' && session ? await providerSignOut(session, config, logoutState) : new URL('/', appBaseUrl)
   const response = redirectTo(destination)
   clearSessionCookie(response.cookies, config.session)
   // The home page checks the provider brings this back, before it says the provider signed the user out too.
-  if (ending === 'ended') response.cookies.set(cookieName('logoutState', config.session), logoutState, cookieOptions('logoutState', config.session))
+  if (ending === 'ended')
+    response.cookies.set(
+      cookieName('logoutState', config.session),
+      logoutState,
+      cookieOptions('logoutState', config.session),
+    )
   return response
 }

@@ -56,7 +56,10 @@ export function openDatabase(path: string | undefined): Opened {
     entry.db.exec(SCHEMA)
   } catch (error) {
     // A file that is there but cannot be written (read-only mount): the process keeps the tables.
-    entry = { db: new DatabaseSync(':memory:'), place: { file: undefined, reason: `${path} cannot be written (${(error as Error).message})` } }
+    entry = {
+      db: new DatabaseSync(':memory:'),
+      place: { file: undefined, reason: `${path} cannot be written (${(error as Error).message})` },
+    }
     entry.db.exec(SCHEMA)
   }
   databases.set(key, entry)
@@ -65,7 +68,9 @@ export function openDatabase(path: string | undefined): Opened {
 
 function openFile(path: string | undefined): Opened {
   if (path === undefined) {
-    const reason = process.env.VERCEL ? 'this runs on Vercel, whose file system lasts one function instance' : 'SESSION_STORE_PATH is :memory:'
+    const reason = process.env.VERCEL
+      ? 'this runs on Vercel, whose file system lasts one function instance'
+      : 'SESSION_STORE_PATH is :memory:'
     return { db: new DatabaseSync(':memory:'), place: { file: undefined, reason } }
   }
   const file = resolve(path)
@@ -95,19 +100,25 @@ export function statements(db: DatabaseSync) {
                  AND (except_id IS NULL OR except_id <> :id) AND until > :now) AS gone`),
     lastSeen: db.prepare('SELECT last_seen FROM seen WHERE id = ?'),
     see: db.prepare('UPDATE seen SET last_seen = ? WHERE id = ?'),
-    remember: db.prepare('INSERT OR REPLACE INTO seen (id, sub, sid, created, last_seen, device, expires) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    remember: db.prepare(
+      'INSERT OR REPLACE INTO seen (id, sub, sid, created, last_seen, device, expires) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     endById: db.prepare('INSERT OR REPLACE INTO ended (id, until) VALUES (?, ?)'),
     forget: db.prepare('DELETE FROM seen WHERE id = ?'),
     seenOfSid: db.prepare(`SELECT id, expires FROM seen WHERE sid ${IN_NAMES}`),
     seenOfSub: db.prepare(`SELECT id, expires FROM seen WHERE sub ${IN_NAMES}`),
     seenOfSubById: db.prepare(`SELECT id, expires FROM seen WHERE id = ? AND sub ${IN_NAMES}`),
     // Never earlier: another end of the same provider session may already reach further.
-    endSid: db.prepare('INSERT INTO ended_provider_sessions (sid, until) VALUES (?, ?) ON CONFLICT (sid) DO UPDATE SET until = MAX(until, excluded.until)'),
+    endSid: db.prepare(
+      'INSERT INTO ended_provider_sessions (sid, until) VALUES (?, ?) ON CONFLICT (sid) DO UPDATE SET until = MAX(until, excluded.until)',
+    ),
     endUser: db.prepare('INSERT INTO user_ends (sub, before, except_id, until) VALUES (?, ?, ?, ?)'),
     trimUserEnds: db.prepare(
       `DELETE FROM user_ends WHERE sub = ? AND rowid NOT IN (SELECT rowid FROM user_ends WHERE sub = ? ORDER BY rowid DESC LIMIT ${MAX_USER_ENDS})`,
     ),
-    list: db.prepare(`SELECT id, created, last_seen, device FROM seen WHERE sub ${IN_NAMES} AND expires > ? ORDER BY last_seen DESC LIMIT ${MAX_LISTED}`),
+    list: db.prepare(
+      `SELECT id, created, last_seen, device FROM seen WHERE sub ${IN_NAMES} AND expires > ? ORDER BY last_seen DESC LIMIT ${MAX_LISTED}`,
+    ),
     jti: db.prepare('SELECT until FROM used_jtis WHERE jti = ?'),
     useJti: db.prepare('INSERT OR REPLACE INTO used_jtis (jti, until) VALUES (?, ?)'),
     latestToken: db.prepare('SELECT sealed FROM refresh_tokens WHERE id = ? AND until > ?'),

@@ -92,7 +92,8 @@ export class EmbeddedSessionStore implements SessionStore {
   }
 
   async endUserSession(user: UserKey, id: string): Promise<boolean> {
-    const session = this.sql.seenOfSubById.get(id, JSON.stringify(this.names.all(user.sub, user.provider))) as { id: string; expires: number } | undefined
+    const session = this.sql.seenOfSubById.get(id, JSON.stringify(this.names.all(user.sub, user.provider))) as
+      { id: string; expires: number } | undefined
     if (!session || session.expires <= nowSeconds()) return false
     this.endByIds([session])
     return true
@@ -101,9 +102,12 @@ export class EmbeddedSessionStore implements SessionStore {
   async endUserSessions(user: UserKey, except?: string): Promise<void> {
     const name = this.names.current(user.sub, user.provider)
     this.transaction(() => {
-      const sessions = (this.sql.seenOfSub.all(JSON.stringify(this.names.all(user.sub, user.provider))) as Array<{ id: string; expires: number }>).filter(
-        (s) => s.id !== except,
-      )
+      const sessions = (
+        this.sql.seenOfSub.all(JSON.stringify(this.names.all(user.sub, user.provider))) as Array<{
+          id: string
+          expires: number
+        }>
+      ).filter((s) => s.id !== except)
       this.endByIds(sessions)
       this.sql.endUser.run(name, nowSeconds(), except ?? null, this.latestEnd(sessions))
       this.sql.trimUserEnds.run(name, name)
@@ -158,7 +162,15 @@ export class EmbeddedSessionStore implements SessionStore {
 
   private remember(ref: SessionRef, device: string, createdAt: number, lastSeenAt: number): void {
     const sid = ref.sid === undefined ? null : this.names.current(ref.sid, ref.provider)
-    this.sql.remember.run(ref.id, this.names.current(ref.sub, ref.provider), sid, createdAt, lastSeenAt, device, ref.expiresAt)
+    this.sql.remember.run(
+      ref.id,
+      this.names.current(ref.sub, ref.provider),
+      sid,
+      createdAt,
+      lastSeenAt,
+      device,
+      ref.expiresAt,
+    )
   }
 
   private endByIds(sessions: ReadonlyArray<{ id: string; expires: number }>): void {

@@ -54,7 +54,12 @@ const setups: Array<[string, (dir: string) => Promise<Failing>]> = [
         },
         settled: () => cluster.whole(),
         role: (port) => nodeCommand(port, 'role'),
-        waits: async () => sum(await Promise.all(cluster.nodes.map((node) => nodeCommand(node.port, 'info', 'commandstats').then(waitCalls)))),
+        waits: async () =>
+          sum(
+            await Promise.all(
+              cluster.nodes.map((node) => nodeCommand(node.port, 'info', 'commandstats').then(waitCalls)),
+            ),
+          ),
         stop: () => cluster.stop(),
       }
     },
@@ -64,7 +69,13 @@ const setups: Array<[string, (dir: string) => Promise<Failing>]> = [
     async (dir) => {
       const setup = await startRedisSentinel({ dir })
       const sentinels = setup.sentinels.map((sentinel) => new URL(`redis://:${setup.password}@${sentinel}`))
-      const target = { topology: 'sentinel', url: sentinels[0]!, sentinels, name: setup.name, sentinelPassword: setup.sentinelPassword } as const
+      const target = {
+        topology: 'sentinel',
+        url: sentinels[0]!,
+        sentinels,
+        name: setup.name,
+        sentinelPassword: setup.sentinelPassword,
+      } as const
       return {
         store: new RedisSessionStore(target, prefix, names),
         killMasterOf: async () => {
@@ -79,7 +90,12 @@ const setups: Array<[string, (dir: string) => Promise<Failing>]> = [
           await expect.poll(() => setup.masterPort(), { timeout: 20_000, interval: 200 }).toBe(replica)
         },
         role: (port) => setup.command(port, 'role'),
-        waits: async () => sum(await Promise.all(setup.servers.map((server) => setup.command(server.port, 'info', 'commandstats').then(waitCalls)))),
+        waits: async () =>
+          sum(
+            await Promise.all(
+              setup.servers.map((server) => setup.command(server.port, 'info', 'commandstats').then(waitCalls)),
+            ),
+          ),
         stop: () => setup.stop(),
       }
     },
@@ -152,7 +168,9 @@ describe.each(setups)('the Redis store on %s', (_name, start) => {
     const lost = all.filter((s) => onVictim(`${prefix}s:${s.id}`))
     expect(lost.some((s) => ended.has(s.id)) && lost.some((s) => !ended.has(s.id))).toBe(true)
 
-    await expect.poll(async () => (await redis.role(replica)).split('\n')[0], { timeout: 20_000, interval: 200 }).toBe('master')
+    await expect
+      .poll(async () => (await redis.role(replica)).split('\n')[0], { timeout: 20_000, interval: 200 })
+      .toBe('master')
     await redis.settled()
     expect(await liveness(all)).toEqual(expected)
 

@@ -23,7 +23,9 @@ function openStore(): EmbeddedSessionStore | RedisSessionStore {
   // Apps that share one Redis keep apart by their client id: the default provider's, as before several, or else the first's.
   const { clientId } = providerById(providers, DEFAULT_PROVIDER) ?? providers.list[0]
   store =
-    where.kind === 'redis' ? new RedisSessionStore(where, `oidc:${clientId}:`, names) : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
+    where.kind === 'redis'
+      ? new RedisSessionStore(where, `oidc:${clientId}:`, names)
+      : new EmbeddedSessionStore(session.absoluteTimeout, where.path, names)
   return store
 }
 
@@ -50,7 +52,9 @@ export function describeStore(): { readonly info: string; readonly warning?: str
     }
   const { place } = opened
   if (place.file !== undefined) {
-    return { info: `in ${place.file} on this machine (instances on other machines do not see it; set REDIS_URL when several hosts serve the app)` }
+    return {
+      info: `in ${place.file} on this machine (instances on other machines do not see it; set REDIS_URL when several hosts serve the app)`,
+    }
   }
   return {
     info: 'in this process only',

@@ -39,7 +39,8 @@ export function storeNames(secrets: readonly [string, ...string[]]): StoreNames 
     return derived
   }
   // 128 bits of the HMAC: as unguessable as the session ids beside them, and short keys.
-  const name = (key: Buffer, value: string) => createHmac('sha256', key).update(value).digest().subarray(0, 16).toString('base64url')
+  const name = (key: Buffer, value: string) =>
+    createHmac('sha256', key).update(value).digest().subarray(0, 16).toString('base64url')
   const remembered = new Map<string, string[]>()
   const all = (value: string, provider: ProviderId): string[] => {
     // Provider ids have no space: the memo's key is unambiguous.

@@ -21,7 +21,13 @@ it('answers "unavailable" while no Sentinel is up, and serves once they are, wit
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-late-'))
   // The passwords startRedisSentinel gives its Redis and its Sentinels.
   const sentinels = ports.slice(2).map((port) => new URL(`redis://:data-password-for-tests@127.0.0.1:${port}`))
-  const target = { topology: 'sentinel', url: sentinels[0]!, sentinels, name: 'sessions', sentinelPassword: 'sentinel-password-for-tests' } as const
+  const target = {
+    topology: 'sentinel',
+    url: sentinels[0]!,
+    sentinels,
+    name: 'sessions',
+    sentinelPassword: 'sentinel-password-for-tests',
+  } as const
   const store = new RedisSessionStore(target, 'late:', storeNames(['sentinel-late-secret-0123456789-abcdefghijk']))
 
   const started = Date.now()

@@ -29,7 +29,13 @@ import { StoreUnavailableError } from './store'
 export type RedisTarget =
   | { readonly topology: 'node'; readonly url: URL }
   | { readonly topology: 'cluster'; readonly url: URL; readonly seeds: readonly URL[] }
-  | { readonly topology: 'sentinel'; readonly url: URL; readonly sentinels: readonly URL[]; readonly name: string; readonly sentinelPassword?: string }
+  | {
+      readonly topology: 'sentinel'
+      readonly url: URL
+      readonly sentinels: readonly URL[]
+      readonly name: string
+      readonly sentinelPassword?: string
+    }
 
 /**
  * The client that commands go through: one node's; a cluster's, which sends
@@ -79,7 +85,11 @@ const socket = {
 }
 
 /** A cluster's client: the seeds to find it by; every node it finds reached with the seeds' scheme and credentials. */
-function clusterClient(createCluster: typeof import('redis').createCluster, seeds: readonly URL[], first: URL): RedisClusterType {
+function clusterClient(
+  createCluster: typeof import('redis').createCluster,
+  seeds: readonly URL[],
+  first: URL,
+): RedisClusterType {
   return createCluster({
     rootNodes: seeds.map((seed) => ({ url: seed.href })),
     defaults: {
@@ -97,12 +107,18 @@ function clusterClient(createCluster: typeof import('redis').createCluster, seed
  * credentials. One connection to the master (node-redis's default pool), so that
  * a WAIT goes on the connection that made the writes it waits for.
  */
-function sentinelClient(createSentinel: typeof import('redis').createSentinel, target: Extract<RedisTarget, { topology: 'sentinel' }>): RedisSentinelType {
+function sentinelClient(
+  createSentinel: typeof import('redis').createSentinel,
+  target: Extract<RedisTarget, { topology: 'sentinel' }>,
+): RedisSentinelType {
   const first = target.url
   const tls = { socket: { ...socket, tls: first.protocol === 'rediss:' } }
   return createSentinel({
     name: target.name,
-    sentinelRootNodes: target.sentinels.map((sentinel) => ({ host: sentinel.hostname.replace(/^\[|\]$/g, ''), port: Number(sentinel.port) })),
+    sentinelRootNodes: target.sentinels.map((sentinel) => ({
+      host: sentinel.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(sentinel.port),
+    })),
     masterPoolSize: 1,
     nodeClientOptions: {
       ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
@@ -166,7 +182,8 @@ function readyEvent(client: RedisConnection): 'ready' | 'connect' {
 function keepConnecting(client: RedisConnection, attempt = 0): void {
   client.connect().catch((error: unknown) => {
     if (isSentinel(client)) client.emit('error', error)
-    if (!isNode(client) && !client.isOpen) setTimeout(() => keepConnecting(client, attempt + 1), socket.reconnectStrategy(attempt)).unref()
+    if (!isNode(client) && !client.isOpen)
+      setTimeout(() => keepConnecting(client, attempt + 1), socket.reconnectStrategy(attempt)).unref()
   })
 }
 
@@ -194,13 +211,19 @@ async function ready(client: RedisConnection): Promise<RedisConnection> {
 export async function withDeadline<T>(link: RedisLink, call: (client: RedisConnection) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not answer within ${COMMAND_DEADLINE_MS} ms`)), COMMAND_DEADLINE_MS)
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError(`Redis did not answer within ${COMMAND_DEADLINE_MS} ms`)),
+      COMMAND_DEADLINE_MS,
+    )
   })
   try {
     return await Promise.race([link.then(async (client) => call(await ready(client))), deadline])
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw error
-    throw new StoreUnavailableError(`Redis could not be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new StoreUnavailableError(
+      `Redis could not be used: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
   } finally {
     clearTimeout(timer)
   }

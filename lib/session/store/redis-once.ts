@@ -19,7 +19,13 @@ const REFRESH_POLL_MS = 50
 
 type Call = <T>(run: (client: RedisConnection) => Promise<T>) => Promise<T>
 
-export async function onceAcrossInstances<T>(call: Call, lock: string, result: string, produce: () => Promise<T>, sealer: Sealer<T>): Promise<T> {
+export async function onceAcrossInstances<T>(
+  call: Call,
+  lock: string,
+  result: string,
+  produce: () => Promise<T>,
+  sealer: Sealer<T>,
+): Promise<T> {
   const deadline = Date.now() + REFRESH_LOCK_MS
   const done = async (): Promise<T | undefined> => {
     const sealed = await call((client) => client.get(result))
@@ -28,7 +34,9 @@ export async function onceAcrossInstances<T>(call: Call, lock: string, result: s
   for (let attempt = 0; Date.now() < deadline && attempt < REFRESH_LOCK_MS / REFRESH_POLL_MS; attempt++) {
     const finished = await done()
     if (finished !== undefined) return finished
-    const took = await call((client) => client.set(lock, '1', { condition: 'NX', expiration: { type: 'PX', value: REFRESH_LOCK_MS } }))
+    const took = await call((client) =>
+      client.set(lock, '1', { condition: 'NX', expiration: { type: 'PX', value: REFRESH_LOCK_MS } }),
+    )
     if (took === 'OK') {
       try {
         const already = await done()

@@ -30,7 +30,13 @@ import { createHash } from 'node:crypto'
 import { nowSeconds } from '../../clock'
 import type { SessionRef } from '../ref'
 import { deleteEach, RedisScript, replicated } from './redis-commands'
-import { redisConnection, withDeadline, type RedisConnection, type RedisLink, type RedisTarget } from './redis-connection'
+import {
+  redisConnection,
+  withDeadline,
+  type RedisConnection,
+  type RedisLink,
+  type RedisTarget,
+} from './redis-connection'
 import { DEFAULT_PROVIDER, type ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
 import { onceAcrossInstances } from './redis-once'
@@ -99,11 +105,23 @@ export class RedisSessionStore implements SessionStore {
       // An index's expiry never moves earlier (NX: a new index; GT: a later end), or it would
       // expire before a longer session it lists, and "sign out everywhere" would miss that one.
       const indexes = [
-        client.multi().zAdd(user, { score: ref.expiresAt, value: ref.id }).expireAt(user, ref.expiresAt, 'NX').expireAt(user, ref.expiresAt, 'GT').exec(),
+        client
+          .multi()
+          .zAdd(user, { score: ref.expiresAt, value: ref.id })
+          .expireAt(user, ref.expiresAt, 'NX')
+          .expireAt(user, ref.expiresAt, 'GT')
+          .exec(),
       ]
       if (sid !== undefined) {
         const provider = this.key('p', sid)
-        indexes.push(client.multi().sAdd(provider, ref.id).expireAt(provider, ref.expiresAt, 'NX').expireAt(provider, ref.expiresAt, 'GT').exec())
+        indexes.push(
+          client
+            .multi()
+            .sAdd(provider, ref.id)
+            .expireAt(provider, ref.expiresAt, 'NX')
+            .expireAt(provider, ref.expiresAt, 'GT')
+            .exec(),
+        )
       }
       await Promise.all(indexes)
       await client
@@ -117,7 +135,10 @@ export class RedisSessionStore implements SessionStore {
 
   /** Every session was recorded with its browser at sign-in: the User-Agent is not needed here. */
   isLive(ref: SessionRef, _userAgent?: string | null): Promise<boolean> {
-    return this.call(async (client) => (await CHECK.run(client, [this.key('s', ref.id)], [String(nowSeconds()), String(SEEN_INTERVAL)])) === 1)
+    return this.call(
+      async (client) =>
+        (await CHECK.run(client, [this.key('s', ref.id)], [String(nowSeconds()), String(SEEN_INTERVAL)])) === 1,
+    )
   }
 
   end(ref: SessionRef): Promise<void> {
@@ -127,7 +148,10 @@ export class RedisSessionStore implements SessionStore {
       await client.del(session)
       await replicated(client, session)
       const users = this.indexKeys('u', ref.sub, ref.provider).map((user) => client.zRem(user, ref.id))
-      const sids = ref.sid === undefined ? [] : this.indexKeys('p', ref.sid, ref.provider).map((index) => client.sRem(index, ref.id))
+      const sids =
+        ref.sid === undefined
+          ? []
+          : this.indexKeys('p', ref.sid, ref.provider).map((index) => client.sRem(index, ref.id))
       await Promise.all([...users, ...sids])
     })
   }
@@ -162,7 +186,9 @@ export class RedisSessionStore implements SessionStore {
   endUserSessions(user: UserKey, except?: string): Promise<void> {
     const users = this.indexKeys('u', user.sub, user.provider)
     return this.call(async (client) => {
-      const ids = (await Promise.all(users.map((user) => client.zRange(user, 0, -1)))).flat().filter((id) => id !== except)
+      const ids = (await Promise.all(users.map((user) => client.zRange(user, 0, -1))))
+        .flat()
+        .filter((id) => id !== except)
       if (ids.length === 0) return
       await deleteEach(
         client,
@@ -178,7 +204,10 @@ export class RedisSessionStore implements SessionStore {
       // Two round trips, each pipelined: the user's indexes (pruned of expired sessions), then each session's record.
       const now = nowSeconds()
       const listed = await Promise.all(
-        users.map(async (user) => (await Promise.all([client.zRemRangeByScore(user, '-inf', now), client.zRange(user, -MAX_LISTED, -1)]))[1]),
+        users.map(
+          async (user) =>
+            (await Promise.all([client.zRemRangeByScore(user, '-inf', now), client.zRange(user, -MAX_LISTED, -1)]))[1],
+        ),
       )
       const ids = [...new Set(listed.flat())].slice(-MAX_LISTED)
       const records = await Promise.all(ids.map((id) => client.hmGet(this.key('s', id), ['created', 'seen', 'device'])))
@@ -186,7 +215,13 @@ export class RedisSessionStore implements SessionStore {
       const gone: string[] = []
       records.forEach(([created, seen, device], i) => {
         const id = ids[i]!
-        if (created) live.push({ id, createdAt: Number(created), lastSeenAt: Number(seen ?? created), device: device ?? 'An unknown browser' })
+        if (created)
+          live.push({
+            id,
+            createdAt: Number(created),
+            lastSeenAt: Number(seen ?? created),
+            device: device ?? 'An unknown browser',
+          })
         else gone.push(id)
       })
       // Ended by id elsewhere (signing out removes the index entry too; an expired key does not).
@@ -204,12 +239,16 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async noteRefreshToken(id: string, sealed: string, until: number): Promise<void> {
-    await this.call((client) => client.set(this.key('t', id), sealed, { expiration: { type: 'EXAT', value: Math.max(until, nowSeconds() + 1) } }))
+    await this.call((client) =>
+      client.set(this.key('t', id), sealed, { expiration: { type: 'EXAT', value: Math.max(until, nowSeconds() + 1) } }),
+    )
   }
 
   recordUse(jti: string, ttl: number): Promise<void> {
     return this.call(async (client) => {
-      await client.set(this.key('j', hash(jti)), '1', { expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) } })
+      await client.set(this.key('j', hash(jti)), '1', {
+        expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttl)) },
+      })
     })
   }
 

@@ -35,7 +35,15 @@ const unique = () => randomBytes(6).toString('hex')
 
 function ref(sub: string, overrides: Partial<SessionRef> = {}): SessionRef {
   const now = nowSeconds()
-  return { id: newSessionId(), provider: 'default', sub, sid: undefined, createdAt: now, expiresAt: now + ABSOLUTE, ...overrides }
+  return {
+    id: newSessionId(),
+    provider: 'default',
+    sub,
+    sid: undefined,
+    createdAt: now,
+    expiresAt: now + ABSOLUTE,
+    ...overrides,
+  }
 }
 
 /** The default provider's user `sub`. */
@@ -44,7 +52,10 @@ const user = (sub: string, provider = 'default') => ({ provider, sub })
 /** Sealing for the tests' shared results: reversible, and visibly not the clear value. */
 const sealer: Sealer<{ token: string }> = {
   seal: async (value) => `sealed:${Buffer.from(JSON.stringify(value)).toString('base64url')}`,
-  open: async (sealed) => (sealed.startsWith('sealed:') ? (JSON.parse(Buffer.from(sealed.slice(7), 'base64url').toString()) as { token: string }) : undefined),
+  open: async (sealed) =>
+    sealed.startsWith('sealed:')
+      ? (JSON.parse(Buffer.from(sealed.slice(7), 'base64url').toString()) as { token: string })
+      : undefined,
 }
 
 const raw = createClient({ url: redisUrl })
@@ -72,7 +83,11 @@ const stores: Array<[string, (app: string, instance?: 0 | 1) => SessionStore]> =
     (app, instance = 0) => {
       const sentinels = instance === 0 ? sentinelUrls : [...sentinelUrls].reverse()
       const { name, sentinelPassword } = sentinel
-      return new RedisSessionStore({ topology: 'sentinel', url: sentinels[0]!, sentinels, name, sentinelPassword }, `test:${app}:`, names)
+      return new RedisSessionStore(
+        { topology: 'sentinel', url: sentinels[0]!, sentinels, name, sentinelPassword },
+        `test:${app}:`,
+        names,
+      )
     },
   ],
 ]
@@ -128,7 +143,9 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     const atPartnerToo = ref(sub, { provider: 'partner' })
     for (const session of [atDefault, atPartner, atPartnerToo]) await store.begin(session, 'Firefox on Linux')
 
-    expect((await store.list(user(sub, 'partner'))).map((s) => s.id).sort()).toEqual([atPartner.id, atPartnerToo.id].sort())
+    expect((await store.list(user(sub, 'partner'))).map((s) => s.id).sort()).toEqual(
+      [atPartner.id, atPartnerToo.id].sort(),
+    )
     expect((await store.list(user(sub))).map((s) => s.id)).toEqual([atDefault.id])
     // The sessions list's "Sign out" on a row: never another provider's session of the same sub.
     expect(await store.endUserSession(user(sub), atPartnerToo.id)).toBe(false)
@@ -271,7 +288,9 @@ describe('the embedded store', () => {
 describe('the embedded store, on disk', () => {
   /** A new process: the same file opened afresh, nothing remembered in memory. */
   function afterRestart(absolute = ABSOLUTE): EmbeddedSessionStore {
-    ;(globalThis as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for('nextjs-oidc-login.embedded-store')]?.clear()
+    ;(globalThis as Record<symbol, Map<string, unknown> | undefined>)[
+      Symbol.for('nextjs-oidc-login.embedded-store')
+    ]?.clear()
     return embedded(absolute)
   }
 
@@ -323,7 +342,9 @@ describe('the embedded store, where no file can be kept', () => {
     writeFileSync(notADirectory, '')
     const store = new EmbeddedSessionStore(ABSOLUTE, join(notADirectory, 'sessions.sqlite'), names)
     expect(store.place.file).toBeUndefined()
-    expect(store.place.file === undefined && store.place.reason).toMatch(/a-file\/sessions\.sqlite cannot be written \(E[A-Z]+\)/)
+    expect(store.place.file === undefined && store.place.reason).toMatch(
+      /a-file\/sessions\.sqlite cannot be written \(E[A-Z]+\)/,
+    )
     const session = ref(unique())
     await store.end(session)
     expect(await store.isLive(session, null)).toBe(false)
@@ -357,7 +378,8 @@ describe('the Redis store, keys', () => {
     for (const key of keys) {
       expect(key).not.toContain(sub)
       expect(key).not.toContain(sid)
-      if ((await raw.type(key)) === 'hash') expect(JSON.stringify(await raw.hGetAll(key))).not.toMatch(new RegExp(`${sub}|${sid}`))
+      if ((await raw.type(key)) === 'hash')
+        expect(JSON.stringify(await raw.hGetAll(key))).not.toMatch(new RegExp(`${sub}|${sid}`))
     }
   })
 
@@ -367,7 +389,12 @@ describe('the Redis store, keys', () => {
     const [sub, sid, other] = [unique(), unique(), unique()]
     const [old, oldOfSid, theirs] = [ref(sub), ref(sub, { sid }), ref(other)]
     for (const session of [old, oldOfSid, theirs]) {
-      await raw.hSet(`${prefix}s:${session.id}`, { sub: session.sub, created: session.createdAt, seen: session.createdAt, device: 'Old release' })
+      await raw.hSet(`${prefix}s:${session.id}`, {
+        sub: session.sub,
+        created: session.createdAt,
+        seen: session.createdAt,
+        device: 'Old release',
+      })
       await raw.zAdd(`${prefix}u:${session.sub}`, { score: session.expiresAt, value: session.id })
     }
     await raw.sAdd(`${prefix}p:${sid}`, oldOfSid.id)

@@ -35,12 +35,16 @@ function Answer({ name, result }: { name: string; result: ApiFetchResult }) {
 export default async function ApisPage() {
   await requireSession('/profile/apis')
   const { apis } = getConfig()
-  const results = await Promise.all(apis.map(async (api) => ({ name: api.name, result: await apiFetch(api.name, '/') })))
+  const results = await Promise.all(
+    apis.map(async (api) => ({ name: api.name, result: await apiFetch(api.name, '/') })),
+  )
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Your APIs</h1>
       <p className="text-sm text-slate-600">
-        {apis.length === 0 ? 'No APIs are configured (APIS).' : 'Called on the server by this page, each with its own token.'}
+        {apis.length === 0
+          ? 'No APIs are configured (APIS).'
+          : 'Called on the server by this page, each with its own token.'}
       </p>
       <ul className="space-y-4">
         {results.map(({ name, result }) => (

@@ -26,7 +26,12 @@ export default async function SecurityPage() {
   const age = authTime !== undefined ? Math.max(0, nowSeconds() - authTime) : undefined
   if (age === undefined || age > STEP_UP_MAX_AGE) {
     const user = sessionUser(session)
-    const hint = typeof user.preferred_username === 'string' ? user.preferred_username : typeof user.email === 'string' ? user.email : undefined
+    const hint =
+      typeof user.preferred_username === 'string'
+        ? user.preferred_username
+        : typeof user.email === 'string'
+          ? user.email
+          : undefined
     // At the session's own provider: with several, /auth/login would route the hint's domain, or ask.
     const at = offersChoice(getConfig().providers) ? session.provider : undefined
     const stepUp = loginPath('/profile/security', { ...stepUpOptions, ...(hint ? { login_hint: hint } : {}) }, at)
@@ -40,9 +45,13 @@ export default async function SecurityPage() {
             : `You last signed in ${age < 3600 ? `${Math.floor(age / 60)} minutes` : 'more than an hour'} ago.`}
         </p>
         <p className="text-slate-600">
-          Your identity provider will ask for your password again, then bring you back here. Nothing else about your session changes.
+          Your identity provider will ask for your password again, then bring you back here. Nothing else about your
+          session changes.
         </p>
-        <a href={stepUp} className="inline-block rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700">
+        <a
+          href={stepUp}
+          className="inline-block rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700"
+        >
           Sign in again
         </a>
       </div>
@@ -53,10 +62,12 @@ export default async function SecurityPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Security settings</h1>
       <p className="text-slate-600" data-testid="step-up-ok">
-        You signed in {age < 60 ? 'less than a minute' : `${Math.floor(age / 60)} minutes`} ago, recently enough to see this page.
+        You signed in {age < 60 ? 'less than a minute' : `${Math.floor(age / 60)} minutes`} ago, recently enough to see
+        this page.
       </p>
       <p className="text-sm text-slate-500">
-        This page stands for anything sensitive: it asks the provider for a fresh sign-in when yours is older than five minutes.
+        This page stands for anything sensitive: it asks the provider for a fresh sign-in when yours is older than five
+        minutes.
       </p>
     </div>
   )
