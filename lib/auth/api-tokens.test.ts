@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { stubAppEnv } from '../testing/app-env'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
 
@@ -111,12 +112,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  vi.stubEnv('APP_BASE_URL', 'http://localhost:3000')
-  vi.stubEnv('SESSION_SECRET', 'api-tokens-test-secret-0123456789-abcdefgh')
-  vi.stubEnv('SESSION_STORE_PATH', ':memory:')
-  vi.stubEnv('OIDC_ISSUER', issuer)
-  vi.stubEnv('OIDC_CLIENT_ID', 'app')
-  vi.stubEnv('OIDC_CLIENT_SECRET', 'app-secret')
+  stubAppEnv('api-tokens', { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'app-secret' })
   vi.stubEnv('APIS', 'orders,reports,ledger,misaimed')
   vi.stubEnv('API_ORDERS_URL', 'http://127.0.0.1:1/orders')
   vi.stubEnv('API_ORDERS_SCOPE', 'orders:read')

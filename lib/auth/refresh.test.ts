@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { narrowRedisUser } from '../testing/narrow-redis-user'
+import { stubAppEnv } from '../testing/app-env'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
 
@@ -50,11 +51,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  vi.stubEnv('APP_BASE_URL', 'http://localhost:3000')
-  vi.stubEnv('SESSION_SECRET', 'refresh-test-secret-0123456789-abcdefghijkl')
-  vi.stubEnv('OIDC_ISSUER', issuer)
-  vi.stubEnv('OIDC_CLIENT_ID', 'app')
-  vi.stubEnv('OIDC_CLIENT_SECRET', 'app-secret')
+  stubAppEnv('refresh', { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'app-secret' })
   ;({ refreshSession } = await import('./refresh'))
   ;({ RedisSessionStore } = await import('../session/store/redis'))
   ;({ storeNames } = await import('../session/store/names'))

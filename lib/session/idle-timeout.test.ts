@@ -6,6 +6,7 @@
  */
 import { NextRequest } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { stubAppEnv } from '../testing/app-env'
 import { unsignedJwt } from '../testing/tokens'
 
 const BASE = 'http://localhost:3000'
@@ -19,12 +20,7 @@ let getConfig: typeof import('../config').getConfig
 
 beforeAll(async () => {
   // The shortest idle timeout the app accepts (lib/config/), read once by the middleware's config.
-  vi.stubEnv('APP_BASE_URL', BASE)
-  vi.stubEnv('SESSION_SECRET', 'idle-test-secret-0123456789-abcdefghijklmnop')
-  vi.stubEnv('SESSION_IDLE_TIMEOUT', '60')
-  vi.stubEnv('OIDC_ISSUER', 'http://localhost:4400')
-  vi.stubEnv('OIDC_CLIENT_ID', 'idle-test')
-  vi.stubEnv('SESSION_STORE_PATH', ':memory:')
+  stubAppEnv('idle', { APP_BASE_URL: BASE, SESSION_IDLE_TIMEOUT: '60' })
   ;({ middleware } = await import('../../middleware'))
   ;({ GET: refreshRoute } = await import('../../app/auth/refresh/route'))
   ;({ getSessionStore: store } = await import('./store'))
