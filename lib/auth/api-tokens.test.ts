@@ -11,16 +11,15 @@
  *   refresh token that answer rotated is kept.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { stubAppEnv } from '../testing/app-env'
+import { startTokenEndpoint, type TokenEndpoint } from '../testing/token-endpoint'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
 
 const unique = () => randomBytes(6).toString('hex')
 
-let server: Server
+let provider: TokenEndpoint
 let issuer: string
 /** Every refresh token ever issued, and whether it was used. */
 const refreshTokens = new Map<string, { used: boolean }>()
@@ -52,6 +51,11 @@ async function tokenEndpoint(body: URLSearchParams): Promise<{ status: number; j
       aud: aud && fallback.has(aud) ? 'https://default.example' : aud,
       jti: unique(),
     })
+  /** A Bearer access token for the resource asked for, five minutes long, with what else the grant gives. */
+  const granted = (extra: Record<string, string>) => ({
+    status: 200,
+    json: { access_token: access(resource), token_type: 'Bearer', expires_in: 300, ...extra },
+  })
   if (body.get('grant_type') === 'refresh_token') {
     const presented = body.get('refresh_token')!
     const record = refreshTokens.get(presented)
@@ -61,57 +65,18 @@ async function tokenEndpoint(body: URLSearchParams): Promise<{ status: number; j
       return { status: 400, json: { error: 'invalid_grant', error_description: 'refresh token already used' } }
     }
     record.used = true
-    return {
-      status: 200,
-      json: {
-        access_token: access(resource),
-        token_type: 'Bearer',
-        expires_in: 300,
-        refresh_token: issueRefreshToken(),
-        scope: body.get('scope') ?? 'openid',
-      },
-    }
+    return granted({ refresh_token: issueRefreshToken(), scope: body.get('scope') ?? 'openid' })
   }
   if (body.get('grant_type') === 'urn:ietf:params:oauth:grant-type:token-exchange') {
     exchanges.push(Object.fromEntries(body))
-    return {
-      status: 200,
-      json: {
-        access_token: access(resource),
-        token_type: 'Bearer',
-        expires_in: 300,
-        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-      },
-    }
+    return granted({ issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' })
   }
   return { status: 400, json: { error: 'unsupported_grant_type' } }
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json')
-    if (req.url === '/.well-known/openid-configuration') {
-      res.end(
-        JSON.stringify({
-          issuer,
-          authorization_endpoint: `${issuer}/authorize`,
-          token_endpoint: `${issuer}/token`,
-          jwks_uri: `${issuer}/jwks`,
-        }),
-      )
-      return
-    }
-    let raw = ''
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()))
-    req.on('end', () => {
-      void tokenEndpoint(new URLSearchParams(raw)).then(({ status, json }) => {
-        res.statusCode = status
-        res.end(JSON.stringify(json))
-      })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  provider = await startTokenEndpoint(tokenEndpoint)
+  issuer = provider.issuer
   stubAppEnv('api-tokens', { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'app-secret' })
   vi.stubEnv('APIS', 'orders,reports,ledger,misaimed')
   vi.stubEnv('API_ORDERS_URL', 'http://127.0.0.1:1/orders')
@@ -127,7 +92,7 @@ beforeAll(async () => {
   ;({ getConfig } = await import('../config'))
 })
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve))
+  await provider.close()
   vi.unstubAllEnvs()
 })
 

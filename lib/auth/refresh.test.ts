@@ -6,11 +6,10 @@
  * reported as "signed out" while a copy of the cookie stays live.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { narrowRedisUser } from '../testing/narrow-redis-user'
 import { stubAppEnv } from '../testing/app-env'
+import { startTokenEndpoint, type TokenEndpoint } from '../testing/token-endpoint'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
 
@@ -20,7 +19,7 @@ const unique = () => randomBytes(6).toString('hex')
 /** The token endpoint's next answer: status and JSON body. */
 let answer: { status: number; body: unknown } = { status: 400, body: { error: 'invalid_grant' } }
 let tokenRequests = 0
-let server: Server
+let provider: TokenEndpoint
 let issuer: string
 
 let refreshSession: typeof import('./refresh').refreshSession
@@ -32,25 +31,11 @@ let sessionRef: typeof import('../session/ref').sessionRef
 const narrow = narrowRedisUser(redisUrl, ['get', 'set', 'exists', 'hset', 'zadd', 'sadd', 'expireat', 'multi', 'exec'])
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json')
-    if (req.url === '/.well-known/openid-configuration') {
-      res.end(
-        JSON.stringify({
-          issuer,
-          authorization_endpoint: `${issuer}/authorize`,
-          token_endpoint: `${issuer}/token`,
-          jwks_uri: `${issuer}/jwks`,
-        }),
-      )
-      return
-    }
+  provider = await startTokenEndpoint(() => {
     tokenRequests++
-    res.statusCode = answer.status
-    res.end(JSON.stringify(answer.body))
+    return { status: answer.status, json: answer.body }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  issuer = provider.issuer
   stubAppEnv('refresh', { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'app-secret' })
   ;({ refreshSession } = await import('./refresh'))
   ;({ RedisSessionStore } = await import('../session/store/redis'))
@@ -58,7 +43,7 @@ beforeAll(async () => {
   ;({ sessionRef } = await import('../session/ref'))
 })
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve))
+  await provider.close()
   vi.unstubAllEnvs()
 })
 

@@ -9,20 +9,18 @@ import { nowSeconds } from '../clock'
 import type { Session } from '../session/session'
 import type { SessionState } from '../session/state'
 import { stubAppEnv } from '../testing/app-env'
-import { unsignedJwt } from '../testing/tokens'
+import { testSession } from '../testing/session'
 import { signOutScope } from './sign-out'
 
 let endSessions: typeof import('./sign-out').endSessions
 let getSessionStore: typeof import('../session/store').getSessionStore
 let sessionRef: typeof import('../session/ref').sessionRef
-let newSessionId: typeof import('../session/session').newSessionId
 
 beforeAll(async () => {
   stubAppEnv('sign-out')
   ;({ endSessions } = await import('./sign-out'))
   ;({ getSessionStore } = await import('../session/store'))
   ;({ sessionRef } = await import('../session/ref'))
-  ;({ newSessionId } = await import('../session/session'))
 })
 afterAll(() => vi.unstubAllEnvs())
 
@@ -31,15 +29,7 @@ let users = 0
 async function twoDevices() {
   const sub = `user-${++users}`
   const now = nowSeconds()
-  const make = (): Session => ({
-    provider: 'default',
-    id: newSessionId(),
-    idToken: unsignedJwt({ sub }),
-    claims: {},
-    createdAt: now,
-    expiresAt: now + 3600,
-    lastSeenAt: now,
-  })
+  const make = () => testSession({ sub, now })
   const [mine, other] = [make(), make()]
   for (const s of [mine, other]) await getSessionStore().begin(sessionRef(s), 'Firefox on Linux')
   const live = (s: Session) => getSessionStore().isLive(sessionRef(s), null)

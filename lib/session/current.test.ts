@@ -6,16 +6,14 @@
  */
 import { NextRequest, NextResponse } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { nowSeconds } from '../clock'
 import { stubAppEnv } from '../testing/app-env'
-import { unsignedJwt } from '../testing/tokens'
+import { testSession } from '../testing/session'
 import type { Session } from './session'
 
 let current: typeof import('./current')
 let getSessionStore: typeof import('./store').getSessionStore
 let sessionRef: typeof import('./ref').sessionRef
 let sealSession: typeof import('./sealed').sealSession
-let newSessionId: typeof import('./session').newSessionId
 let getConfig: typeof import('../config').getConfig
 
 beforeAll(async () => {
@@ -24,7 +22,6 @@ beforeAll(async () => {
   ;({ getSessionStore } = await import('./store'))
   ;({ sessionRef } = await import('./ref'))
   ;({ sealSession } = await import('./sealed'))
-  ;({ newSessionId } = await import('./session'))
   ;({ getConfig } = await import('../config'))
 })
 afterAll(() => {
@@ -34,16 +31,7 @@ afterAll(() => {
 
 /** A signed-in browser's request: a session the store has begun, its cookie on the request. */
 async function signedIn(): Promise<{ session: Session; request: NextRequest }> {
-  const now = nowSeconds()
-  const session: Session = {
-    provider: 'default',
-    id: newSessionId(),
-    idToken: unsignedJwt({ sub: `user-${newSessionId()}` }),
-    claims: {},
-    createdAt: now,
-    expiresAt: now + 3600,
-    lastSeenAt: now,
-  }
+  const session = testSession()
   await getSessionStore().begin(sessionRef(session), 'Firefox on Linux')
   const cookie = await sealSession(session, getConfig().session)
   return {

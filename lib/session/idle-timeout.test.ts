@@ -7,6 +7,7 @@
 import { NextRequest } from 'next/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { stubAppEnv } from '../testing/app-env'
+import { testSession } from '../testing/session'
 import { unsignedJwt } from '../testing/tokens'
 
 const BASE = 'http://localhost:3000'
@@ -15,7 +16,6 @@ let refreshRoute: typeof import('../../app/auth/refresh/route').GET
 let store: typeof import('./store').getSessionStore
 let sessionRef: typeof import('./ref').sessionRef
 let sealSession: typeof import('./sealed').sealSession
-let newSessionId: typeof import('./session').newSessionId
 let getConfig: typeof import('../config').getConfig
 
 beforeAll(async () => {
@@ -26,7 +26,6 @@ beforeAll(async () => {
   ;({ getSessionStore: store } = await import('./store'))
   ;({ sessionRef } = await import('./ref'))
   ;({ sealSession } = await import('./sealed'))
-  ;({ newSessionId } = await import('./session'))
   ;({ getConfig } = await import('../config'))
 })
 afterAll(() => {
@@ -69,18 +68,7 @@ describe('idle timeout', () => {
     const config = getConfig().session
     expect(config.idleTimeout).toBe(60)
     const now = start / 1000
-    let cookie = await sealSession(
-      {
-        provider: 'default',
-        id: newSessionId(),
-        idToken: ID_TOKEN,
-        claims: {},
-        createdAt: now,
-        expiresAt: now + config.absoluteTimeout,
-        lastSeenAt: now,
-      },
-      config,
-    )
+    let cookie = await sealSession(testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout }), config)
     for (let t = 20; t <= 120; t += 20) {
       vi.setSystemTime(start + t * 1000)
       const result = await visit(cookie)
@@ -97,18 +85,7 @@ describe('idle timeout', () => {
     vi.setSystemTime(start)
     const config = getConfig().session
     const now = start / 1000
-    const cookie = await sealSession(
-      {
-        provider: 'default',
-        id: newSessionId(),
-        idToken: ID_TOKEN,
-        claims: {},
-        createdAt: now,
-        expiresAt: now + config.absoluteTimeout,
-        lastSeenAt: now,
-      },
-      config,
-    )
+    const cookie = await sealSession(testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout }), config)
     vi.setSystemTime(start + 1000)
     const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
     expect(response.cookies.get('session')).toBeUndefined()
@@ -120,15 +97,7 @@ describe('idle timeout', () => {
     vi.setSystemTime(start)
     const config = getConfig().session
     const now = start / 1000
-    const session = {
-      provider: 'default',
-      id: newSessionId(),
-      idToken: ID_TOKEN,
-      claims: {},
-      createdAt: now,
-      expiresAt: now + config.absoluteTimeout,
-      lastSeenAt: now,
-    }
+    const session = testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout })
     const cookie = await sealSession(session, config)
     await store().begin(sessionRef(session), 'Firefox on Linux')
     // Signed out elsewhere (another tab, "sign out everywhere", the provider); this copy of the cookie comes back 30 s later.
