@@ -5,7 +5,8 @@
 import 'server-only'
 import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from '../config'
-import { LoginError, providerFailure } from './errors'
+import { LoginError } from './errors'
+import { providerFailure } from './failures'
 import type { HttpOptions } from './http'
 import { fitsTemplate, isTenantTemplate } from './tenant-issuer'
 

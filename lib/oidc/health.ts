@@ -12,7 +12,7 @@
  */
 import 'server-only'
 import type { OidcConfig } from '../config'
-import { isTimeout } from './errors'
+import { isTimeout } from './failures'
 
 /** A health check answers within this, whatever the provider does. */
 const PROBE_TIMEOUT_MS = 2_000

@@ -24,7 +24,8 @@ import { clientPrivateKey } from './client-key'
 import { discoveredMetadata } from './discovery'
 import { DPOP_ALGORITHM, supportsOurAlgorithm } from './dpop'
 import { httpOptions, learnEndpoints, type HttpOptions } from './http'
-import { LoginError, providerFailure, type ClientAuthContext, type ProviderStep } from './errors'
+import { LoginError } from './errors'
+import { providerFailure, type ClientAuthContext, type ProviderStep } from './failures'
 import { KeySetCache } from './key-set'
 
 /** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` (OIDC Core §3.1.3.7). */

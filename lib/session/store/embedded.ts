@@ -30,11 +30,9 @@ import type { SessionRef } from '../ref'
 import { openDatabase, statements, type EmbeddedPlace, type Statements } from './embedded-db'
 import type { ProviderId } from '../../config/provider-ids'
 import type { StoreNames } from './names'
-import type { Sealer, SessionStore, StoredSession, UserKey } from './store'
+import { SEEN_INTERVAL, type Sealer, type SessionStore, type StoredSession, type UserKey } from './store'
 import { describeUserAgent } from './user-agent'
 
-/** Seconds: the sessions list shows when a session was last seen to within a minute; a write at most that often. */
-const SEEN_INTERVAL = 60
 /** Expired rows are deleted at most this often (seconds), on a write. */
 const PURGE_INTERVAL = 600
 

@@ -1,11 +1,13 @@
 /**
  * Commands the store sends the way every Redis it runs on can take them: a Lua
- * script by its hash, keys deleted one command each (a cluster refuses a
+ * script by its hash, the live check (one script), keys deleted one command each (a cluster refuses a
  * command whose keys live on different nodes), and a write waited on until a
  * replica has it where a replica may take over.
  */
 import { createHash } from 'node:crypto'
+import { nowSeconds } from '../../clock'
 import { isCluster, isSentinel, type RedisConnection } from './redis-connection'
+import { SEEN_INTERVAL } from './store'
 
 /** A Lua script run by its SHA-1 (EVALSHA), sent in full only when Redis does not know it yet. */
 export class RedisScript {
@@ -56,4 +58,21 @@ export async function replicated(client: RedisConnection, key: string): Promise<
   const wait = ['WAIT', '1', String(REPLICA_WAIT_MS)]
   if (isCluster(client)) await client.sendCommand(key, false, wait)
   else if (isSentinel(client)) await client.sendCommand(false, wait)
+}
+
+/**
+ * Exists → live; the last-seen time is written at most once per SEEN_INTERVAL.
+ * One round trip, and atomic: a session deleted between a read and a write
+ * must not be brought back by the write (HSET would create the key anew).
+ */
+const CHECK = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local seen = tonumber(redis.call('HGET', KEYS[1], 'seen') or '0') or 0
+if tonumber(ARGV[1]) - seen >= tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], 'seen', ARGV[1]) end
+return 1
+`)
+
+/** Whether the session record at `key` exists (the session is live), noting it seen. */
+export async function checkLive(client: RedisConnection, key: string): Promise<boolean> {
+  return (await CHECK.run(client, [key], [String(nowSeconds()), String(SEEN_INTERVAL)])) === 1
 }

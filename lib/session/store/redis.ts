@@ -1,25 +1,22 @@
 /**
- * The Redis store (REDIS_URL): authoritative for every instance of the app.
+ * The Redis store (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS):
+ * authoritative for every instance of the app.
  *
  * A session is live only while Redis holds its key, written at sign-in with an
  * expiry at the session's absolute end and deleted when it ends. So a Redis that
  * restarts without its data, or evicts a key, signs people out; it never brings
  * back a session that was ended (a list of ended sessions would).
  *
- * Keys, all under `oidc:<client id>:` so that apps sharing one Redis keep apart:
- *   s:<session id>     hash {sub, sid, created, seen, device}, expires at the session's end
- *   u:<name of sub>    sorted set of the user's session ids, scored by their end
- *   p:<name of sid>    set of the session ids of one provider session
- * (a `sub` or `sid` is named with its provider's own key: the same `sub` at two
- * providers is two users, under two unrelated names)
- *   j:<hash of jti>    a logout token already used, until it would have expired
- *   r:<hash>, rr:<hash> the refresh of one refresh token: its lock, and its sealed result
- *   t:<session id>     the session's latest refresh token once a spend rotated it, sealed, until the session's end
- * Nothing secret is stored in clear: refresh results and tokens are sealed with SESSION_SECRET,
+ * The keys, all under `oidc:<client id>:` so that apps sharing one Redis keep
+ * apart, are tabled in docs/architecture.md ("The Redis keys"): s: a session,
+ * u: a user's sessions, p: a provider session's, j: a used logout token, r:/rr:
+ * one refresh in flight, t: a session's latest refresh token. Nothing secret is
+ * stored in clear: refresh results and tokens are sealed with SESSION_SECRET,
  * refresh tokens and jtis are only ever named by their SHA-256, and users and
- * provider sessions by a keyed hash (./names.ts), in key names and values alike,
- * so a dump or MONITOR does not say who is signed in.
- * An index (u:, p:) lives as long as the longest session it lists: its expiry only ever moves later.
+ * provider sessions by a keyed hash (./names.ts; the same `sub` at two
+ * providers is two users), in key names and values alike, so a dump or MONITOR
+ * does not say who is signed in. An index (u:, p:) lives as long as the longest
+ * session it lists: its expiry only ever moves later.
  *
  * Indexes written before users were named by a keyed hash (u:<sub>, p:<sid> in
  * clear) are still read and emptied, never written: they expire by themselves
@@ -29,7 +26,7 @@
 import { createHash } from 'node:crypto'
 import { nowSeconds } from '../../clock'
 import type { SessionRef } from '../ref'
-import { deleteEach, RedisScript, replicated } from './redis-commands'
+import { checkLive, deleteEach, replicated } from './redis-commands'
 import {
   redisConnection,
   withDeadline,
@@ -42,20 +39,6 @@ import type { StoreNames } from './names'
 import { onceAcrossInstances } from './redis-once'
 import type { Sealer, SessionStore, StoredSession, UserKey } from './store'
 
-/**
- * Exists → live; the last-seen time is written at most once per SEEN_INTERVAL.
- * One round trip, and atomic: a session deleted between a read and a write
- * must not be brought back by the write (HSET would create the key anew).
- */
-const CHECK = new RedisScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local seen = tonumber(redis.call('HGET', KEYS[1], 'seen') or '0') or 0
-if tonumber(ARGV[1]) - seen >= tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], 'seen', ARGV[1]) end
-return 1
-`)
-
-/** Seconds: the sessions list shows when a session was last seen to within a minute. */
-const SEEN_INTERVAL = 60
 /** The sessions list shows at most this many. */
 const MAX_LISTED = 50
 
@@ -135,10 +118,7 @@ export class RedisSessionStore implements SessionStore {
 
   /** Every session was recorded with its browser at sign-in: the User-Agent is not needed here. */
   isLive(ref: SessionRef, _userAgent?: string | null): Promise<boolean> {
-    return this.call(
-      async (client) =>
-        (await CHECK.run(client, [this.key('s', ref.id)], [String(nowSeconds()), String(SEEN_INTERVAL)])) === 1,
-    )
+    return this.call(async (client) => checkLive(client, this.key('s', ref.id)))
   }
 
   end(ref: SessionRef): Promise<void> {

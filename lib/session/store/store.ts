@@ -27,6 +27,9 @@ export type { UserKey } from '../ref'
 export type StoreKind = 'memory' | 'redis'
 
 /** A live session as the sessions list shows it. Times are epoch seconds. */
+/** Seconds: every store notes when a session was last seen to within this (the sessions list shows it), writing at most that often. */
+export const SEEN_INTERVAL = 60
+
 export interface StoredSession {
   readonly id: string
   readonly createdAt: number

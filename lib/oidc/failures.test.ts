@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginErrorStatus, loginErrorTitle } from '../http/login-error-page'
-import { callbackFailure, providerFailure } from './errors'
+import { callbackFailure, providerFailure } from './failures'
 
 const as: oauth.AuthorizationServer = {
   issuer: 'https://op.example.com',
