@@ -27,12 +27,11 @@ function ClaimsTable({ claims, testId }: { claims: Record<string, Claim>; testId
       <table className="w-full text-left text-sm" data-testid={testId}>
         <thead className="bg-slate-50 text-slate-500">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Claim
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Value
-            </th>
+            {['Claim', 'Value'].map((heading) => (
+              <th key={heading} scope="col" className="px-4 py-2 font-medium">
+                {heading}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

@@ -32,10 +32,7 @@ export interface TokenInHand {
 }
 
 export class ApiUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ApiUnreachableError'
-  }
+  override readonly name = 'ApiUnreachableError'
 }
 
 /** What sending needs of an API: its name for messages, the URL the token stays under. */

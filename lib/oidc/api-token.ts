@@ -36,10 +36,7 @@ export interface ApiGrant {
 
 /** The provider would not mint a token for this API: said in words that name the fix. */
 export class ApiTokenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ApiTokenError'
-  }
+  override readonly name = 'ApiTokenError'
 }
 
 /** How the API is named at the token endpoint, and the scope asked for: from configuration only. */
