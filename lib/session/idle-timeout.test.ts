@@ -60,15 +60,24 @@ async function visit(cookie: string): Promise<{ signedIn: boolean; cookie: strin
   }
 }
 
+/** The clock stopped at `hour` o'clock on a fixed day (only Date moves), and a session signed in then. */
+function signedInAt(hour: number) {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  const start = Date.UTC(2026, 0, 1, hour, 0, 0)
+  vi.setSystemTime(start)
+  const config = getConfig().session
+  return {
+    start,
+    config,
+    session: testSession({ idToken: ID_TOKEN, now: start / 1000, lifetime: config.absoluteTimeout }),
+  }
+}
+
 describe('idle timeout', () => {
   it('with SESSION_IDLE_TIMEOUT=60, activity every 20 s keeps the session for two minutes; 61 s idle ends it', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    const start = Date.UTC(2026, 0, 1, 12, 0, 0)
-    vi.setSystemTime(start)
-    const config = getConfig().session
+    const { start, config, session } = signedInAt(12)
     expect(config.idleTimeout).toBe(60)
-    const now = start / 1000
-    let cookie = await sealSession(testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout }), config)
+    let cookie = await sealSession(session, config)
     for (let t = 20; t <= 120; t += 20) {
       vi.setSystemTime(start + t * 1000)
       const result = await visit(cookie)
@@ -80,24 +89,15 @@ describe('idle timeout', () => {
   })
 
   it('moves the idle clock at most once per interval: a request right after another writes no cookie', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    const start = Date.UTC(2026, 0, 1, 13, 0, 0)
-    vi.setSystemTime(start)
-    const config = getConfig().session
-    const now = start / 1000
-    const cookie = await sealSession(testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout }), config)
+    const { start, config, session } = signedInAt(13)
+    const cookie = await sealSession(session, config)
     vi.setSystemTime(start + 1000)
     const response = await middleware(new NextRequest(`${BASE}/profile`, { headers: { cookie: `session=${cookie}` } }))
     expect(response.cookies.get('session')).toBeUndefined()
   })
 
   it('never gives a fresh cookie to a session that ended: the idle clock of an ended session does not move, its cookie is cleared', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    const start = Date.UTC(2026, 0, 1, 14, 0, 0)
-    vi.setSystemTime(start)
-    const config = getConfig().session
-    const now = start / 1000
-    const session = testSession({ idToken: ID_TOKEN, now, lifetime: config.absoluteTimeout })
+    const { start, config, session } = signedInAt(14)
     const cookie = await sealSession(session, config)
     await store().begin(sessionRef(session), 'Firefox on Linux')
     // Signed out elsewhere (another tab, "sign out everywhere", the provider); this copy of the cookie comes back 30 s later.
