@@ -72,13 +72,14 @@ function asLoginError(error: unknown): LoginError {
   })
 }
 
-/**
- * One of our small HTML pages (lib/http/html.ts) with its own CSP: /auth/ runs
- * no middleware. `providerOrigins` where a form on it ends at the provider.
- */
-export function htmlPage(content: PageContent, status: number, providerOrigins?: readonly string[]): NextResponse {
+/** An HTML page written with the nonce of its own policy: /auth/ runs no middleware, so it brings both. */
+function htmlResponse(
+  html: (nonce: string) => string,
+  status: number,
+  providerOrigins?: readonly string[],
+): NextResponse {
   const nonce = createNonce()
-  const response = new NextResponse(pageHtml(content, nonce), {
+  const response = new NextResponse(html(nonce), {
     status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
@@ -87,6 +88,11 @@ export function htmlPage(content: PageContent, status: number, providerOrigins?:
     },
   })
   return secured(response)
+}
+
+/** One of our small HTML pages (lib/http/html.ts); `providerOrigins` where a form on it ends at the provider. */
+export function htmlPage(content: PageContent, status: number, providerOrigins?: readonly string[]): NextResponse {
+  return htmlResponse((nonce) => pageHtml(content, nonce), status, providerOrigins)
 }
 
 /**
@@ -158,15 +164,6 @@ export function loginFailure(error: unknown, returnTo = '/', providerId?: string
   count.signInFailure(loginError.kind, providerId)
   if (loginError.cause instanceof ConfigError) log.error('config.invalid', loginError.cause.message)
 
-  // /auth/ runs no middleware, so the page brings its own nonce and policy.
-  const nonce = createNonce()
-  const response = new NextResponse(errorPageHtml(loginError, loginPath(returnTo, {}, providerId), nonce), {
-    status: loginErrorStatus(loginError),
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': errorPageContentSecurityPolicy(nonce),
-    },
-  })
-  return secured(response)
+  const retry = loginPath(returnTo, {}, providerId)
+  return htmlResponse((nonce) => errorPageHtml(loginError, retry, nonce), loginErrorStatus(loginError))
 }
