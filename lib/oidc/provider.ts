@@ -42,7 +42,7 @@ export interface DiscoveredProvider {
   readonly keys: KeySetCache
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
-  /** How the client authenticates, in the words a refusal of it needs (lib/oidc/errors.ts). */
+  /** How the client authenticates, in the words a refusal of it needs (./failures.ts). */
   readonly authContext: ClientAuthContext
   readonly http: HttpOptions
 }
