@@ -1,6 +1,7 @@
 /**
  * A failed login, as the browser sees it: the HTTP status and the title each
- * kind of failure (lib/oidc/errors.ts, sorted by ./failures.ts there) deserves, and the page it ends on.
+ * kind of failure deserves (the kinds: lib/oidc/errors.ts; which failure is
+ * which: lib/oidc/failures.ts), and the page it ends on.
  */
 import type { LoginError, LoginErrorKind } from '../oidc/errors'
 import { escapeHtml, pageHtml } from './html'
