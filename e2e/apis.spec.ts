@@ -13,6 +13,7 @@ import { LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET } from '../idp/local-client.ts'
 import { APIS_ENV, HOSTILE_APPS, SHARED, TEST_SESSION_SECRET } from './environment.ts'
 import { expectRefused, login, me, startLogin } from './hostile/client.ts'
 import { alice, bob, openSealedSession, signInAtProvider, type ErrorBody } from './helpers.ts'
+import { nowSeconds } from '../lib/clock.ts'
 
 // One after another in one worker: the tests count what the provider and the demo APIs were asked.
 test.describe.configure({ mode: 'default' })
@@ -399,7 +400,7 @@ test.describe('DPoP', () => {
       htm: 'POST',
       htu: `${issuer}/token`,
       jti: unique(),
-      iat: Math.floor(Date.now() / 1000),
+      iat: nowSeconds(),
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(other.publicKey) })
       .sign(other.privateKey)
@@ -424,7 +425,7 @@ test.describe('DPoP', () => {
         htm: 'POST',
         htu: `${issuer}/token`,
         jti: unique(),
-        iat: Math.floor(Date.now() / 1000),
+        iat: nowSeconds(),
         nonce,
       })
         .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(other.publicKey) })

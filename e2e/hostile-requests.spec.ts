@@ -23,6 +23,7 @@ import { startServer } from './spawned-app.ts'
 import { compress } from '../lib/session/codec.ts'
 import { TOKEN_FIELDS } from '../lib/session/sealed.ts'
 import { unsignedJwt } from '../lib/testing/tokens.ts'
+import { nowSeconds } from '../lib/clock.ts'
 
 const main = HOSTILE_APPS.main
 const FOREIGN_SECRET = 'a-secret-this-app-has-never-held-0123456789'
@@ -34,13 +35,9 @@ const ALL_SECRETS = [
   ...Object.values(HOSTILE_APPS).map((app) => app.clientSecret),
 ]
 
-function now(): number {
-  return Math.floor(Date.now() / 1000)
-}
-
 /** A session of the shape the app stores, sealed the way the app seals it (its ID token unsigned: only the seal protects it). */
 function sealSession(secret: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const t = now()
+  const t = nowSeconds()
   const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: 'Forged Or Rotated' })
   const session = {
     v: 1,
@@ -110,7 +107,10 @@ test.describe('broken session cookies mean signed out', () => {
     ['oversized', (real) => real + 'A'.repeat(6000)],
     ['garbage', () => 'not-a-seal-at-all'],
     ['sealed with a foreign secret', () => sealSession(FOREIGN_SECRET)],
-    ['expired', () => sealSession(HOSTILE_SESSION_SECRET, { createdAt: now() - 9 * 3600, expiresAt: now() - 60 })],
+    [
+      'expired',
+      () => sealSession(HOSTILE_SESSION_SECRET, { createdAt: nowSeconds() - 9 * 3600, expiresAt: nowSeconds() - 60 }),
+    ],
     [
       'of another shape',
       () => sealData({ user: 'admin', admin: true }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 }),
@@ -148,7 +148,7 @@ test.describe('broken or foreign transaction cookies are refused', () => {
     const other = await startLogin(request, 'main')
     const otherState = other.searchParams.get('state')!
     const othersCookie = (await request.storageState()).cookies.find((c) => c.name === `txn.${otherState}`)!.value
-    const transaction = { state, nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/', createdAt: now() }
+    const transaction = { state, nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/', createdAt: nowSeconds() }
 
     const variants: [string, string | undefined][] = [
       ['no transaction cookie', undefined],
@@ -159,7 +159,10 @@ test.describe('broken or foreign transaction cookies are refused', () => {
       ['sealed with a foreign secret', await sealData(transaction, { password: FOREIGN_SECRET, ttl: 600 })],
       [
         'expired',
-        await sealData({ ...transaction, createdAt: now() - 11 * 60 }, { password: HOSTILE_SESSION_SECRET, ttl: 3600 }),
+        await sealData(
+          { ...transaction, createdAt: nowSeconds() - 11 * 60 },
+          { password: HOSTILE_SESSION_SECRET, ttl: 3600 },
+        ),
       ],
     ]
     for (const [name, value] of variants) {

@@ -9,6 +9,7 @@ import { expectRefused, login, me, providerRecord, setDefect, startLogin } from 
 import { HOSTILE_USER } from './hostile/id-tokens.ts'
 import { bodyOf, type MeBody, openSealedSession, randomSessionId } from './helpers.ts'
 import { unsignedJwt } from '../lib/testing/tokens.ts'
+import { nowSeconds } from '../lib/clock.ts'
 
 const main = HOSTILE_APPS.main
 
@@ -127,7 +128,7 @@ test.describe('step-up', () => {
 })
 
 test.describe('session timeouts', () => {
-  const now = () => Math.floor(Date.now() / 1000)
+  const now = () => nowSeconds()
   const idToken = unsignedJwt({ sub: HOSTILE_USER.sub, name: HOSTILE_USER.name })
   const seal = (fields: Record<string, number>) =>
     sealData(

@@ -4,6 +4,7 @@
  */
 import * as jose from 'jose'
 import type { LoginRecord } from './defects.ts'
+import { nowSeconds } from '../../lib/clock.ts'
 
 /** The user this provider signs in, whatever the login. */
 export const HOSTILE_USER = { sub: 'hostile-user-1', name: 'Mallory Tester', email: 'mallory@example.net' } as const
@@ -36,7 +37,7 @@ export async function forgeIdToken(
   record: LoginRecord & { nonce?: string; sid?: string; sub?: string },
   signer: Signer,
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
+  const now = nowSeconds()
   const d = record.defect
   const tokenIssuer = signer.tenantTemplate ? signer.issuer.replace('{tenantid}', ENTRA_TENANT_ID) : signer.issuer
   const claims: jose.JWTPayload & Record<string, unknown> = {

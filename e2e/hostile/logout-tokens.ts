@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import * as jose from 'jose'
 import type { LogoutTokenDefect } from './defects.ts'
+import { nowSeconds } from '../../lib/clock.ts'
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
@@ -24,7 +25,7 @@ export interface LogoutTokenFacts {
 }
 
 export async function forgeLogoutToken(facts: LogoutTokenFacts, defect: LogoutTokenDefect): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
+  const now = nowSeconds()
   const claims: jose.JWTPayload & Record<string, unknown> = {
     iss: defect === 'wrong-iss' ? 'https://evil.example' : facts.issuer,
     aud: defect === 'wrong-aud' ? 'someone-else' : facts.clientId,

@@ -16,6 +16,7 @@ import type {
 import { answerWithFault, json, random, readBody, s256 } from './http.ts'
 import { forgeIdToken, HOSTILE_USER, makeKey, type Key, type Keys, type Signer } from './id-tokens.ts'
 import { forgeLogoutToken } from './logout-tokens.ts'
+import { nowSeconds } from '../../lib/clock.ts'
 
 export interface HostileClient {
   readonly clientId: string
@@ -452,9 +453,7 @@ export class Tenant {
       name: HOSTILE_USER.name,
       email: HOSTILE_USER.email,
       email_verified: true,
-      ...(record.defect === 'old-auth-time-fresh-userinfo'
-        ? { auth_time: Math.floor(Date.now() / 1000), acr: 'urn:hostile:mfa' }
-        : {}),
+      ...(record.defect === 'old-auth-time-fresh-userinfo' ? { auth_time: nowSeconds(), acr: 'urn:hostile:mfa' } : {}),
     })
   }
 

@@ -14,8 +14,10 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { stubAppEnv } from '../testing/app-env'
 import { startTokenEndpoint, type TokenEndpoint } from '../testing/token-endpoint'
+import { testSession } from '../testing/session'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
+import { nowSeconds } from '../clock'
 
 const unique = () => randomBytes(6).toString('hex')
 
@@ -97,19 +99,13 @@ afterAll(async () => {
 })
 
 function newSession(): Session {
-  const now = Math.floor(Date.now() / 1000)
+  const now = nowSeconds()
   return {
-    provider: 'default',
-    id: randomBytes(16).toString('base64url'),
-    idToken: unsignedJwt({ iss: issuer, sub: 'alice', aud: 'app' }),
-    claims: {},
+    ...testSession({ idToken: unsignedJwt({ iss: issuer, sub: 'alice', aud: 'app' }), now }),
     refreshToken: issueRefreshToken(),
     accessToken: `at-${unique()}`,
     accessTokenExpiresAt: now + 300,
     refreshAt: now + 240,
-    createdAt: now,
-    expiresAt: now + 3600,
-    lastSeenAt: now,
   }
 }
 

@@ -12,6 +12,7 @@ import { stubAppEnv } from '../testing/app-env'
 import { startTokenEndpoint, type TokenEndpoint } from '../testing/token-endpoint'
 import { unsignedJwt } from '../testing/tokens'
 import type { Session } from '../session/session'
+import { nowSeconds } from '../clock'
 
 const redisUrl = new URL(inject('redisUrl'))
 const unique = () => randomBytes(6).toString('hex')
@@ -57,7 +58,7 @@ function stores() {
 }
 
 function newSession(): Session {
-  const now = Math.floor(Date.now() / 1000)
+  const now = nowSeconds()
   const idToken = unsignedJwt({ iss: issuer, sub: `user-${unique()}`, aud: 'app' })
   return {
     provider: 'default',

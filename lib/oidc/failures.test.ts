@@ -4,6 +4,7 @@ import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginErrorStatus, loginErrorTitle } from '../http/login-error-page'
 import { callbackFailure, providerFailure } from './failures'
+import { nowSeconds } from '../clock'
 
 const as: oauth.AuthorizationServer = {
   issuer: 'https://op.example.com',
@@ -116,7 +117,7 @@ describe('providerFailure', () => {
   })
 
   it('says a step-up failed because the sign-in was too old, and what to check, not that validation failed', async () => {
-    const now = Math.floor(Date.now() / 1000)
+    const now = nowSeconds()
     const idToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(
       JSON.stringify({
         iss: as.issuer,

@@ -11,10 +11,11 @@ import {
   validateLogoutToken,
   type LogoutTokenRules,
 } from './logout-token'
+import { nowSeconds } from '../clock'
 
 const ISSUER = 'https://op.example'
 const CLIENT = 'our-client'
-const now = Math.floor(Date.now() / 1000)
+const now = nowSeconds()
 
 let key: CryptoKey
 let otherKey: CryptoKey

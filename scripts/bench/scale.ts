@@ -30,6 +30,7 @@ import { startPair } from './pair.ts'
 import { sessionSize } from './session-size.ts'
 import { BENCH_SESSION_SECRET, SCALE } from './settings.ts'
 import { median } from './stats.ts'
+import { nowSeconds } from '../../lib/clock.ts'
 
 export interface ScalePoint {
   readonly sessions: number
@@ -101,7 +102,7 @@ async function fill(
   count: number,
   parallel: number,
 ): Promise<number> {
-  const cursor = sessionCursor(from, count, Math.floor(Date.now() / 1000))
+  const cursor = sessionCursor(from, count, nowSeconds())
   const worker = async () => {
     for (let session = cursor.next(); session; session = cursor.next()) await store.begin(session, 'Firefox on Linux')
   }
@@ -177,7 +178,7 @@ export async function measureScale(progress: (message: string) => void): Promise
       const rps = median(rounds.map((r) => r.private))
       const ratio = median(rounds.map((r) => r.private / r.bare))
 
-      const now = Math.floor(Date.now() / 1000)
+      const now = nowSeconds()
       const heavy = `scale-heavy-${size}`
       const signOutEverywhereMs = await timed(3, async (i) => {
         const sub = `${heavy}-${i}`
