@@ -4,24 +4,16 @@
  * whether this session is still live (only for scopes that end other sessions,
  * and then once).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { nowSeconds } from '../clock'
 import type { Session } from '../session/session'
 import type { SessionState } from '../session/state'
-import { stubAppEnv } from '../testing/app-env'
+import { loadApp } from '../testing/app-env'
 import { testSession } from '../testing/session'
 import { signOutScope } from './sign-out'
 
-let endSessions: typeof import('./sign-out').endSessions
-let getSessionStore: typeof import('../session/store').getSessionStore
-let sessionRef: typeof import('../session/ref').sessionRef
-
-beforeAll(async () => {
-  stubAppEnv('sign-out')
-  ;({ endSessions } = await import('./sign-out'))
-  ;({ getSessionStore } = await import('../session/store'))
-  ;({ sessionRef } = await import('../session/ref'))
-})
+const { getSessionStore, sessionRef } = await loadApp('sign-out')
+const { endSessions } = await import('./sign-out')
 afterAll(() => vi.unstubAllEnvs())
 
 let users = 0

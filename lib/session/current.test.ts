@@ -5,25 +5,13 @@
  * ended elsewhere, dropped on the way out. Against the real embedded store.
  */
 import { NextRequest, NextResponse } from 'next/server'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { stubAppEnv } from '../testing/app-env'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { loadApp } from '../testing/app-env'
 import { testSession } from '../testing/session'
 import type { Session } from './session'
 
-let current: typeof import('./current')
-let getSessionStore: typeof import('./store').getSessionStore
-let sessionRef: typeof import('./ref').sessionRef
-let sealSession: typeof import('./sealed').sealSession
-let getConfig: typeof import('../config').getConfig
-
-beforeAll(async () => {
-  stubAppEnv('current')
-  current = await import('./current')
-  ;({ getSessionStore } = await import('./store'))
-  ;({ sessionRef } = await import('./ref'))
-  ;({ sealSession } = await import('./sealed'))
-  ;({ getConfig } = await import('../config'))
-})
+const { getConfig, getSessionStore, sessionRef, sealSession } = await loadApp('current')
+const current = await import('./current')
 afterAll(() => {
   vi.restoreAllMocks()
   vi.unstubAllEnvs()

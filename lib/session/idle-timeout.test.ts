@@ -5,29 +5,21 @@
  * previous one set, as a browser does. Only the clock is moved (Date), nothing else.
  */
 import { NextRequest } from 'next/server'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { stubAppEnv } from '../testing/app-env'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { loadApp } from '../testing/app-env'
 import { testSession } from '../testing/session'
 import { unsignedJwt } from '../testing/tokens'
 
 const BASE = 'http://localhost:3000'
-let middleware: typeof import('../../middleware').middleware
-let refreshRoute: typeof import('../../app/auth/refresh/route').GET
-let store: typeof import('./store').getSessionStore
-let sessionRef: typeof import('./ref').sessionRef
-let sealSession: typeof import('./sealed').sealSession
-let getConfig: typeof import('../config').getConfig
-
-beforeAll(async () => {
-  // The shortest idle timeout the app accepts (lib/config/), read once by the middleware's config.
-  stubAppEnv('idle', { APP_BASE_URL: BASE, SESSION_IDLE_TIMEOUT: '60' })
-  ;({ middleware } = await import('../../middleware'))
-  ;({ GET: refreshRoute } = await import('../../app/auth/refresh/route'))
-  ;({ getSessionStore: store } = await import('./store'))
-  ;({ sessionRef } = await import('./ref'))
-  ;({ sealSession } = await import('./sealed'))
-  ;({ getConfig } = await import('../config'))
-})
+// The shortest idle timeout the app accepts (lib/config/), read once by the middleware's config.
+const {
+  getConfig,
+  getSessionStore: store,
+  sessionRef,
+  sealSession,
+} = await loadApp('idle', { APP_BASE_URL: BASE, SESSION_IDLE_TIMEOUT: '60' })
+const { middleware } = await import('../../middleware')
+const { GET: refreshRoute } = await import('../../app/auth/refresh/route')
 afterAll(() => {
   vi.useRealTimers()
   vi.unstubAllEnvs()

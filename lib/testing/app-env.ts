@@ -17,3 +17,26 @@ export function stubAppEnv(name: string, overrides: Readonly<Record<string, stri
   }
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value)
 }
+
+/**
+ * The app's configuration and session store as a route handler sees them,
+ * loaded after stubAppEnv(name, overrides): what a test of a flow needs to set
+ * up sessions and look at the store. Modules of the flow under test are
+ * imported the same way, after this.
+ */
+export async function loadApp(name: string, overrides: Readonly<Record<string, string>> = {}) {
+  stubAppEnv(name, overrides)
+  const [config, store, ref, sealed] = await Promise.all([
+    import('../config'),
+    import('../session/store'),
+    import('../session/ref'),
+    import('../session/sealed'),
+  ])
+  return {
+    getConfig: config.getConfig,
+    getSessionStore: store.getSessionStore,
+    sessionRef: ref.sessionRef,
+    sealSession: sealed.sealSession,
+    openSession: sealed.openSession,
+  }
+}
