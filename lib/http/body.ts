@@ -13,23 +13,28 @@ async function readUpTo(
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let length = 0
-  let cut = false
+  let done = false
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
+    while (!done) {
+      const next = await reader.read()
+      if (next.done) {
+        done = true
+        break
+      }
+      const { value } = next
       if (length + value.byteLength > cap) {
         chunks.push(value.subarray(0, cap - length))
         length = cap
-        cut = true
         break
       }
       chunks.push(value)
       length += value.byteLength
     }
   } finally {
-    await reader.cancel().catch(() => {})
+    // Only a body left unread is cancelled; one read to its end has nothing left to stop.
+    if (!done) await reader.cancel().catch(() => {})
   }
+  const cut = !done
   const bytes = new Uint8Array(length)
   let offset = 0
   for (const chunk of chunks) {
