@@ -79,19 +79,25 @@ async function tokenEndpoint(body: URLSearchParams): Promise<{ status: number; j
 beforeAll(async () => {
   provider = await startTokenEndpoint(tokenEndpoint)
   issuer = provider.issuer
-  stubAppEnv('api-tokens', { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'app-secret' })
-  vi.stubEnv('APIS', 'orders,reports,ledger,misaimed')
-  vi.stubEnv('API_ORDERS_URL', 'http://127.0.0.1:1/orders')
-  vi.stubEnv('API_ORDERS_SCOPE', 'orders:read')
-  vi.stubEnv('API_REPORTS_URL', 'http://127.0.0.2:1/reports')
-  vi.stubEnv('API_LEDGER_URL', 'http://127.0.0.3:1/ledger')
-  vi.stubEnv('API_LEDGER_TOKEN', 'exchange')
-  vi.stubEnv('API_LEDGER_SCOPE', 'ledger:read')
-  vi.stubEnv('API_MISAIMED_URL', 'http://127.0.0.4:1/')
+  stubAppEnv('api-tokens', {
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: 'app',
+    OIDC_CLIENT_SECRET: 'app-secret',
+    APIS: 'orders,reports,ledger,misaimed',
+    API_ORDERS_URL: 'http://127.0.0.1:1/orders',
+    API_ORDERS_SCOPE: 'orders:read',
+    API_REPORTS_URL: 'http://127.0.0.2:1/reports',
+    API_LEDGER_URL: 'http://127.0.0.3:1/ledger',
+    API_LEDGER_TOKEN: 'exchange',
+    API_LEDGER_SCOPE: 'ledger:read',
+    API_MISAIMED_URL: 'http://127.0.0.4:1/',
+  })
   fallback.add('http://127.0.0.4:1')
-  ;({ tokenForApi } = await import('./api-tokens'))
-  ;({ refreshSession } = await import('./refresh'))
-  ;({ getConfig } = await import('../config'))
+  ;[{ tokenForApi }, { refreshSession }, { getConfig }] = await Promise.all([
+    import('./api-tokens'),
+    import('./refresh'),
+    import('../config'),
+  ])
 })
 afterAll(async () => {
   await provider.close()

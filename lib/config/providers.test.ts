@@ -10,12 +10,15 @@ const partner = {
   OIDC_PARTNER_CLIENT_ID: 'p-app',
   OIDC_PARTNER_CLIENT_SECRET: 'p-shh',
 }
+/** The default provider and the partner, as a two-provider deployment configures them. */
+const both = { ...base, ...defaultProvider, ...partner }
+const providersOf = (settings: Record<string, string>) => parseConfig({ ...both, ...settings }).providers
 
 const problemsOf = configProblems
 
 describe('several providers', () => {
   it('without OIDC_PROVIDERS: the one default provider of the unprefixed variables, at the routes it always had', () => {
-    const { providers } = parseConfig({ ...base, ...defaultProvider, ...partner })
+    const { providers } = parseConfig(both)
     expect(providers.list.map((p) => p.id)).toEqual(['default'])
     expect(offersChoice(providers)).toBe(false)
     const only = providers.list[0]
@@ -27,15 +30,11 @@ describe('several providers', () => {
   })
 
   it('reads OIDC_<ID>_* for each listed id, in button order, with its own redirect URI', () => {
-    const env = {
-      ...base,
-      ...defaultProvider,
-      ...partner,
+    const providers = providersOf({
       OIDC_PROVIDERS: 'partner, default',
       OIDC_PARTNER_NAME: 'Partner (Okta)',
       OIDC_PARTNER_USE_PAR: 'true',
-    }
-    const { providers } = parseConfig(env)
+    })
     expect(providers.list.map((p) => p.id)).toEqual(['partner', 'default'])
     const p = providerById(providers, 'partner')!
     expect(p).toMatchObject({
@@ -87,7 +86,7 @@ describe('several providers', () => {
   })
 
   it('refuses unprefixed settings that no listed provider reads', () => {
-    expect(problemsOf({ ...base, ...defaultProvider, ...partner, OIDC_PROVIDERS: 'partner' })).toEqual([
+    expect(problemsOf({ ...both, OIDC_PROVIDERS: 'partner' })).toEqual([
       expect.stringMatching(/OIDC_ISSUER is set, but OIDC_PROVIDERS does not list "default"/),
     ])
     expect(parseConfig({ ...base, ...partner, OIDC_PROVIDERS: 'partner' }).providers.list.map((p) => p.id)).toEqual([
@@ -96,15 +95,11 @@ describe('several providers', () => {
   })
 
   it('routes an e-mail address by the exact domain, whatever its case or script, never by suffix', () => {
-    const env = {
-      ...base,
-      ...defaultProvider,
-      ...partner,
+    const providers = providersOf({
       OIDC_PROVIDERS: 'default,partner',
       OIDC_DOMAINS: 'Example.com',
       OIDC_PARTNER_DOMAINS: 'partner.example, bücher.example',
-    }
-    const { providers } = parseConfig(env)
+    })
     expect(providerById(providers, 'partner')!.domains).toEqual(['partner.example', 'xn--bcher-kva.example'])
     expect(providerForEmail(providers, 'alice@EXAMPLE.COM')?.id).toBe('default')
     expect(providerForEmail(providers, 'bob@Partner.Example')?.id).toBe('partner')
@@ -121,9 +116,7 @@ describe('several providers', () => {
 
   it('refuses a domain claimed by two providers, and domains that are not domains', () => {
     const env = {
-      ...base,
-      ...defaultProvider,
-      ...partner,
+      ...both,
       OIDC_PROVIDERS: 'default,partner',
       OIDC_DOMAINS: 'example.com',
       OIDC_PARTNER_DOMAINS: 'EXAMPLE.com.',
@@ -140,9 +133,7 @@ describe('several providers', () => {
 
   it('takes fixed authorization parameters, but none the login sets itself', () => {
     const env = {
-      ...base,
-      ...defaultProvider,
-      ...partner,
+      ...both,
       OIDC_PROVIDERS: 'default,partner',
       OIDC_PARTNER_AUTH_PARAMS: 'domain_hint=contoso.com&kc_idp_hint=saml',
     }
@@ -158,9 +149,7 @@ describe('several providers', () => {
 
   it("lists every provider's origin for the policy's form-action, and the ids a session may belong to", () => {
     const env = {
-      ...base,
-      ...defaultProvider,
-      ...partner,
+      ...both,
       OIDC_PROVIDERS: 'default,partner',
       OIDC_PARTNER_END_SESSION_ENDPOINT: 'https://logout.partner.example/end',
     }

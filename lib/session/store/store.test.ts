@@ -30,6 +30,19 @@ const embeddedFile = join(dataDir, 'sessions.sqlite')
 const embedded = (absolute = ABSOLUTE) => new EmbeddedSessionStore(absolute, embeddedFile, names)
 const redisStore = (prefix: string, url = redisUrl) => new RedisSessionStore(new URL(url), prefix, names)
 
+/** Two sessions of a new user, begun in `store`: on a laptop, then on a phone. */
+async function twoDevices(store: SessionStore): Promise<[SessionRef, SessionRef]> {
+  const sub = unique()
+  const [laptop, phone] = [ref(sub), ref(sub)]
+  await store.begin(laptop, 'Firefox on Linux')
+  await store.begin(phone, 'Safari on iPhone')
+  return [laptop, phone]
+}
+
+/** Whether each session is live, as the store says. */
+const liveness = (store: SessionStore, sessions: readonly SessionRef[]) =>
+  Promise.all(sessions.map((session) => store.isLive(session, null)))
+
 /** Each test its own users and keys: the stores are shared across tests. */
 const unique = () => randomBytes(6).toString('hex')
 
@@ -97,14 +110,10 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
 
   it('ends a session when asked, and only that one', async () => {
     const store = makeStore()
-    const sub = unique()
-    const [mine, other] = [ref(sub), ref(sub)]
-    await store.begin(mine, 'Firefox on Linux')
-    await store.begin(other, 'Safari on iPhone')
+    const [mine, other] = await twoDevices(store)
     expect(await store.isLive(mine, null)).toBe(true)
     await store.end(mine)
-    expect(await store.isLive(mine, null)).toBe(false)
-    expect(await store.isLive(other, null)).toBe(true)
+    expect(await liveness(store, [mine, other])).toEqual([false, true])
   })
 
   it('ends every session of a provider session (back-channel logout with sid), and no other', async () => {
@@ -114,9 +123,7 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     const [a, b, elsewhere] = [ref(sub, { sid }), ref(sub, { sid }), ref(sub, { sid: unique() })]
     for (const session of [a, b, elsewhere]) await store.begin(session, 'Chrome on Linux')
     await store.endProviderSession('default', sid)
-    expect(await store.isLive(a, null)).toBe(false)
-    expect(await store.isLive(b, null)).toBe(false)
-    expect(await store.isLive(elsewhere, null)).toBe(true)
+    expect(await liveness(store, [a, b, elsewhere])).toEqual([false, false, true])
   })
 
   it("ends the other sessions of a user, or all of them, and no one else's", async () => {
@@ -126,13 +133,10 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
     for (const session of [here, laptop, phone, theirs]) await store.begin(session, 'Edge on Windows')
 
     await store.endUserSessions(user(sub), here.id)
-    expect(await store.isLive(here, null)).toBe(true)
-    expect(await store.isLive(laptop, null)).toBe(false)
-    expect(await store.isLive(phone, null)).toBe(false)
+    expect(await liveness(store, [here, laptop, phone])).toEqual([true, false, false])
 
     await store.endUserSessions(user(sub))
-    expect(await store.isLive(here, null)).toBe(false)
-    expect(await store.isLive(theirs, null)).toBe(true)
+    expect(await liveness(store, [here, theirs])).toEqual([false, true])
   })
 
   it('keeps the same sub at two providers apart: two users, two provider sessions', async () => {
@@ -153,13 +157,11 @@ describe.each(stores)('the %s store', (_name, makeApp) => {
 
     // A logout token's sid ends that provider's sessions of it only.
     await store.endProviderSession('partner', sid)
-    expect(await store.isLive(atPartner, null)).toBe(false)
-    expect(await store.isLive(atDefault, null)).toBe(true)
+    expect(await liveness(store, [atPartner, atDefault])).toEqual([false, true])
 
     // "Sign out everywhere" (or a logout token with only sub) ends that provider's user only.
     await store.endUserSessions(user(sub))
-    expect(await store.isLive(atDefault, null)).toBe(false)
-    expect(await store.isLive(atPartnerToo, null)).toBe(true)
+    expect(await liveness(store, [atDefault, atPartnerToo])).toEqual([false, true])
   })
 
   it("lists a user's live sessions with their browser, start and last sight, and drops ended ones", async () => {
@@ -266,8 +268,7 @@ describe('the embedded store', () => {
     const before = ref(sub, { createdAt: nowSeconds() - 60 })
     await store.endUserSessions(user(sub))
     const after = ref(sub, { createdAt: nowSeconds() + 1 })
-    expect(await store.isLive(before, null)).toBe(false)
-    expect(await store.isLive(after, null)).toBe(true)
+    expect(await liveness(store, [before, after])).toEqual([false, true])
   })
 
   it('ends sessions it never saw of an ended provider session', async () => {
@@ -296,15 +297,11 @@ describe('the embedded store, on disk', () => {
 
   it('keeps what ended across a restart: a signed-out session stays signed out, the others stay listed', async () => {
     const store = embedded()
-    const sub = unique()
-    const [gone, kept] = [ref(sub), ref(sub)]
-    await store.begin(gone, 'Firefox on Linux')
-    await store.begin(kept, 'Safari on iPhone')
+    const [gone, kept] = await twoDevices(store)
     await store.end(gone)
     const restarted = afterRestart()
-    expect(await restarted.isLive(gone, null)).toBe(false)
-    expect(await restarted.isLive(kept, null)).toBe(true)
-    expect((await restarted.list(user(sub))).map((s) => s.device)).toEqual(['Safari on iPhone'])
+    expect(await liveness(restarted, [gone, kept])).toEqual([false, true])
+    expect((await restarted.list(user(kept.sub))).map((s) => s.device)).toEqual(['Safari on iPhone'])
   })
 
   it('names no user or provider session in clear in its file', async () => {
@@ -403,8 +400,7 @@ describe('the Redis store, keys', () => {
     await store.endProviderSession('default', sid)
     expect(await store.isLive(oldOfSid, null)).toBe(false)
     await store.endUserSessions(user(sub))
-    expect(await store.isLive(old, null)).toBe(false)
-    expect(await store.isLive(theirs, null)).toBe(true)
+    expect(await liveness(store, [old, theirs])).toEqual([false, true])
   })
 })
 
@@ -417,8 +413,7 @@ describe.each(stores)('the %s store, one session of a user', (_name, makeApp) =>
     expect(await store.endUserSession(user(sub), theirs.id)).toBe(false)
     expect(await store.isLive(theirs, null)).toBe(true)
     expect(await store.endUserSession(user(sub), phone.id)).toBe(true)
-    expect(await store.isLive(phone, null)).toBe(false)
-    expect(await store.isLive(laptop, null)).toBe(true)
+    expect(await liveness(store, [phone, laptop])).toEqual([false, true])
     expect(await store.endUserSession(user(sub), phone.id), 'already over').toBe(false)
   })
 })
