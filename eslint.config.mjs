@@ -54,6 +54,11 @@ const EDGE_ONLY = [
   },
 ]
 
+/** The import rule for a group of files: lib/testing/ refused everywhere, and `patterns` besides. */
+function importsRefused(...patterns) {
+  return { 'no-restricted-imports': ['error', { patterns: [TESTING_ONLY, ...patterns] }] }
+}
+
 export default defineConfig([
   globalIgnores(['**/.next/', '.next-bench/', 'test-results/', 'playwright-report/', 'next-env.d.ts']),
   ...nextVitals,
@@ -98,74 +103,41 @@ export default defineConfig([
   {
     files: ['app/**', 'lib/**', 'middleware.ts', 'instrumentation.ts', 'next.config.ts'],
     ignores: TESTS,
-    rules: { 'no-restricted-imports': ['error', { patterns: [TESTING_ONLY] }] },
+    rules: importsRefused(),
   },
   {
     // lib/oidc/ is the protocol: it answers with values and errors, never with a page or a cookie.
     files: ['lib/oidc/**'],
     ignores: TESTS,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            TESTING_ONLY,
-            {
-              group: ['**/http/*', '**/cookies/*', '**/session/*', '**/auth/*', '**/api/*', 'next/*'],
-              message:
-                'lib/oidc/ is the protocol: it knows nothing of pages, cookies, sessions or the flows that use it.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: importsRefused({
+      group: ['**/http/*', '**/cookies/*', '**/session/*', '**/auth/*', '**/api/*', 'next/*'],
+      message: 'lib/oidc/ is the protocol: it knows nothing of pages, cookies, sessions or the flows that use it.',
+    }),
   },
   {
     // Everything middleware runs, on either runtime: Web APIs only, no network call, nothing that needs a request scope.
     files: EDGE,
     ignores: [...TESTS, ...NOT_EDGE],
-    rules: { 'no-restricted-imports': ['error', { patterns: [TESTING_ONLY, ...EDGE_ONLY] }] },
+    rules: importsRefused(...EDGE_ONLY),
   },
   {
     // lib/session/ itself, but the request's session and the store's answer: the same, spelled from inside.
     files: ['lib/session/*.ts'],
     ignores: [...TESTS, ...NOT_EDGE],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            TESTING_ONLY,
-            ...EDGE_ONLY,
-            {
-              group: ['./store', './store/*', './current', './liveness'],
-              allowTypeImports: true,
-              message: EDGE_ONLY[1].message,
-            },
-          ],
-        },
-      ],
-    },
+    rules: importsRefused(...EDGE_ONLY, {
+      group: ['./store', './store/*', './current', './liveness'],
+      allowTypeImports: true,
+      message: EDGE_ONLY[1].message,
+    }),
   },
   {
     // lib/config/ is read first and by everything (middleware too): it imports nothing of ours but the app's own addresses.
     files: ['lib/config/**'],
     ignores: TESTS,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            TESTING_ONLY,
-            ...EDGE_ONLY,
-            {
-              group: ['../*', '!../routes', '@/*', '../../*'],
-              message: 'lib/config/ imports nothing of ours but lib/routes.ts.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: importsRefused(...EDGE_ONLY, {
+      group: ['../*', '!../routes', '@/*', '../../*'],
+      message: 'lib/config/ imports nothing of ours but lib/routes.ts.',
+    }),
   },
   prettier,
 ])
